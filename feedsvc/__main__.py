@@ -1,0 +1,5 @@
+"""Entry point for ``python -m feedsvc``."""
+
+from feedsvc.cli import main
+
+main()

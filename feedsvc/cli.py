@@ -1,0 +1,142 @@
+"""The `feedsvc` command line: a thin shell over the library. The only place that wires it all."""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from typing import TypeVar
+
+import click
+
+from . import __version__
+from .config import Settings
+from .config import load_settings
+from .errors import FeedsvcError
+from .model import Article
+from .refresh import run_refresh
+from .sources import display_path
+from .store import Store
+from .store import format_time
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def setup_logging(verbose: int, quiet: bool = False) -> None:
+    """Configure the root logger once, at the edge (library modules never do)."""
+    level = logging.ERROR if quiet else (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose, 2)]
+    logging.basicConfig(
+        level=level,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+        force=True,
+    )
+
+
+def pass_settings(fn: F) -> F:
+    """Load the config inside the command (so `--help` works without a config file)."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        ctx = click.get_current_context()
+        try:
+            settings = load_settings(ctx.obj["config_path"])
+        except FeedsvcError as e:
+            raise click.ClickException(str(e)) from None
+        return fn(settings, *args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _article_json(article: Article) -> str:
+    return json.dumps(
+        {
+            "id": article.id,
+            "guid": article.guid,
+            "slug": article.slug,
+            "title": article.title,
+            "summary": article.summary,
+            "published": format_time(article.published),
+            "updated": format_time(article.updated),
+            "author": article.author,
+            "tags": list(article.tags),
+            "path": article.path,
+        },
+        ensure_ascii=False,
+    )
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default="config.toml",
+    envvar="FEEDSVC_CONFIG",
+    show_default=True,
+    show_envvar=True,
+    help="The config file. Relative paths in it are relative to its folder.",
+)
+@click.option("-v", "--verbose", count=True, help="More log output (-v info, -vv debug).")
+@click.version_option(__version__, prog_name="feedsvc")
+@click.pass_context
+def cli(ctx: click.Context, config_path: Path, verbose: int) -> None:
+    """Publish a folder of plain-text articles as Atom, RSS 2.0 and JSON Feed."""
+    ctx.ensure_object(dict)
+    ctx.obj["config_path"] = config_path
+    ctx.obj["verbose"] = verbose
+    setup_logging(verbose)
+
+
+@cli.command()
+@click.option("--progress/--no-progress", default=None, help="Progress bar (default: on a terminal).")
+@pass_settings
+def refresh(settings: Settings, progress: bool | None) -> None:
+    """Scan the seeds folder once and update the index; print what changed."""
+    show = sys.stderr.isatty() if progress is None else progress
+    try:
+        with Store(settings.db_path) as store:
+            if show:
+                with click.progressbar(length=1, label="refreshing", file=sys.stderr) as bar:
+
+                    def report(done: int, total: int) -> None:
+                        bar.length = max(total, 1)
+                        bar.update(done - bar.pos)
+
+                    stats = run_refresh(settings, store, progress=report)
+            else:
+                stats = run_refresh(settings, store)
+    except FeedsvcError as e:
+        raise click.ClickException(str(e)) from None
+    click.echo(stats.summary_line())
+    for skipped in stats.skipped:
+        click.echo(f"skipped {display_path(skipped.path)}: {skipped.reason}")
+    for path in stats.deferred:
+        click.echo(f"deferred {display_path(path)}: changed while being read; next refresh")
+
+
+@cli.command("list")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
+@click.option("-n", "--limit", type=click.IntRange(min=1), default=None, help="At most this many.")
+@pass_settings
+def list_(settings: Settings, as_json: bool, limit: int | None) -> None:
+    """Show what is published, newest first."""
+    try:
+        with Store(settings.db_path) as store:
+            articles = store.latest(limit)
+    except FeedsvcError as e:
+        raise click.ClickException(str(e)) from None
+    for article in articles:
+        if as_json:
+            click.echo(_article_json(article))
+        else:
+            click.echo(f"{format_time(article.published)}  {article.slug}  {article.title}")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(obj={})

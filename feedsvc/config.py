@@ -1,0 +1,258 @@
+"""Configuration: config.toml -> a typed, frozen Settings object. Contains no business logic."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from dataclasses import field
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfoNotFoundError
+
+from .errors import ConfigError
+from .model import FeedMeta
+from .model import ParseRules
+
+DEFAULT_CAPTIONS = (
+    # "Kyiv has described some drones as Iranian-made (Picture: AP)": a credit in brackets at
+    # the end of the paragraph.
+    r"\((?:pictures?|pics?|images?|photos?|photographs?|videos?|footage|credits?|"
+    r"illustrations?|graphics?|main picture|top picture)\s*:[^()]{0,150}\)\s*$",
+)
+DEFAULT_BOILERPLATE = (
+    r"^get in touch with our news team\b",
+    r"^for more stories like this\b",
+    r"^got a story for us\b",
+    r"^(?:do you have|have you got) a story\b",
+    r"^sign up (?:to|for) (?:our|the) .{0,60}newsletter",
+    r"^(?:share|follow) (?:this|us) on\b",
+    r"^e-?mail to a friend\.?$",
+    r"^copyright \d{4} .{0,80}all rights reserved",
+    r"^all rights reserved\.?$",
+    r"^(?:advertisement|advert|sponsored)$",
+    r"^(?:read more|more:|related:|related articles?:?)$",
+)
+DEFAULT_DEBRIS = (
+    r"\s*\[email(?:\u00a0|\s)*protected\]",
+    r"\s*\bE-?mail to a friend\.?\s*$",
+    # CNN-style inline links: "Watch a driver describe his narrow escape »"
+    r"\s+(?:Watch|See|Hear|Read|Listen to|Click here)\b[^.!?»]{0,120}»",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything feedsvc needs to run, resolved and validated. Paths are absolute."""
+
+    seeds_dir: Path
+    db_path: Path
+    config_path: Path | None = None
+    # [site]
+    title: str = "feedsvc"
+    subtitle: str = "Articles published by feedsvc"
+    base_url: str = "http://127.0.0.1:8000/"
+    language: str = "en"
+    author: str = "feedsvc"
+    timezone: str = "UTC"
+    # [seeds]
+    max_file_bytes: int = 5 * 1024 * 1024
+    follow_symlinks: bool = True  #: only ever to targets inside the seeds dir
+    # [server]
+    host: str = "127.0.0.1"
+    port: int = 8000
+    threads: int = 8
+    request_timeout: int = 30
+    # [refresh]
+    interval_seconds: int = 300
+    lock_timeout: float = 60.0
+    token: str | None = None  #: enables POST /refresh with "Authorization: Bearer <token>"
+    watch: bool = True
+    # [feed]
+    max_items: int = 50
+    # [parse]
+    summary_length: int = 400
+    title_length: int = 140
+    captions: tuple[str, ...] = DEFAULT_CAPTIONS
+    boilerplate: tuple[str, ...] = DEFAULT_BOILERPLATE
+    debris: tuple[str, ...] = DEFAULT_DEBRIS
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    def parse_rules(self) -> ParseRules:
+        """Compiled parser rules (patterns are validated in load_settings)."""
+        return ParseRules(
+            captions=tuple(re.compile(p, re.IGNORECASE) for p in self.captions),
+            boilerplate=tuple(re.compile(p, re.IGNORECASE) for p in self.boilerplate),
+            debris=tuple(re.compile(p, re.IGNORECASE) for p in self.debris),
+            timezone=ZoneInfo(self.timezone),
+            summary_length=self.summary_length,
+            title_length=self.title_length,
+        )
+
+    def feed_meta(self, version: str = "") -> FeedMeta:
+        return FeedMeta(
+            title=self.title,
+            subtitle=self.subtitle,
+            base_url=self.base_url,
+            language=self.language,
+            author=self.author,
+            version=version,
+        )
+
+    def with_overrides(self, **changes: Any) -> Settings:
+        return replace(self, **changes)
+
+
+# section -> key -> (Settings field, type, check)
+_SCHEMA: dict[str, dict[str, tuple[str, type | tuple[type, ...]]]] = {
+    "site": {
+        "title": ("title", str),
+        "subtitle": ("subtitle", str),
+        "base_url": ("base_url", str),
+        "language": ("language", str),
+        "author": ("author", str),
+        "timezone": ("timezone", str),
+    },
+    "seeds": {
+        "dir": ("seeds_dir", str),
+        "max_file_bytes": ("max_file_bytes", int),
+        "follow_symlinks": ("follow_symlinks", bool),
+    },
+    "store": {"path": ("db_path", str)},
+    "server": {
+        "host": ("host", str),
+        "port": ("port", int),
+        "threads": ("threads", int),
+        "request_timeout": ("request_timeout", int),
+    },
+    "refresh": {
+        "interval_seconds": ("interval_seconds", int),
+        "lock_timeout": ("lock_timeout", (int, float)),
+        "token": ("token", str),
+        "watch": ("watch", bool),
+    },
+    "feed": {"max_items": ("max_items", int)},
+    "parse": {
+        "summary_length": ("summary_length", int),
+        "title_length": ("title_length", int),
+        "captions": ("captions", list),
+        "boilerplate": ("boilerplate", list),
+        "extra_boilerplate": ("extra_boilerplate", list),
+        "debris": ("debris", list),
+        "extra_debris": ("extra_debris", list),
+        "extra_captions": ("extra_captions", list),
+    },
+}
+_POSITIVE = {
+    "max_file_bytes", "port", "threads", "request_timeout", "interval_seconds", "max_items",
+    "summary_length", "title_length",
+}  # fmt: skip
+
+
+def _type_name(t: type | tuple[type, ...]) -> str:
+    names = {int: "an integer", str: "a string", bool: "true or false", list: "a list", float: "a number"}
+    if isinstance(t, tuple):
+        return " or ".join(names[x] for x in t)
+    return names[t]
+
+
+def _check_patterns(where: str, values: list[Any]) -> tuple[str, ...]:
+    out = []
+    for value in values:
+        if not isinstance(value, str):
+            raise ConfigError(f"{where} must be a list of strings, got {value!r}")
+        try:
+            re.compile(value)
+        except re.error as e:
+            raise ConfigError(f"{where}: invalid regular expression {value!r}: {e}") from e
+        out.append(value)
+    return tuple(out)
+
+
+def load_settings(path: Path | str, **overrides: Any) -> Settings:
+    """Read and validate a config file. Relative paths are relative to the file's folder.
+
+    Raises ConfigError with a one-line, human-readable message.
+    """
+    path = Path(path)
+    name = str(path)
+    try:
+        with path.open("rb") as f:
+            raw = tomllib.load(f)
+    except FileNotFoundError:
+        raise ConfigError(f"config file not found: {name}") from None
+    except IsADirectoryError:
+        raise ConfigError(f"config path is a directory, not a file: {name}") from None
+    except OSError as e:
+        raise ConfigError(f"cannot read config file {name}: {e.strerror}") from None
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(f"{name}: invalid TOML: {e}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{name}: config file is not UTF-8") from None
+
+    values: dict[str, Any] = {}
+    for section, table in raw.items():
+        if section not in _SCHEMA:
+            raise ConfigError(f"{name}: unknown section [{section}]")
+        if not isinstance(table, dict):
+            raise ConfigError(f"{name}: [{section}] must be a table")
+        for key, value in table.items():
+            if key not in _SCHEMA[section]:
+                raise ConfigError(f"{name}: unknown key [{section}] {key}")
+            attr, expected = _SCHEMA[section][key]
+            ok = isinstance(value, expected) and not (
+                expected in (int, (int, float)) and isinstance(value, bool)
+            )
+            if not ok:
+                raise ConfigError(f"{name}: [{section}] {key} must be {_type_name(expected)}, got {value!r}")
+            if attr in _POSITIVE and value <= 0:
+                raise ConfigError(f"{name}: [{section}] {key} must be positive, got {value!r}")
+            if isinstance(value, list):
+                value = _check_patterns(f"{name}: [{section}] {key}", value)
+            values[attr] = value
+
+    base = path.resolve().parent
+    seeds = values.pop("seeds_dir", "seeds")
+    db = values.pop("db_path", "var/feedsvc.sqlite")
+    for kind in ("captions", "boilerplate", "debris"):
+        defaults = {"captions": DEFAULT_CAPTIONS, "boilerplate": DEFAULT_BOILERPLATE,
+                    "debris": DEFAULT_DEBRIS}[kind]  # fmt: skip
+        values[kind] = tuple(values.get(kind, defaults)) + tuple(values.pop(f"extra_{kind}", ()))
+    values.update(overrides)
+    settings = Settings(
+        seeds_dir=(base / Path(seeds).expanduser()).resolve(),
+        db_path=(base / Path(db).expanduser()).resolve(),
+        config_path=path.resolve(),
+        **values,
+    )
+    validate(settings, name)
+    return settings
+
+
+def validate(settings: Settings, name: str = "config") -> Settings:
+    """Cross-field checks shared by load_settings and programmatic Settings."""
+    url = urlsplit(settings.base_url)
+    if url.scheme not in ("http", "https") or not url.netloc:
+        raise ConfigError(
+            f"{name}: [site] base_url must be an absolute http(s) URL, got {settings.base_url!r}"
+        )
+    if not settings.base_url.endswith("/"):
+        object.__setattr__(settings, "base_url", settings.base_url + "/")
+    if not 1 <= settings.port <= 65535:
+        raise ConfigError(f"{name}: [server] port must be between 1 and 65535, got {settings.port}")
+    if not re.fullmatch(r"[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*", settings.language):
+        raise ConfigError(
+            f"{name}: [site] language must be a language tag like 'en' or 'en-GB', got {settings.language!r}"
+        )
+    try:
+        ZoneInfo(settings.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(
+            f"{name}: [site] timezone is not a known time zone: {settings.timezone!r}"
+        ) from None
+    if settings.token is not None and len(settings.token) < 16:
+        raise ConfigError(f"{name}: [refresh] token must be at least 16 characters")
+    return settings

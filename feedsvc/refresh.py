@@ -1,0 +1,249 @@
+"""One refresh pass: seeds dir -> parser -> index, as one transaction under a cross-process lock."""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import logging
+import os
+import time
+import uuid
+from collections.abc import Callable
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC
+from datetime import datetime
+
+from slugify import slugify
+
+from .config import Settings
+from .errors import LockTimeout
+from .errors import ParseError
+from .errors import StoreError
+from .model import Article
+from .model import ParsedArticle
+from .model import RefreshStats
+from .parsing import body_html
+from .parsing import parse_bytes
+from .sources import FileChanged
+from .sources import SourceFile
+from .sources import display_path
+from .sources import read_file
+from .sources import scan
+from .store import FileRow
+from .store import Identity
+from .store import Store
+from .store import format_time
+
+log = logging.getLogger(__name__)
+
+# Namespace of the urn:uuid ids: uuid5(NAMESPACE, article id). Never change it: ids are permanent.
+GUID_NAMESPACE = uuid.UUID("6f0c8e52-7c53-5d2a-9a57-2f4b1de0a7c1")
+SLUG_MAX = 80
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+@contextmanager
+def refresh_lock(db_path: str, *, timeout: float | None) -> Iterator[bool]:
+    """Hold the cross-process refresh lock (flock on ``<db>.lock``).
+
+    Yields True when held. With ``timeout=None`` it does not wait and yields False when
+    another process holds it; otherwise it waits up to ``timeout`` seconds, then raises.
+    """
+    lock_path = db_path + ".lock"
+    os.makedirs(os.path.dirname(lock_path) or ".", exist_ok=True)
+    try:
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o644)
+    except OSError as e:
+        raise StoreError(f"cannot open the refresh lock {lock_path}: {e.strerror}") from e
+    try:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if deadline is None:
+                    yield False
+                    return
+                if time.monotonic() >= deadline:
+                    raise LockTimeout(
+                        f"another refresh held {lock_path} for more than {timeout:g}s"
+                    ) from None
+                time.sleep(0.02)
+        try:
+            yield True
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
+def make_slug(article_id: str) -> str:
+    """Readable ASCII URL segment from an id: 'Politik/Über uns.txt' -> 'politik-uber-uns'."""
+    stem = article_id[:-4] if article_id.lower().endswith(".txt") else article_id
+    slug = slugify(stem.replace("/", " "), max_length=SLUG_MAX, word_boundary=True, save_order=True)
+    return slug or "article"
+
+
+def make_guid(article_id: str) -> str:
+    return f"urn:uuid:{uuid.uuid5(GUID_NAMESPACE, article_id)}"
+
+
+def content_hash(parsed: ParsedArticle, article_id: str) -> str:
+    """Hash of everything that is published: a change here, and only here, moves `updated`."""
+    payload = [
+        article_id, parsed.title, parsed.summary, [[b.kind, b.text] for b in parsed.blocks],
+        parsed.author, list(parsed.tags), parsed.date.isoformat() if parsed.date else None,
+    ]  # fmt: skip
+    return hashlib.sha256(json.dumps(payload, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+def _new_identity(store: Store, article_id: str, now: datetime) -> Identity:
+    base = make_slug(article_id)
+    slug = base
+    digest = hashlib.sha1(article_id.encode("utf-8")).hexdigest()
+    n = 6
+    while store.slug_taken(slug):  # collisions get a suffix that depends only on the id
+        slug = f"{base}-{digest[:n]}"
+        n += 2
+    identity = Identity(article_id, make_guid(article_id), slug, now)
+    store.add_identity(identity)
+    return identity
+
+
+class _Pass:
+    """State of one refresh pass (kept off the module: no globals)."""
+
+    def __init__(self, settings: Settings, store: Store, now: datetime) -> None:
+        self.settings = settings
+        self.store = store
+        self.now = now
+        self.rules = settings.parse_rules()
+        self.added = self.updated = self.removed = self.unchanged = 0
+        self.deferred: list[str] = []
+        self.claimed: dict[str, str] = {}  # article id -> path, within this pass
+
+    def skip(self, path: str, reason: str, size: int, mtime_ns: int) -> None:
+        log.warning("skipped %s: %s", display_path(path), reason)
+        if self.store.put_skipped(path, reason, size, mtime_ns):
+            self.removed += 1
+
+    def handle(self, src: SourceFile, row: FileRow | None) -> None:
+        """Read, parse and store one new or changed file."""
+        try:
+            data = read_file(src, self.settings.max_file_bytes)
+        except FileChanged as e:
+            log.info("deferred %s: %s", display_path(src.relpath), e)
+            self.deferred.append(src.relpath)
+            return
+        except ParseError as e:
+            self.skip(src.relpath, e.reason, src.size, src.mtime_ns)
+            return
+        raw = hashlib.sha256(data).hexdigest()
+        known_raw = row.raw_hash if row else None
+        known_id = row.id if row else None
+        src_path, size, mtime_ns = src.relpath, src.size, src.mtime_ns
+        if known_raw is not None and raw == known_raw:
+            self.store.touch_file(src_path, size, mtime_ns)  # touched: same bytes
+            self.unchanged += 1
+            return
+        try:
+            parsed = parse_bytes(data, self.rules)
+        except ParseError as e:
+            self.skip(src_path, e.reason, size, mtime_ns)
+            return
+        for note in parsed.warnings:
+            log.warning("%s: %s", display_path(src_path), note)
+        article_id = parsed.explicit_id or src_path
+        owner = self.claimed.get(article_id) or self.store.article_path(article_id)
+        if owner is not None and owner != src_path:
+            # size -1: never matches a stat, so the file is looked at again next refresh
+            self.skip(src_path, f"Id {article_id!r} is already used by {display_path(owner)}", -1, mtime_ns)
+            return
+        self.claimed[article_id] = src_path
+        chash = content_hash(parsed, article_id)
+        if row is not None and row.content_hash == chash and known_id == article_id:
+            self.store.touch_file(src_path, size, mtime_ns, raw)  # e.g. whitespace-only edit
+            self.unchanged += 1
+            return
+        identity = self.store.identity(article_id) or _new_identity(self.store, article_id, self.now)
+        published = parsed.date or identity.first_seen
+        is_update = known_id == article_id
+        # A new article was last updated when it was published; an edit moves `updated` to now.
+        updated = max(self.now, published) if is_update else published
+        article = Article(
+            id=article_id, guid=identity.guid, slug=identity.slug, title=parsed.title,
+            summary=parsed.summary, blocks=parsed.blocks, body_html=body_html(parsed.blocks),
+            author=parsed.author, tags=parsed.tags, published=published, updated=updated,
+            path=src_path, size=size, mtime_ns=mtime_ns, content_hash=chash,
+        )  # fmt: skip
+        self.store.put_article(article, raw)
+        if is_update:
+            self.updated += 1
+            log.info("updated %s", display_path(src_path))
+        else:
+            self.added += 1
+            log.info("added %s", display_path(src_path))
+
+
+def run_refresh(
+    settings: Settings,
+    store: Store,
+    *,
+    now: Callable[[], datetime] = utcnow,
+    wait: bool = True,
+    progress: Callable[[int, int], None] | None = None,
+) -> RefreshStats:
+    """Bring the index in line with the seeds dir. One transaction; one refresh at a time.
+
+    With ``wait=False`` it returns at once (``ran=False``) when another process is refreshing.
+    Raises SeedsDirError when the seeds dir is gone (nothing is removed), StoreError,
+    LockTimeout.
+    """
+    started = time.perf_counter()
+    timeout = settings.lock_timeout if wait else None
+    with refresh_lock(str(settings.db_path), timeout=timeout) as held:
+        if not held:
+            return RefreshStats(ran=False)
+        found = scan(settings.seeds_dir, follow_symlinks=settings.follow_symlinks)
+        known = store.file_index()
+        state = _Pass(settings, store, now().astimezone(UTC).replace(microsecond=0))
+        total = len(found.files)
+        with store.transaction():
+            for index, src in enumerate(found.files):
+                row = known.pop(src.relpath, None)
+                if row is not None and row.size == src.size and row.mtime_ns == src.mtime_ns:
+                    state.unchanged += 1
+                else:
+                    state.handle(src, row)
+                if progress is not None and index % 256 == 0:
+                    progress(index, total)
+            for skipped in found.skipped:
+                row = known.pop(skipped.path, None)
+                if row is None or row.raw_hash is not None:
+                    state.skip(skipped.path, skipped.reason, 0, 0)
+            keep = tuple(prefix for prefix in found.unreadable_dirs)
+            for path in sorted(known):
+                if keep and path.startswith(keep):
+                    continue  # its folder could not be listed this time: not a deletion
+                if store.forget_file(path):
+                    state.removed += 1
+                    log.info("removed %s", display_path(path))
+            if state.added or state.updated or state.removed:
+                store.bump_generation()
+            store.set_state("last_refresh", format_time(state.now))
+        skipped_now = tuple(store.skipped())
+    if progress is not None:
+        progress(total, total)
+    stats = RefreshStats(
+        added=state.added, updated=state.updated, removed=state.removed, unchanged=state.unchanged,
+        skipped=skipped_now, deferred=tuple(state.deferred), seconds=time.perf_counter() - started,
+    )  # fmt: skip
+    if stats.changed:
+        log.info("refresh: %s", stats.summary_line())
+    return stats

@@ -1,0 +1,191 @@
+"""The seeds directory: walk it, stat it, and read files safely. No parsing here."""
+
+from __future__ import annotations
+
+import errno
+import logging
+import os
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import FeedsvcError
+from .errors import ParseError
+from .model import Skipped
+
+log = logging.getLogger(__name__)
+
+ARTICLE_SUFFIX = ".txt"
+
+
+class SeedsDirError(FeedsvcError):
+    """The seeds directory itself is missing or unreadable: nothing may be removed."""
+
+
+class FileChanged(FeedsvcError):
+    """A file changed while it was read; it is left for the next refresh."""
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    """A candidate article file found by the walk."""
+
+    relpath: str  #: relative to the seeds dir, POSIX separators; the article's default id
+    path: str  #: what to open: the file itself, or a symlink's target inside the seeds dir
+    size: int
+    mtime_ns: int
+
+
+@dataclass(frozen=True, slots=True)
+class Scan:
+    """The result of one walk over the seeds dir."""
+
+    files: list[SourceFile]
+    skipped: list[Skipped]  #: files that cannot even be opened (bad links, FIFOs, names...)
+    unreadable_dirs: list[str]  #: relpaths of folders we could not list: keep what was there
+
+
+def ignored_name(name: str) -> bool:
+    """Hidden files, editor backups, swap, lock and temp files, and other extensions."""
+    return (
+        name.startswith((".", "#", "~"))
+        or name.endswith(("~", ".swp", ".swx", ".tmp", ".part", ".crdownload", "#"))
+        or not name.lower().endswith(ARTICLE_SUFFIX)
+    )
+
+
+def display_path(relpath: str) -> str:
+    """A path made safe for a log or terminal line: control characters escaped."""
+    if relpath.isprintable():
+        return relpath
+    return relpath.encode("unicode_escape", errors="backslashreplace").decode("ascii")
+
+
+def _inside(root: str, target: str) -> bool:
+    return target == root or target.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def scan(root: Path, *, follow_symlinks: bool = True) -> Scan:
+    """Walk ``root`` (iteratively: deep trees are fine) and stat every candidate file.
+
+    Symlinks are followed only to targets inside ``root``; loops and dangling links are
+    skipped with a reason. Raises SeedsDirError when ``root`` itself cannot be listed.
+    """
+    real_root = os.path.realpath(root)
+    try:
+        root_stat = os.stat(real_root)
+    except OSError as e:
+        raise SeedsDirError(f"seeds directory {root} is not accessible: {e.strerror}") from e
+    if not stat.S_ISDIR(root_stat.st_mode):
+        raise SeedsDirError(f"seeds directory {root} is not a directory")
+
+    files: list[SourceFile] = []
+    skipped: list[Skipped] = []
+    unreadable: list[str] = []
+    seen_dirs = {(root_stat.st_dev, root_stat.st_ino)}
+    stack: list[tuple[str, str]] = [(real_root, "")]  # (path to list, relpath prefix)
+    while stack:
+        dirpath, prefix = stack.pop()
+        try:
+            with os.scandir(dirpath) as it:
+                entries = list(it)
+        except OSError as e:
+            if not prefix:
+                raise SeedsDirError(f"cannot list seeds directory {root}: {e.strerror}") from e
+            log.warning("cannot list folder %s: %s", display_path(prefix), e.strerror)
+            unreadable.append(prefix)
+            continue
+        for entry in entries:
+            name = entry.name
+            rel = prefix + name
+            try:
+                rel.encode("utf-8")
+            except UnicodeEncodeError:
+                if not ignored_name(name) or entry.is_dir(follow_symlinks=False):
+                    skipped.append(Skipped(display_path(rel), "file name is not valid UTF-8"))
+                continue
+            if name.startswith("."):
+                continue  # hidden files and folders (.git, .DS_Store, .x.swp)
+            try:
+                if entry.is_symlink():
+                    if not follow_symlinks:
+                        continue
+                    target = os.path.realpath(entry.path)
+                    if not _inside(real_root, target):
+                        if not ignored_name(name) or os.path.isdir(target):
+                            skipped.append(Skipped(rel, "symlink to outside the seeds directory"))
+                        continue
+                    st = os.stat(target)
+                    path = target
+                else:
+                    st = entry.stat(follow_symlinks=False)
+                    path = entry.path
+            except OSError as e:
+                if not ignored_name(name):
+                    why = (
+                        "symlink loop"
+                        if e.errno == errno.ELOOP
+                        else ("dangling symlink" if e.errno == errno.ENOENT else f"cannot stat: {e.strerror}")
+                    )
+                    skipped.append(Skipped(rel, why))
+                continue
+            if stat.S_ISDIR(st.st_mode):
+                key = (st.st_dev, st.st_ino)
+                if key in seen_dirs:
+                    continue  # a link back up the tree, or two links to one folder
+                seen_dirs.add(key)
+                stack.append((path, rel + "/"))
+                continue
+            if ignored_name(name):
+                continue
+            if not stat.S_ISREG(st.st_mode):
+                skipped.append(Skipped(rel, "not a regular file"))
+                continue
+            files.append(SourceFile(rel, path, st.st_size, st.st_mtime_ns))
+    files.sort(key=lambda f: f.relpath)
+    return Scan(files, skipped, unreadable)
+
+
+def read_file(src: SourceFile, max_bytes: int) -> bytes:
+    """Read one file, refusing anything that is not the regular file the walk saw.
+
+    Raises ParseError (skip, with a reason) or FileChanged (retry next refresh).
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(src.path, flags)
+    except PermissionError:
+        raise ParseError("permission denied") from None
+    except FileNotFoundError:
+        raise FileChanged("file disappeared") from None
+    except OSError as e:
+        raise ParseError(f"cannot open: {e.strerror}") from None
+    try:
+        before = os.fstat(fd)
+        if not stat.S_ISREG(before.st_mode):
+            raise ParseError("not a regular file")
+        if (before.st_size, before.st_mtime_ns) != (src.size, src.mtime_ns):
+            raise FileChanged("changed since the directory was listed")
+        if before.st_size > max_bytes:
+            raise ParseError(f"file is larger than the {max_bytes:,} byte limit ({before.st_size:,} bytes)")
+        chunks = []
+        remaining = max_bytes + 1
+        while remaining > 0:
+            chunk = os.read(fd, min(remaining, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            remaining -= len(chunk)
+        data = b"".join(chunks)
+        after = os.fstat(fd)
+    except OSError as e:
+        raise ParseError(f"cannot read: {e.strerror}") from None
+    finally:
+        os.close(fd)
+    if (after.st_size, after.st_mtime_ns) != (before.st_size, before.st_mtime_ns) or len(
+        data
+    ) != after.st_size:
+        raise FileChanged("changed while being read")
+    if len(data) > max_bytes:
+        raise ParseError(f"file is larger than the {max_bytes:,} byte limit")
+    return data

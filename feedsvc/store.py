@@ -1,0 +1,369 @@
+"""The article index: SQLite (WAL), one connection per thread, versioned schema."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC
+from datetime import datetime
+from pathlib import Path
+from types import TracebackType
+
+from .errors import StoreError
+from .model import Article
+from .model import Block
+from .model import Skipped
+
+# Each entry upgrades the schema by one version; never edit one that has shipped.
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE identities (          -- permanent: survives edits, deletes and re-adds
+        id TEXT PRIMARY KEY,
+        guid TEXT NOT NULL UNIQUE,
+        slug TEXT NOT NULL UNIQUE,
+        first_seen TEXT NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TABLE articles (
+        id TEXT PRIMARY KEY REFERENCES identities(id),
+        path TEXT NOT NULL UNIQUE,
+        title TEXT NOT NULL,
+        summary TEXT NOT NULL,
+        blocks TEXT NOT NULL,          -- JSON [[kind, text], ...]
+        body_html TEXT NOT NULL,
+        author TEXT,
+        tags TEXT NOT NULL,            -- JSON list
+        published TEXT NOT NULL,       -- RFC 3339, UTC
+        updated TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        mtime_ns INTEGER NOT NULL,
+        raw_hash TEXT NOT NULL,        -- of the file's bytes: a touch changes nothing
+        content_hash TEXT NOT NULL     -- of what is published: only this moves `updated`
+    );
+    CREATE INDEX articles_newest ON articles(published DESC, id DESC);
+    CREATE TABLE skipped (
+        path TEXT PRIMARY KEY,
+        reason TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        mtime_ns INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TABLE state (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+    INSERT INTO state VALUES ('generation', '0');
+    """,
+)
+
+_ARTICLE_COLUMNS = (
+    "a.id, i.guid, i.slug, a.title, a.summary, a.blocks, a.body_html, a.author, a.tags, "
+    "a.published, a.updated, a.path, a.size, a.mtime_ns, a.content_hash"
+)
+_SELECT = f"SELECT {_ARTICLE_COLUMNS} FROM articles a JOIN identities i USING (id)"  # noqa: S608 (constants)
+
+
+def format_time(dt: datetime) -> str:
+    """Aware datetime -> the RFC 3339 UTC text stored (whole seconds, sortable)."""
+    return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_time(text: str) -> datetime:
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+
+
+def _row_to_article(row: tuple) -> Article:  # type: ignore[type-arg]
+    blocks = tuple(Block(kind, text) for kind, text in json.loads(row[5]))
+    return Article(
+        id=row[0], guid=row[1], slug=row[2], title=row[3], summary=row[4], blocks=blocks,
+        body_html=row[6], author=row[7], tags=tuple(json.loads(row[8])),
+        published=parse_time(row[9]), updated=parse_time(row[10]), path=row[11],
+        size=row[12], mtime_ns=row[13], content_hash=row[14],
+    )  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class FileRow:
+    """What the index remembers about one file, for change detection."""
+
+    path: str
+    size: int
+    mtime_ns: int
+    raw_hash: str | None  #: None for a skipped file
+    id: str | None
+    content_hash: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    id: str
+    guid: str
+    slug: str
+    first_seen: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """A consistent view of the index: the articles and the generation they belong to."""
+
+    generation: int
+    articles: tuple[Article, ...]
+    last_refresh: datetime | None
+
+
+@contextmanager
+def _wrap(message: str) -> Iterator[None]:
+    """Turn environmental SQLite failures (locked, full, read-only) into StoreError."""
+    try:
+        yield
+    except sqlite3.OperationalError as e:
+        raise StoreError(f"{message}: {e}") from e
+    except sqlite3.DatabaseError as e:  # "file is not a database", corruption
+        if isinstance(e, (sqlite3.IntegrityError, sqlite3.ProgrammingError)):
+            raise
+        raise StoreError(f"{message}: {e}") from e
+
+
+class Store:
+    """Reads and writes the index. Thread-safe: each thread gets its own connection."""
+
+    def __init__(self, path: Path | str, *, timeout: float = 10.0) -> None:
+        self.path = str(path)
+        self.timeout = timeout
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._connections: list[sqlite3.Connection] = []
+        self._migrated = False
+        self._migrate_lock = threading.Lock()
+
+    # ------------------------------------------------------------------ connections
+
+    def _connect(self) -> sqlite3.Connection:
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None)
+        conn.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000)}")
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        return conn
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            with _wrap(f"cannot open the index {self.path}"):
+                conn = self._connect()
+                if not self._migrated:
+                    with self._migrate_lock:
+                        self._migrate(conn)
+                        self._migrated = True
+            self._local.conn = conn
+            with self._lock:
+                self._connections.append(conn)
+        return conn
+
+    def _migrate(self, conn: sqlite3.Connection) -> None:
+        (version,) = conn.execute("PRAGMA user_version").fetchone()
+        if version > len(MIGRATIONS):
+            raise StoreError(f"{self.path} was written by a newer feedsvc (schema {version})")
+        if version == len(MIGRATIONS):
+            return
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            (version,) = conn.execute("PRAGMA user_version").fetchone()
+            for number in range(version, len(MIGRATIONS)):
+                for statement in MIGRATIONS[number].split(";"):
+                    if statement.strip():
+                        conn.execute(statement)
+                conn.execute(f"PRAGMA user_version = {number + 1}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+    def close(self) -> None:
+        """Close every connection this Store opened (from any thread)."""
+        with self._lock:
+            for conn in self._connections:
+                conn.close()
+            self._connections.clear()
+        self._local = threading.local()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self, t: type[BaseException] | None, e: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    # ------------------------------------------------------------------ transactions
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One write transaction: a reader never sees half of it."""
+        conn = self.conn
+        with _wrap("cannot start a write transaction"):
+            conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        with _wrap("cannot commit the refresh"):
+            conn.execute("COMMIT")
+
+    @contextmanager
+    def _read(self) -> Iterator[sqlite3.Connection]:
+        conn = self.conn
+        with _wrap("cannot read the index"):
+            own = not conn.in_transaction
+            if own:
+                conn.execute("BEGIN")
+            try:
+                yield conn
+            finally:
+                if own:
+                    conn.execute("COMMIT")
+
+    # ------------------------------------------------------------------ reads
+
+    def data_version(self) -> int:
+        """Changes whenever another connection commits: a cheap "did anything change?"."""
+        with _wrap("cannot read the index"):
+            return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
+
+    def generation(self) -> int:
+        """Bumped by every refresh that changed what is published."""
+        with _wrap("cannot read the index"):
+            row = self.conn.execute("SELECT value FROM state WHERE key = 'generation'").fetchone()
+        return int(row[0])
+
+    def state(self, key: str) -> str | None:
+        with _wrap("cannot read the index"):
+            row = self.conn.execute("SELECT value FROM state WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def count(self) -> int:
+        with _wrap("cannot read the index"):
+            return int(self.conn.execute("SELECT count(*) FROM articles").fetchone()[0])
+
+    def latest(self, limit: int | None = None) -> list[Article]:
+        """Published articles, newest first."""
+        sql = _SELECT + " ORDER BY a.published DESC, a.id DESC"
+        with self._read() as conn:
+            if limit is None:
+                rows = conn.execute(sql).fetchall()
+            else:
+                rows = conn.execute(sql + " LIMIT ?", (limit,)).fetchall()
+        return [_row_to_article(r) for r in rows]
+
+    def snapshot(self, limit: int) -> Snapshot:
+        """The newest ``limit`` articles and the generation, read in one transaction."""
+        with self._read() as conn:
+            gen = int(conn.execute("SELECT value FROM state WHERE key = 'generation'").fetchone()[0])
+            last = conn.execute("SELECT value FROM state WHERE key = 'last_refresh'").fetchone()
+            rows = conn.execute(
+                _SELECT + " ORDER BY a.published DESC, a.id DESC LIMIT ?", (limit,)
+            ).fetchall()
+        return Snapshot(gen, tuple(_row_to_article(r) for r in rows), parse_time(last[0]) if last else None)
+
+    def get(self, article_id: str) -> Article | None:
+        with self._read() as conn:
+            row = conn.execute(_SELECT + " WHERE a.id = ?", (article_id,)).fetchone()
+        return None if row is None else _row_to_article(row)
+
+    def get_by_slug(self, slug: str) -> Article | None:
+        with self._read() as conn:
+            row = conn.execute(_SELECT + " WHERE i.slug = ?", (slug,)).fetchone()
+        return None if row is None else _row_to_article(row)
+
+    def skipped(self) -> list[Skipped]:
+        with _wrap("cannot read the index"):
+            rows = self.conn.execute("SELECT path, reason FROM skipped ORDER BY path").fetchall()
+        return [Skipped(p, r) for p, r in rows]
+
+    def file_index(self) -> dict[str, FileRow]:
+        """Every file the index knows (published or skipped), by path: for change detection."""
+        out: dict[str, FileRow] = {}
+        with self._read() as conn:
+            for path, size, mtime, raw, aid, chash in conn.execute(
+                "SELECT path, size, mtime_ns, raw_hash, id, content_hash FROM articles"
+            ):
+                out[path] = FileRow(path, size, mtime, raw, aid, chash)
+            for path, size, mtime in conn.execute("SELECT path, size, mtime_ns FROM skipped"):
+                out.setdefault(path, FileRow(path, size, mtime, None, None))
+        return out
+
+    def identity(self, article_id: str) -> Identity | None:
+        row = self.conn.execute(
+            "SELECT id, guid, slug, first_seen FROM identities WHERE id = ?", (article_id,)
+        ).fetchone()
+        return None if row is None else Identity(row[0], row[1], row[2], parse_time(row[3]))
+
+    def slug_taken(self, slug: str) -> bool:
+        return self.conn.execute("SELECT 1 FROM identities WHERE slug = ?", (slug,)).fetchone() is not None
+
+    def article_path(self, article_id: str) -> str | None:
+        row = self.conn.execute("SELECT path FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return None if row is None else str(row[0])
+
+    # ------------------------------------------------------------------ writes (inside transaction())
+
+    def add_identity(self, identity: Identity) -> None:
+        self.conn.execute(
+            "INSERT INTO identities (id, guid, slug, first_seen) VALUES (?, ?, ?, ?)",
+            (identity.id, identity.guid, identity.slug, format_time(identity.first_seen)),
+        )
+
+    def put_article(self, article: Article, raw_hash: str) -> None:
+        conn = self.conn
+        conn.execute("DELETE FROM skipped WHERE path = ?", (article.path,))
+        conn.execute("DELETE FROM articles WHERE path = ? AND id != ?", (article.path, article.id))
+        conn.execute(
+            "INSERT OR REPLACE INTO articles (id, path, title, summary, blocks, body_html, author,"
+            " tags, published, updated, size, mtime_ns, raw_hash, content_hash)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                article.id, article.path, article.title, article.summary,
+                json.dumps([[b.kind, b.text] for b in article.blocks], ensure_ascii=False),
+                article.body_html, article.author, json.dumps(list(article.tags), ensure_ascii=False),
+                format_time(article.published), format_time(article.updated),
+                article.size, article.mtime_ns, raw_hash, article.content_hash,
+            ),
+        )  # fmt: skip
+
+    def touch_file(self, path: str, size: int, mtime_ns: int, raw_hash: str | None = None) -> None:
+        """Record a new stat (and raw hash) for a file whose published content did not change."""
+        if raw_hash is None:
+            self.conn.execute(
+                "UPDATE articles SET size = ?, mtime_ns = ? WHERE path = ?", (size, mtime_ns, path)
+            )
+        else:
+            self.conn.execute(
+                "UPDATE articles SET size = ?, mtime_ns = ?, raw_hash = ? WHERE path = ?",
+                (size, mtime_ns, raw_hash, path),
+            )
+
+    def put_skipped(self, path: str, reason: str, size: int, mtime_ns: int) -> bool:
+        """Mark a file skipped; returns True when this unpublished an article."""
+        conn = self.conn
+        removed = conn.execute("DELETE FROM articles WHERE path = ?", (path,)).rowcount
+        conn.execute(
+            "INSERT OR REPLACE INTO skipped (path, reason, size, mtime_ns) VALUES (?, ?, ?, ?)",
+            (path, reason, size, mtime_ns),
+        )
+        return removed > 0
+
+    def forget_file(self, path: str) -> bool:
+        """The file is gone: unpublish it. Returns True when an article was removed."""
+        conn = self.conn
+        conn.execute("DELETE FROM skipped WHERE path = ?", (path,))
+        return conn.execute("DELETE FROM articles WHERE path = ?", (path,)).rowcount > 0
+
+    def set_state(self, key: str, value: str) -> None:
+        self.conn.execute("INSERT OR REPLACE INTO state (key, value) VALUES (?, ?)", (key, value))
+
+    def bump_generation(self) -> None:
+        self.conn.execute("UPDATE state SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'")

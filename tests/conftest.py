@@ -1,0 +1,63 @@
+"""Shared fixtures: a tmp seeds dir with the fixture articles, settings, a store."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from datetime import UTC
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from feedsvc.config import Settings
+from feedsvc.store import Store
+
+DATA = Path(__file__).parent / "data"
+SEEDS = DATA / "seeds"
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+CORPUS = SHARED / "corpus"
+FIXED_NOW = datetime(2025, 3, 3, 14, 5, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def _reset_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No FEEDSVC_* variable from the developer's shell leaks into a test."""
+    import os
+
+    for key in list(os.environ):
+        if key.startswith("FEEDSVC_"):
+            monkeypatch.delenv(key)
+
+
+@pytest.fixture
+def seeds_dir(tmp_path: Path) -> Path:
+    """A fresh copy of tests/data/seeds per test."""
+    d = tmp_path / "seeds"
+    shutil.copytree(SEEDS, d)
+    return d
+
+
+@pytest.fixture
+def settings(tmp_path: Path, seeds_dir: Path) -> Settings:
+    return Settings(
+        seeds_dir=seeds_dir,
+        db_path=tmp_path / "var" / "index.sqlite",
+        base_url="http://127.0.0.1:8000/",
+        title="Test feed",
+        lock_timeout=10,
+    )
+
+
+@pytest.fixture
+def store(settings: Settings) -> Iterator[Store]:
+    with Store(settings.db_path) as s:
+        yield s
+
+
+def corpus_dir(name: str) -> Path:
+    """A folder of ../shared/corpus, or skip the test on a clone without it."""
+    d = CORPUS / name
+    if not d.is_dir():
+        pytest.skip(f"{d} is not here (a fresh clone has no ../shared)")
+    return d
