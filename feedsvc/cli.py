@@ -35,6 +35,8 @@ def setup_logging(verbose: int, quiet: bool = False) -> None:
         stream=sys.stderr,
         force=True,
     )
+    # APScheduler logs every job run at INFO; our own refresh log line says what matters.
+    logging.getLogger("apscheduler").setLevel(max(level, logging.WARNING))
 
 
 def pass_settings(fn: F) -> F:
@@ -117,6 +119,36 @@ def refresh(settings: Settings, progress: bool | None) -> None:
         click.echo(f"skipped {display_path(skipped.path)}: {skipped.reason}")
     for path in stats.deferred:
         click.echo(f"deferred {display_path(path)}: changed while being read; next refresh")
+
+
+@cli.command()
+@click.option("--host", default=None, help="Address to listen on [default: [server] host].")
+@click.option("--port", type=click.IntRange(1, 65535), default=None, help="Port [default: [server] port].")
+@click.option(
+    "--watch/--no-watch", default=None, help="React to file changes at once [default: [refresh] watch]."
+)
+@pass_settings
+def serve(settings: Settings, host: str | None, port: int | None, watch: bool | None) -> None:
+    """Refresh, then serve the feeds and pages (waitress), refreshing in the background."""
+    from .server import Service
+    from .server import run_waitress
+
+    if host is not None or port is not None:
+        settings = settings.with_overrides(host=host or settings.host, port=port or settings.port)
+    if click.get_current_context().obj["verbose"] == 0:
+        setup_logging(1)  # a server logs refreshes, skips and requests by default
+    service = Service(settings, run_refresh, watch=watch)
+    try:
+        service.start()
+        run_waitress(service, settings.host, settings.port)
+    except OSError as e:
+        raise click.ClickException(
+            f"cannot serve on {settings.host}:{settings.port}: {e.strerror or e}"
+        ) from None
+    except KeyboardInterrupt:
+        pass
+    finally:
+        service.stop()
 
 
 @cli.command("list")

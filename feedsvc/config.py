@@ -54,7 +54,7 @@ class Settings:
     # [site]
     title: str = "feedsvc"
     subtitle: str = "Articles published by feedsvc"
-    base_url: str = "http://127.0.0.1:8000/"
+    base_url: str = ""  #: "" means http://<[server] host>:<port>/ (see public_url)
     language: str = "en"
     author: str = "feedsvc"
     timezone: str = "UTC"
@@ -92,11 +92,22 @@ class Settings:
             title_length=self.title_length,
         )
 
+    @property
+    def public_url(self) -> str:
+        """The absolute URL every link and feed id is built from; ends with "/"."""
+        if self.base_url:
+            return self.base_url if self.base_url.endswith("/") else self.base_url + "/"
+        wildcard = {"0.0.0.0": "127.0.0.1", "::": "[::1]", "": "127.0.0.1"}  # noqa: S104
+        host = wildcard.get(self.host, self.host)
+        if ":" in host and not host.startswith("["):
+            host = f"[{host}]"
+        return f"http://{host}:{self.port}/"
+
     def feed_meta(self, version: str = "") -> FeedMeta:
         return FeedMeta(
             title=self.title,
             subtitle=self.subtitle,
-            base_url=self.base_url,
+            base_url=self.public_url,
             language=self.language,
             author=self.author,
             version=version,
@@ -234,13 +245,11 @@ def load_settings(path: Path | str, **overrides: Any) -> Settings:
 
 def validate(settings: Settings, name: str = "config") -> Settings:
     """Cross-field checks shared by load_settings and programmatic Settings."""
-    url = urlsplit(settings.base_url)
-    if url.scheme not in ("http", "https") or not url.netloc:
+    url = urlsplit(settings.public_url)
+    if url.scheme not in ("http", "https") or not url.netloc or url.query or url.fragment:
         raise ConfigError(
             f"{name}: [site] base_url must be an absolute http(s) URL, got {settings.base_url!r}"
         )
-    if not settings.base_url.endswith("/"):
-        object.__setattr__(settings, "base_url", settings.base_url + "/")
     if not 1 <= settings.port <= 65535:
         raise ConfigError(f"{name}: [server] port must be between 1 and 65535, got {settings.port}")
     if not re.fullmatch(r"[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*", settings.language):

@@ -236,6 +236,7 @@ def run_refresh(
                     log.info("removed %s", display_path(path))
             if state.added or state.updated or state.removed:
                 store.bump_generation()
+                store.set_state("changed_at", format_time(state.now))
             store.set_state("last_refresh", format_time(state.now))
         skipped_now = tuple(store.skipped())
     if progress is not None:

@@ -108,6 +108,7 @@ class Snapshot:
     generation: int
     articles: tuple[Article, ...]
     last_refresh: datetime | None
+    changed_at: datetime | None  #: when the generation last moved
 
 
 @contextmanager
@@ -262,12 +263,24 @@ class Store:
     def snapshot(self, limit: int) -> Snapshot:
         """The newest ``limit`` articles and the generation, read in one transaction."""
         with self._read() as conn:
-            gen = int(conn.execute("SELECT value FROM state WHERE key = 'generation'").fetchone()[0])
-            last = conn.execute("SELECT value FROM state WHERE key = 'last_refresh'").fetchone()
+            state = dict(conn.execute("SELECT key, value FROM state").fetchall())
             rows = conn.execute(
                 _SELECT + " ORDER BY a.published DESC, a.id DESC LIMIT ?", (limit,)
             ).fetchall()
-        return Snapshot(gen, tuple(_row_to_article(r) for r in rows), parse_time(last[0]) if last else None)
+        return Snapshot(
+            int(state["generation"]),
+            tuple(_row_to_article(r) for r in rows),
+            parse_time(state["last_refresh"]) if "last_refresh" in state else None,
+            parse_time(state["changed_at"]) if "changed_at" in state else None,
+        )
+
+    def page(self, limit: int, offset: int) -> list[Article]:
+        """One page of the newest-first listing."""
+        with self._read() as conn:
+            rows = conn.execute(
+                _SELECT + " ORDER BY a.published DESC, a.id DESC LIMIT ? OFFSET ?", (limit, offset)
+            ).fetchall()
+        return [_row_to_article(r) for r in rows]
 
     def get(self, article_id: str) -> Article | None:
         with self._read() as conn:

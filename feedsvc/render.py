@@ -1,0 +1,136 @@
+"""Articles -> feed bytes: Atom and RSS 2.0 through feedgen, JSON Feed 1.1 by hand.
+
+Output depends only on its inputs (no clock): the same articles give the same bytes.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from collections.abc import Sequence
+from datetime import UTC
+from datetime import datetime
+from typing import Any
+from urllib.parse import quote
+
+from feedgen.feed import FeedGenerator
+
+from .model import Article
+from .model import FeedMeta
+
+ATOM_TYPE = "application/atom+xml; charset=utf-8"
+RSS_TYPE = "application/rss+xml; charset=utf-8"
+JSON_FEED_TYPE = "application/feed+json; charset=utf-8"
+JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+FEED_PATHS = {"atom": "atom.xml", "rss": "rss.xml", "json": "feed.json"}
+
+# feedgen formats RSS dates under locale.setlocale(LC_ALL, "C"), which is process-wide and not
+# thread-safe: two renders at once could restore the wrong locale. The locale is a process
+# global, so the lock guarding it is one too.
+_SETLOCALE_LOCK = threading.Lock()
+# lxml refuses these; the parser already removes them, this guards config-supplied strings.
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_safe(text: str) -> str:
+    return _XML_ILLEGAL.sub("", text)
+
+
+def article_url(base_url: str, slug: str) -> str:
+    """Absolute URL of an article's HTML page."""
+    return f"{base_url}articles/{quote(slug)}"
+
+
+def feed_updated(articles: Sequence[Article], fallback: datetime = EPOCH) -> datetime:
+    """The feed's `updated`: the newest item's update, never "now"."""
+    return max((a.updated for a in articles), default=fallback)
+
+
+def _feedgen(articles: Sequence[Article], meta: FeedMeta, self_url: str, self_type: str,
+             fallback: datetime) -> FeedGenerator:  # fmt: skip
+    fg = FeedGenerator()
+    fg.load_extension("dc", atom=False, rss=True)
+    fg.id(meta.base_url)
+    fg.title(xml_safe(meta.title))
+    fg.subtitle(xml_safe(meta.subtitle or meta.title))
+    fg.link(href=self_url, rel="self", type=self_type)
+    fg.link(href=meta.base_url, rel="alternate", type="text/html")  # last: RSS's <link>
+    fg.language(meta.language)
+    fg.author({"name": xml_safe(meta.author)})
+    fg.generator("feedsvc", version=meta.version or None, uri="https://pypi.org/project/feedsvc/")
+    newest = feed_updated(articles, fallback)
+    fg.updated(newest)  # feedgen defaults both to now()
+    fg.lastBuildDate(newest)
+    for article in articles:
+        fe = fg.add_entry(order="append")  # feedgen prepends by default
+        fe.id(article.guid)
+        fe.guid(article.guid, permalink=False)
+        fe.title(xml_safe(article.title))
+        fe.link(href=article_url(meta.base_url, article.slug), rel="alternate", type="text/html")
+        if article.summary and article.summary != article.body_html:
+            fe.summary(xml_safe(article.summary))
+            fe.description(xml_safe(article.summary))
+        fe.content(xml_safe(article.body_html), type="html")
+        fe.published(article.published)
+        fe.updated(article.updated)
+        author = xml_safe(article.author or meta.author)
+        fe.author({"name": author})
+        fe.dc.dc_creator(author)
+        for tag in article.tags:
+            fe.category(term=xml_safe(tag))
+    return fg
+
+
+def render_atom(articles: Sequence[Article], meta: FeedMeta, fallback: datetime = EPOCH) -> bytes:
+    fg = _feedgen(articles, meta, meta.base_url + FEED_PATHS["atom"], "application/atom+xml", fallback)
+    out: bytes = fg.atom_str(pretty=True, encoding="UTF-8")
+    return out
+
+
+def render_rss(articles: Sequence[Article], meta: FeedMeta, fallback: datetime = EPOCH) -> bytes:
+    fg = _feedgen(articles, meta, meta.base_url + FEED_PATHS["rss"], "application/rss+xml", fallback)
+    with _SETLOCALE_LOCK:
+        out: bytes = fg.rss_str(pretty=True, encoding="UTF-8")
+    return out
+
+
+def rfc3339(dt: datetime) -> str:
+    return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def json_feed(articles: Sequence[Article], meta: FeedMeta) -> dict[str, Any]:
+    """The JSON Feed 1.1 document as a dict (feedgen has no JSON Feed support)."""
+    items = []
+    for article in articles:
+        item: dict[str, Any] = {
+            "id": article.guid,
+            "url": article_url(meta.base_url, article.slug),
+            "title": article.title,
+            "summary": article.summary,
+            "content_html": article.body_html,
+            "content_text": article.body_text,
+            "date_published": rfc3339(article.published),
+            "date_modified": rfc3339(article.updated),
+            "authors": [{"name": article.author or meta.author}],
+        }
+        if article.tags:
+            item["tags"] = list(article.tags)
+        items.append(item)
+    return {
+        "version": JSON_FEED_VERSION,
+        "title": meta.title,
+        "description": meta.subtitle,
+        "home_page_url": meta.base_url,
+        "feed_url": meta.base_url + FEED_PATHS["json"],
+        "language": meta.language,
+        "authors": [{"name": meta.author}],
+        "items": items,
+    }
+
+
+def render_json(articles: Sequence[Article], meta: FeedMeta) -> bytes:
+    doc = json_feed(articles, meta)
+    return json.dumps(doc, ensure_ascii=False, indent=1).encode("utf-8") + b"\n"

@@ -1,0 +1,429 @@
+"""The Flask app: feeds, HTML pages, health and (optionally) a refresh endpoint.
+
+Feeds and the front page are rendered once per store generation and served from memory with
+strong ETags, Last-Modified, gzip and 304s. Nothing here scans files or starts threads.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import hmac
+import json
+import logging
+import re
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC
+from datetime import datetime
+from email.utils import format_datetime
+from importlib import resources
+from typing import Any
+
+from flask import Blueprint
+from flask import Flask
+from flask import current_app
+from flask import render_template
+from flask import request
+from werkzeug.exceptions import BadRequest
+from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import NotFound
+from werkzeug.exceptions import ServiceUnavailable
+from werkzeug.wrappers import Response
+
+from . import __version__
+from .config import Settings
+from .errors import FeedsvcError
+from .errors import StoreError
+from .model import Article
+from .model import FeedMeta
+from .model import RefreshStats
+from .render import ATOM_TYPE
+from .render import EPOCH
+from .render import JSON_FEED_TYPE
+from .render import RSS_TYPE
+from .render import article_url
+from .render import feed_updated
+from .render import render_atom
+from .render import render_json
+from .render import render_rss
+from .render import rfc3339
+from .store import Store
+
+log = logging.getLogger(__name__)
+
+HTML_TYPE = "text/html; charset=utf-8"
+CSS_TYPE = "text/css; charset=utf-8"
+SLUG_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,200}")
+MAX_PAGE = 100_000
+HTML_SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; "
+        "form-action 'none'; frame-ancestors 'none'"
+    ),
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+}
+
+bp = Blueprint("feedsvc", __name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Representation:
+    """One cacheable response body, plain and gzipped, with its validators."""
+
+    body: bytes
+    gzipped: bytes
+    etag: str  #: strong, quoted
+    gzip_etag: str
+    last_modified: datetime
+    content_type: str
+
+    @classmethod
+    def build(cls, body: bytes, content_type: str, last_modified: datetime) -> Representation:
+        digest = hashlib.sha256(body).hexdigest()[:32]
+        return cls(
+            body=body,
+            gzipped=gzip.compress(body, compresslevel=6, mtime=0),  # mtime=0: same bytes every time
+            etag=f'"{digest}"',
+            gzip_etag=f'"{digest}-gz"',
+            last_modified=last_modified.astimezone(UTC).replace(microsecond=0),
+            content_type=content_type,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Published:
+    """Everything rendered for one store generation."""
+
+    generation: int
+    articles: tuple[Article, ...]
+    feeds: dict[str, Representation]
+    last_refresh: datetime | None
+    last_modified: datetime
+
+
+class FeedCache:
+    """Renders feeds once per store generation; every request after that is a dict lookup.
+
+    Change detection per request is ``PRAGMA data_version`` on the thread's own connection
+    (no table read); only when another connection committed do we read the generation.
+    """
+
+    def __init__(self, store: Store, settings: Settings) -> None:
+        self.store = store
+        self.settings = settings
+        self.meta: FeedMeta = settings.feed_meta(__version__)
+        self._lock = threading.Lock()
+        self._current: Published | None = None
+        self._local = threading.local()
+        self._pages: OrderedDict[tuple[int, str], Representation] = OrderedDict()
+
+    def current(self) -> Published:
+        """The published state; on a store failure, the last good one (if any)."""
+        local = self._local
+        cached = self._current
+        try:
+            version = self.store.data_version()
+            if cached is not None and getattr(local, "version", None) == version:
+                return cached
+            generation = self.store.generation()
+            if cached is None or cached.generation != generation:
+                cached = self._render(generation)
+        except StoreError as e:
+            if cached is None:
+                raise
+            log.warning("serving the last good state: %s", e)
+            return cached
+        local.version = version
+        return cached
+
+    def _render(self, generation: int) -> Published:
+        with self._lock:
+            current = self._current
+            if current is not None and current.generation >= generation:
+                return current
+            snap = self.store.snapshot(self.settings.max_items)
+            fallback = snap.changed_at or EPOCH
+            newest = feed_updated(snap.articles, fallback)
+            modified = max(newest, fallback)
+            arts = snap.articles
+            published = Published(
+                generation=snap.generation,
+                articles=arts,
+                feeds={
+                    "atom": Representation.build(render_atom(arts, self.meta, fallback), ATOM_TYPE, modified),
+                    "rss": Representation.build(render_rss(arts, self.meta, fallback), RSS_TYPE, modified),
+                    "json": Representation.build(render_json(arts, self.meta), JSON_FEED_TYPE, modified),
+                },
+                last_refresh=snap.last_refresh,
+                last_modified=modified,
+            )
+            self._current = published
+            self._pages.clear()
+            log.debug("rendered generation %d (%d articles)", snap.generation, len(arts))
+            return published
+
+    def page(self, key: str, make: Callable[[], Representation | None]) -> Representation | None:
+        """A rendered HTML page, cached for the current generation (bounded LRU)."""
+        generation = self.current().generation
+        cache_key = (generation, key)
+        with self._lock:
+            hit = self._pages.get(cache_key)
+            if hit is not None:
+                self._pages.move_to_end(cache_key)
+                return hit
+        rep = make()
+        if rep is not None:
+            with self._lock:
+                self._pages[cache_key] = rep
+                while len(self._pages) > 512:
+                    self._pages.popitem(last=False)
+        return rep
+
+
+# ---------------------------------------------------------------------------- helpers
+
+
+def get_cache() -> FeedCache:
+    cache: FeedCache = current_app.extensions["feedsvc"]
+    return cache
+
+
+def _wants_gzip() -> bool:
+    header = request.headers.get("Accept-Encoding", "")
+    return "gzip" in header and request.accept_encodings["gzip"] > 0
+
+
+def _not_modified(rep: Representation) -> bool:
+    """RFC 9110: If-None-Match wins; otherwise If-Modified-Since. Malformed values are ignored."""
+    if "If-None-Match" in request.headers:
+        inm = request.if_none_match
+        return inm.star_tag or any(inm.contains_weak(t.strip('"')) for t in (rep.etag, rep.gzip_etag))
+    since = request.if_modified_since
+    return since is not None and rep.last_modified <= since
+
+
+def serve(rep: Representation) -> Response:
+    """A full or 304 response for ``rep``, honouring gzip and conditional headers."""
+    settings: Settings = current_app.config["FEEDSVC"]
+    gz = _wants_gzip()
+    headers = {
+        "ETag": rep.gzip_etag if gz else rep.etag,
+        "Last-Modified": format_datetime(rep.last_modified, usegmt=True),
+        "Cache-Control": f"public, max-age={min(settings.interval_seconds, 3600)}",
+        "Vary": "Accept-Encoding",
+    }
+    if _not_modified(rep):
+        return Response(status=304, headers=headers)
+    headers["Content-Type"] = rep.content_type
+    if gz:
+        headers["Content-Encoding"] = "gzip"
+        return Response(rep.gzipped, headers=headers)
+    return Response(rep.body, headers=headers)
+
+
+def _html(template: str, **context: Any) -> bytes:
+    return render_template(template, **context).encode("utf-8")
+
+
+def _page_number() -> int:
+    raw = request.args.get("page", "1")
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE or len(request.args.getlist("page")) > 1:
+        raise BadRequest("page must be a whole number from 1 to 100000, given once")
+    return int(raw)
+
+
+# ---------------------------------------------------------------------------- routes
+
+
+@bp.get("/atom.xml")
+def atom() -> Response:
+    return serve(get_cache().current().feeds["atom"])
+
+
+@bp.get("/rss.xml")
+def rss() -> Response:
+    return serve(get_cache().current().feeds["rss"])
+
+
+@bp.get("/feed.json")
+def json_feed() -> Response:
+    return serve(get_cache().current().feeds["json"])
+
+
+@bp.get("/")
+def index() -> Response:
+    page = _page_number()
+    cache = get_cache()
+    published = cache.current()
+    per_page = cache.settings.max_items
+
+    def make() -> Representation | None:
+        if page == 1:
+            articles = list(published.articles)
+        else:
+            articles = cache.store.page(per_page, (page - 1) * per_page)
+            if not articles:
+                return None
+        has_next = len(articles) == per_page and bool(cache.store.page(1, page * per_page))
+        body = _html("index.html", articles=articles, page=page, has_next=has_next)
+        return Representation.build(body, HTML_TYPE, published.last_modified)
+
+    rep = cache.page(f"index:{page}", make)
+    if rep is None:
+        raise NotFound(f"There is no page {page}.")
+    return serve(rep)
+
+
+@bp.get("/articles/<string(maxlength=220):slug>")
+def article(slug: str) -> Response:
+    if not SLUG_RE.fullmatch(slug):
+        raise NotFound("No article has that address.")
+    cache = get_cache()
+
+    def make() -> Representation | None:
+        found = cache.store.get_by_slug(slug)
+        if found is None:
+            return None
+        return Representation.build(_html("article.html", article=found), HTML_TYPE, found.updated)
+
+    rep = cache.page(f"article:{slug}", make)
+    if rep is None:
+        raise NotFound("No article has that address. It may have been removed.")
+    return serve(rep)
+
+
+@bp.get("/style.css")
+def style() -> Response:
+    cache = get_cache()
+
+    def make() -> Representation:
+        css = resources.files("feedsvc").joinpath("templates/style.css").read_bytes()
+        return Representation.build(css, CSS_TYPE, EPOCH)
+
+    rep = cache.page("style.css", make)
+    assert rep is not None
+    return serve(rep)
+
+
+@bp.get("/healthz")
+def healthz() -> Response:
+    cache = get_cache()
+    try:
+        published = cache.current()
+        count = cache.store.count()
+    except FeedsvcError as e:
+        error = {"status": "error", "error": str(e)}
+        return Response(json.dumps(error), status=503, content_type="application/json")
+    body: dict[str, object] = {
+        "status": "ok",
+        "articles": count,
+        "last_refresh": rfc3339(published.last_refresh) if published.last_refresh else None,
+        "generation": published.generation,
+        "version": __version__,
+    }
+    return Response(json.dumps(body), content_type="application/json", headers={"Cache-Control": "no-store"})
+
+
+@bp.post("/refresh")
+def refresh_now() -> Response:
+    settings: Settings = current_app.config["FEEDSVC"]
+    refresher: Callable[[], RefreshStats] | None = current_app.extensions.get("feedsvc.refresh")
+    if settings.token is None or refresher is None:
+        raise NotFound()
+    auth = request.headers.get("Authorization", "")
+    given = auth[7:] if auth.startswith("Bearer ") else ""
+    if not hmac.compare_digest(given.encode("utf-8", "replace"), settings.token.encode("utf-8")):
+        return Response(
+            json.dumps({"error": "a valid bearer token is required"}),
+            status=401,
+            content_type="application/json",
+            headers={"WWW-Authenticate": 'Bearer realm="feedsvc"'},
+        )
+    try:
+        stats = refresher()
+    except FeedsvcError as e:
+        raise ServiceUnavailable(str(e)) from e
+    body = {
+        "ran": stats.ran,
+        "added": stats.added,
+        "updated": stats.updated,
+        "removed": stats.removed,
+        "unchanged": stats.unchanged,
+        "skipped": len(stats.skipped),
+    }
+    return Response(json.dumps(body), content_type="application/json", headers={"Cache-Control": "no-store"})
+
+
+# ---------------------------------------------------------------------------- app
+
+
+def _error_page(e: HTTPException) -> Response:
+    code = e.code or 500
+    body = render_template("error.html", code=code, name=e.name, description=e.description or "")
+    response = Response(body, status=code, content_type=HTML_TYPE)
+    if code == 405 and e.valid_methods:  # type: ignore[attr-defined]
+        response.headers["Allow"] = ", ".join(e.valid_methods)  # type: ignore[attr-defined]
+    return response
+
+
+def _unexpected(e: Exception) -> Response:
+    if isinstance(e, HTTPException):
+        return _error_page(e)
+    if isinstance(e, StoreError):
+        log.error("index unavailable: %s", e)
+        return _error_page(ServiceUnavailable("The article index is unavailable; try again shortly."))
+    log.exception("unexpected error on %s %s", request.method, request.path)
+    return _error_page(_InternalError())
+
+
+class _InternalError(HTTPException):
+    code = 500
+    description = "Something went wrong on our side. It has been logged."
+
+
+def _security_headers(response: Response) -> Response:
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    if response.mimetype == "text/html":
+        response.headers.update(HTML_SECURITY_HEADERS)
+    return response
+
+
+def create_app(
+    settings: Settings,
+    *,
+    store: Store | None = None,
+    refresh: Callable[[], RefreshStats] | None = None,
+) -> Flask:
+    """Build the WSGI app. No scheduler, no scanning: the caller wires those (see cli.serve)."""
+    app = Flask(__name__)
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    app.config["FEEDSVC"] = settings
+    app.config["MAX_CONTENT_LENGTH"] = 64 * 1024
+    app.config["TRAP_BAD_REQUEST_ERRORS"] = False
+    app.extensions["feedsvc"] = FeedCache(store or Store(settings.db_path), settings)
+    if refresh is not None:
+        app.extensions["feedsvc.refresh"] = refresh
+    meta = settings.feed_meta(__version__)
+
+    @app.context_processor
+    def _globals() -> dict[str, Any]:
+        base = meta.base_url
+        return {
+            "site": meta,
+            "base_url": base,
+            "feeds": {"atom": base + "atom.xml", "rss": base + "rss.xml", "json": base + "feed.json"},
+            "url": lambda a: article_url(base, a.slug),
+            "iso": rfc3339,
+            "human": lambda dt: dt.strftime("%-d %B %Y, %H:%M UTC"),
+        }
+
+    app.register_blueprint(bp)
+    app.register_error_handler(HTTPException, _error_page)
+    app.register_error_handler(Exception, _unexpected)
+    app.after_request(_security_headers)
+    return app
