@@ -41,6 +41,8 @@ DEFAULT_DEBRIS = (
     r"\s*\bE-?mail to a friend\.?\s*$",
     # CNN-style inline links: "Watch a driver describe his narrow escape »"
     r"\s+(?:Watch|See|Hear|Read|Listen to|Click here)\b[^.!?»]{0,120}»",
+    # ... any other verb ("Go inside the 'forgotten floor' »") when it ends the paragraph.
+    r"(?<=[.!?\"'’”])\s+[^.!?«»]{1,120}»\s*$",
 )
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
-import json
 import logging
 import os
 import time
@@ -96,24 +95,13 @@ def make_guid(article_id: str) -> str:
 
 def content_hash(parsed: ParsedArticle, article_id: str) -> str:
     """Hash of everything that is published: a change here, and only here, moves `updated`."""
-    payload = [
-        article_id, parsed.title, parsed.summary, [[b.kind, b.text] for b in parsed.blocks],
-        parsed.author, list(parsed.tags), parsed.date.isoformat() if parsed.date else None,
+    # Unit/record separators cannot occur in cleaned text (they are removed as XML-illegal).
+    fields = [
+        article_id, parsed.title, parsed.summary, parsed.author or "", "\x1f".join(parsed.tags),
+        parsed.date.isoformat() if parsed.date else "",
     ]  # fmt: skip
-    return hashlib.sha256(json.dumps(payload, ensure_ascii=False).encode("utf-8")).hexdigest()
-
-
-def _new_identity(store: Store, article_id: str, now: datetime) -> Identity:
-    base = make_slug(article_id)
-    slug = base
-    digest = hashlib.sha1(article_id.encode("utf-8")).hexdigest()
-    n = 6
-    while store.slug_taken(slug):  # collisions get a suffix that depends only on the id
-        slug = f"{base}-{digest[:n]}"
-        n += 2
-    identity = Identity(article_id, make_guid(article_id), slug, now)
-    store.add_identity(identity)
-    return identity
+    fields.extend(b.kind + b.text for b in parsed.blocks)
+    return hashlib.sha256("\x1e".join(fields).encode("utf-8")).hexdigest()
 
 
 class _Pass:
@@ -126,7 +114,39 @@ class _Pass:
         self.rules = settings.parse_rules()
         self.added = self.updated = self.removed = self.unchanged = 0
         self.deferred: list[str] = []
-        self.claimed: dict[str, str] = {}  # article id -> path, within this pass
+        self._identities: dict[str, Identity] | None = None  # loaded on the first changed file
+        self._slugs: set[str] = set()
+        self._owners: dict[str, str] = {}  # article id -> path, as published or claimed now
+
+    def _load(self) -> dict[str, Identity]:
+        if self._identities is None:
+            self._identities = self.store.identities()
+            self._slugs = {i.slug for i in self._identities.values()}
+            self._owners = self.store.article_owners()
+        return self._identities
+
+    def identity(self, article_id: str) -> Identity:
+        """The permanent identity of ``article_id``, created (with a unique slug) on first sight."""
+        identities = self._load()
+        found = identities.get(article_id)
+        if found is not None:
+            return found
+        base = make_slug(article_id)
+        slug = base
+        digest = hashlib.sha1(article_id.encode("utf-8")).hexdigest()
+        n = 6
+        while slug in self._slugs:  # collisions get a suffix that depends only on the id
+            slug = f"{base}-{digest[:n]}"
+            n += 2
+        identity = Identity(article_id, make_guid(article_id), slug, self.now)
+        self.store.add_identity(identity)
+        identities[article_id] = identity
+        self._slugs.add(slug)
+        return identity
+
+    def owner(self, article_id: str) -> str | None:
+        self._load()
+        return self._owners.get(article_id)
 
     def skip(self, path: str, reason: str, size: int, mtime_ns: int) -> None:
         log.warning("skipped %s: %s", display_path(path), reason)
@@ -160,18 +180,18 @@ class _Pass:
         for note in parsed.warnings:
             log.warning("%s: %s", display_path(src_path), note)
         article_id = parsed.explicit_id or src_path
-        owner = self.claimed.get(article_id) or self.store.article_path(article_id)
+        owner = self.owner(article_id)
         if owner is not None and owner != src_path:
             # size -1: never matches a stat, so the file is looked at again next refresh
             self.skip(src_path, f"Id {article_id!r} is already used by {display_path(owner)}", -1, mtime_ns)
             return
-        self.claimed[article_id] = src_path
+        self._owners[article_id] = src_path
         chash = content_hash(parsed, article_id)
         if row is not None and row.content_hash == chash and known_id == article_id:
             self.store.touch_file(src_path, size, mtime_ns, raw)  # e.g. whitespace-only edit
             self.unchanged += 1
             return
-        identity = self.store.identity(article_id) or _new_identity(self.store, article_id, self.now)
+        identity = self.identity(article_id)
         published = parsed.date or identity.first_seen
         is_update = known_id == article_id
         # A new article was last updated when it was published; an edit moves `updated` to now.
@@ -182,6 +202,8 @@ class _Pass:
             author=parsed.author, tags=parsed.tags, published=published, updated=updated,
             path=src_path, size=size, mtime_ns=mtime_ns, content_hash=chash,
         )  # fmt: skip
+        if row is not None and row.raw_hash is None:
+            self.store.unskip(src_path)  # it was skipped before; now it is an article
         self.store.put_article(article, raw)
         if is_update:
             self.updated += 1

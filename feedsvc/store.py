@@ -64,11 +64,11 @@ _SELECT = f"SELECT {_ARTICLE_COLUMNS} FROM articles a JOIN identities i USING (i
 
 def format_time(dt: datetime) -> str:
     """Aware datetime -> the RFC 3339 UTC text stored (whole seconds, sortable)."""
-    return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return dt.astimezone(UTC).replace(microsecond=0, tzinfo=None).isoformat() + "Z"
 
 
 def parse_time(text: str) -> datetime:
-    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    return datetime.fromisoformat(text)  # "Z" is understood since Python 3.11
 
 
 def _row_to_article(row: tuple) -> Article:  # type: ignore[type-arg]
@@ -309,20 +309,19 @@ class Store:
                 out.setdefault(path, FileRow(path, size, mtime, None, None))
         return out
 
-    def identity(self, article_id: str) -> Identity | None:
-        row = self.conn.execute(
-            "SELECT id, guid, slug, first_seen FROM identities WHERE id = ?", (article_id,)
-        ).fetchone()
-        return None if row is None else Identity(row[0], row[1], row[2], parse_time(row[3]))
+    def identities(self) -> dict[str, Identity]:
+        """Every identity ever given, by id (one query: a refresh looks them up in memory)."""
+        with self._read() as conn:
+            rows = conn.execute("SELECT id, guid, slug, first_seen FROM identities").fetchall()
+        return {r[0]: Identity(r[0], r[1], r[2], parse_time(r[3])) for r in rows}
 
-    def slug_taken(self, slug: str) -> bool:
-        return self.conn.execute("SELECT 1 FROM identities WHERE slug = ?", (slug,)).fetchone() is not None
+    def unskip(self, path: str) -> None:
+        self.conn.execute("DELETE FROM skipped WHERE path = ?", (path,))
 
-    def article_path(self, article_id: str) -> str | None:
-        row = self.conn.execute("SELECT path FROM articles WHERE id = ?", (article_id,)).fetchone()
-        return None if row is None else str(row[0])
-
-    # ------------------------------------------------------------------ writes (inside transaction())
+    def article_owners(self) -> dict[str, str]:
+        """Published article id -> its file's path."""
+        with self._read() as conn:
+            return dict(conn.execute("SELECT id, path FROM articles").fetchall())
 
     def add_identity(self, identity: Identity) -> None:
         self.conn.execute(
@@ -331,10 +330,9 @@ class Store:
         )
 
     def put_article(self, article: Article, raw_hash: str) -> None:
-        conn = self.conn
-        conn.execute("DELETE FROM skipped WHERE path = ?", (article.path,))
-        conn.execute("DELETE FROM articles WHERE path = ? AND id != ?", (article.path, article.id))
-        conn.execute(
+        """Insert or replace an article; REPLACE also drops another row holding the same path
+        (the file's Id: header changed)."""
+        self.conn.execute(
             "INSERT OR REPLACE INTO articles (id, path, title, summary, blocks, body_html, author,"
             " tags, published, updated, size, mtime_ns, raw_hash, content_hash)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",

@@ -108,8 +108,9 @@ class Published:
 class FeedCache:
     """Renders feeds once per store generation; every request after that is a dict lookup.
 
-    Change detection per request is ``PRAGMA data_version`` on the thread's own connection
-    (no table read); only when another connection committed do we read the generation.
+    Change detection per request is ``PRAGMA data_version`` plus ``total_changes`` on the
+    thread's own connection (no table read); only when some connection committed do we read
+    the generation.
     """
 
     def __init__(self, store: Store, settings: Settings) -> None:
@@ -126,7 +127,10 @@ class FeedCache:
         local = self._local
         cached = self._current
         try:
-            version = self.store.data_version()
+            # PRAGMA data_version ignores this connection's own commits (POST /refresh runs the
+            # refresh on the request thread, through this thread's connection): total_changes
+            # counts exactly those.
+            version = (self.store.data_version(), self.store.conn.total_changes)
             if cached is not None and getattr(local, "version", None) == version:
                 return cached
             generation = self.store.generation()
@@ -315,13 +319,16 @@ def healthz() -> Response:
     try:
         published = cache.current()
         count = cache.store.count()
+        # Not the snapshot's: it is only re-read when the generation moves, and a refresh
+        # that changed nothing still counts as a refresh.
+        last_refresh = cache.store.state("last_refresh")
     except FeedsvcError as e:
         error = {"status": "error", "error": str(e)}
         return Response(json.dumps(error), status=503, content_type="application/json")
     body: dict[str, object] = {
         "status": "ok",
         "articles": count,
-        "last_refresh": rfc3339(published.last_refresh) if published.last_refresh else None,
+        "last_refresh": last_refresh,
         "generation": published.generation,
         "version": __version__,
     }
