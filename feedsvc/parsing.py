@@ -80,6 +80,8 @@ def decode(data: bytes) -> str:
                 text = body.decode(encoding)
             except UnicodeDecodeError as e:
                 raise ParseError(f"undecodable {encoding} text: {e.reason} at byte {e.start}") from e
+            if looks_binary(text[:_BINARY_SAMPLE].encode("utf-8")):  # same rule as without a BOM
+                raise ParseError("binary file (NUL or control bytes)")
             return text
     if not data.strip():
         raise ParseError("empty file")

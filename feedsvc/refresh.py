@@ -186,6 +186,8 @@ class _Pass:
             self.skip(src_path, f"Id {article_id!r} is already used by {display_path(owner)}", -1, mtime_ns)
             return
         self._owners[article_id] = src_path
+        if known_id is not None and known_id != article_id and self._owners.get(known_id) == src_path:
+            del self._owners[known_id]  # its Id: header changed: the old id is free in this pass
         chash = content_hash(parsed, article_id)
         if row is not None and row.content_hash == chash and known_id == article_id:
             self.store.touch_file(src_path, size, mtime_ns, raw)  # e.g. whitespace-only edit
@@ -236,11 +238,22 @@ def run_refresh(
         known = store.file_index()
         state = _Pass(settings, store, now().astimezone(UTC).replace(microsecond=0))
         total = len(found.files)
+        present = {src.relpath for src in found.files} | {s.path for s in found.skipped}
+        keep = tuple(prefix for prefix in found.unreadable_dirs)
         with store.transaction():
+            # Deletions first: an Id: a deleted file held is free for a file of this same pass.
+            for path in sorted(set(known) - present):
+                del known[path]
+                if keep and path.startswith(keep):
+                    continue  # its folder could not be listed this time: not a deletion
+                if store.forget_file(path):
+                    state.removed += 1
+                    log.info("removed %s", display_path(path))
             for index, src in enumerate(found.files):
                 row = known.pop(src.relpath, None)
                 if row is not None and row.size == src.size and row.mtime_ns == src.mtime_ns:
-                    state.unchanged += 1
+                    if row.raw_hash is not None:  # a still-skipped file is counted in `skipped`
+                        state.unchanged += 1
                 else:
                     state.handle(src, row)
                 if progress is not None and index % 256 == 0:
@@ -249,13 +262,6 @@ def run_refresh(
                 row = known.pop(skipped.path, None)
                 if row is None or row.raw_hash is not None:
                     state.skip(skipped.path, skipped.reason, 0, 0)
-            keep = tuple(prefix for prefix in found.unreadable_dirs)
-            for path in sorted(known):
-                if keep and path.startswith(keep):
-                    continue  # its folder could not be listed this time: not a deletion
-                if store.forget_file(path):
-                    state.removed += 1
-                    log.info("removed %s", display_path(path))
             if state.added or state.updated or state.removed:
                 store.bump_generation()
                 store.set_state("changed_at", format_time(state.now))

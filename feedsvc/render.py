@@ -5,6 +5,7 @@ Output depends only on its inputs (no clock): the same articles give the same by
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import threading
@@ -71,8 +72,10 @@ def _feedgen(articles: Sequence[Article], meta: FeedMeta, self_url: str, self_ty
         fe.title(xml_safe(article.title))
         fe.link(href=article_url(meta.base_url, article.slug), rel="alternate", type="text/html")
         if article.summary and article.summary != article.body_html:
-            fe.summary(xml_safe(article.summary))
-            fe.description(xml_safe(article.summary))
+            fe.summary(xml_safe(article.summary))  # Atom <summary>: plain text
+            # RSS <description> is read as HTML by every reader: escape the plain-text summary,
+            # or "<script>" in an article would come out as markup.
+            fe.description(xml_safe(html.escape(article.summary, quote=False)))
         fe.content(xml_safe(article.body_html), type="html")
         fe.published(article.published)
         fe.updated(article.updated)

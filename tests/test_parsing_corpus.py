@@ -1,0 +1,86 @@
+"""The parser over the shared corpora (../shared/corpus): every file parses into a sane article."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import corpus_dir
+
+from feedsvc.config import Settings
+from feedsvc.model import ParsedArticle
+from feedsvc.model import ParseRules
+from feedsvc.parsing import clean_line
+from feedsvc.parsing import parse_bytes
+from feedsvc.parsing import strip_dateline
+
+pytestmark = pytest.mark.corpus
+
+RULES = Settings(seeds_dir=Path("seeds"), db_path=Path("index.sqlite")).parse_rules()
+BBC_SAMPLE_STEP = 11  # every 11th of 2,225 files: ~200, the same ones on every run
+
+
+def references(folder: Path) -> dict[str, dict[str, Any]]:
+    lines = (folder / "references.jsonl").read_text("utf-8").splitlines()
+    return {ref["filename"]: ref for ref in map(json.loads, lines)}
+
+
+def articles(folder: Path, step: int = 1) -> list[tuple[str, ParsedArticle]]:
+    files = sorted(folder.glob("[0-9]*.txt"))[::step]
+    assert files, f"no articles in {folder}"
+    return [(f.name, parse_bytes(f.read_bytes(), RULES)) for f in files]
+
+
+def check_article(name: str, article: ParsedArticle, rules: ParseRules, lead: str | None) -> None:
+    assert article.title, name
+    assert len(article.title) <= rules.title_length + 1, name
+    assert len(article.summary) <= rules.summary_length + 1, name
+    for caption in article.captions:
+        assert caption not in article.title and caption not in article.summary, name
+    assert not any(p.search(article.title) for p in rules.captions), name
+    for sentence in (article.title, article.summary):
+        assert not any(p.search(sentence) for p in rules.boilerplate), name
+    assert "[email protected]" not in article.summary, name
+    if lead:
+        expected = strip_dateline(clean_line(lead))
+        assert expected.startswith(article.title.removesuffix("…").rstrip()), (name, article.title, lead)
+
+
+def test_bbc_sample() -> None:
+    folder = corpus_dir("bbc-seedstyle")
+    refs = references(folder)
+    parsed = articles(folder, BBC_SAMPLE_STEP)
+    assert 190 <= len(parsed) <= 210
+    for name, article in parsed:
+        check_article(name, article, RULES, refs[name].get("lead_paragraph"))
+
+
+def test_cnndm_sample() -> None:
+    folder = corpus_dir("cnndm-sample-seedstyle")
+    refs = references(folder)
+    parsed = articles(folder)
+    assert len(parsed) == len(refs)
+    for name, article in parsed:
+        check_article(name, article, RULES, refs[name].get("lead_paragraph"))
+        for paragraph in article.paragraphs:
+            assert "E-mail to a friend" not in paragraph, name
+            assert "»" not in paragraph, (name, paragraph)
+        assert not article.title.startswith(("(CNN)", "WASHINGTON (CNN)")), name
+
+
+def test_wikinews_sample() -> None:
+    folder = corpus_dir("wikinews-sample-seedstyle")
+    refs = references(folder)
+    parsed = articles(folder)
+    assert len(parsed) == len(refs)
+    shared_words = 0
+    for name, article in parsed:
+        check_article(name, article, RULES, refs[name].get("lead_paragraph"))
+        # Wikinews titles are headlines, ours are lead sentences: only expect some overlap.
+        ours = {w for w in re.findall(r"\w{4,}", article.title.lower())}
+        theirs = {w for w in re.findall(r"\w{4,}", refs[name]["title"].lower())}
+        shared_words += bool(ours & theirs)
+    assert shared_words >= len(parsed) // 3

@@ -1,0 +1,105 @@
+"""Property tests for the parser: it is total, and its output is always clean."""
+
+from __future__ import annotations
+
+import codecs
+import re
+from pathlib import Path
+
+from hypothesis import example
+from hypothesis import given
+from hypothesis import settings
+from hypothesis import strategies as st
+
+from feedsvc.config import Settings
+from feedsvc.model import ParsedArticle
+from feedsvc.parsing import ParseError
+from feedsvc.parsing import parse_bytes
+from feedsvc.parsing import parse_text
+
+RULES = Settings(seeds_dir=Path("seeds"), db_path=Path("index.sqlite")).parse_rules()
+XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+PROPERTY = settings(max_examples=200, deadline=None)
+
+# Text that looks like an article more often than st.text() alone: words, sentence ends, line
+# ends of every kind, header-ish keys, controls and escapes.
+FRAGMENTS = st.sampled_from(
+    [
+        "The", "minister", "said", "Mr.", "Dr.", "J.", "3.5", "U.S.", ".", "!", "?", ",", '"', "“", "”",
+        " ", "  ", "\t", "\u00a0", "\n", "\r\n", "\r", "\n\n", "Title:", "Date:", "Summary:", "Id:",
+        "2025-03-03", "(Picture: AP)", "»", "…", "\x1b[31m", "\x1b]", "\x07", "\x00", "\x01", "\ufeff",
+        "\ud800", "\ufffe", "\x85", "\u2028", "café", "Über",
+    ]
+)  # fmt: skip
+ARTICLE_TEXT = st.one_of(st.text(), st.lists(st.one_of(FRAGMENTS, st.text(max_size=8))).map("".join))
+ARTICLE_BYTES = st.one_of(
+    st.binary(),
+    ARTICLE_TEXT.map(lambda t: t.encode("utf-8", "surrogatepass")),
+    ARTICLE_TEXT.map(lambda t: t.encode("cp1252", "replace")),
+    ARTICLE_TEXT.map(lambda t: codecs.BOM_UTF16_LE + t.encode("utf-16-le", "surrogatepass")),
+    st.binary().map(lambda b: codecs.BOM_UTF8 + b),
+)
+# Paragraph text that cannot itself spell a caption or a boilerplate line.
+PLAIN = st.text(st.characters(categories=("L", "N", "P", "Zs"), exclude_characters="()[]"), max_size=60)
+CAPTIONS = [
+    "Firefighters at the scene (Picture: AP)",
+    "The damaged roof (Pictures: AP / Reuters)",
+    "Queues outside the shop (Image: Getty)",
+]
+BOILERPLATE = [
+    "Get in touch with our news team by emailing us at [email protected].",
+    "For more stories like this, check our news page.",
+    "Got a story for us? Email us at [email protected].",
+]
+
+
+def assert_clean(article: ParsedArticle) -> None:
+    for text in (article.title, article.summary, *(b.text for b in article.blocks)):
+        assert not XML_ILLEGAL.search(text), repr(text)
+
+
+@PROPERTY
+@given(ARTICLE_BYTES)
+@example(b"Date: 99999-99-99\n\nBody.")
+@example(b"Date: 0001-01-01T00:00:00+14:00\n\nBody.")
+@example("Lone \ud800 surrogate.".encode("utf-8", "surrogatepass"))
+@example(b".")
+def test_parse_bytes_is_total_and_clean(data: bytes) -> None:
+    try:
+        article = parse_bytes(data, RULES)
+    except ParseError as e:
+        assert e.reason
+        return
+    assert article.title and article.paragraphs
+    assert_clean(article)
+
+
+@PROPERTY
+@given(ARTICLE_TEXT)
+def test_parse_text_is_total_and_clean(text: str) -> None:
+    try:
+        article = parse_text(text, RULES)
+    except ParseError:
+        return
+    assert_clean(article)
+
+
+@PROPERTY
+@given(
+    before=st.lists(PLAIN, max_size=4),
+    after=st.lists(PLAIN, max_size=4),
+    line=st.sampled_from(CAPTIONS + BOILERPLATE),
+)
+def test_injected_caption_or_boilerplate_never_in_title_or_summary(
+    before: list[str], after: list[str], line: str
+) -> None:
+    text = "\n".join([*before, line, *after])
+    try:
+        article = parse_text(text, RULES)
+    except ParseError:
+        assert not "".join(before + after).strip()  # only when nothing else is there
+        return
+    assert line not in article.title and line not in article.summary
+    assert line not in article.paragraphs
+    if line in CAPTIONS:
+        assert line in article.captions
