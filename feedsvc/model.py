@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 from dataclasses import field
@@ -10,6 +11,18 @@ from datetime import tzinfo
 from typing import Literal
 
 BlockKind = Literal["p", "caption"]
+
+
+def blocks_html(blocks: tuple[Block, ...]) -> str:
+    """Safe HTML for an article body: every text escaped; captions as figure captions."""
+    parts = []
+    for block in blocks:
+        text = html.escape(block.text, quote=True)
+        if block.kind == "caption":
+            parts.append(f'<figure class="caption"><figcaption>{text}</figcaption></figure>')
+        else:
+            parts.append(f"<p>{text}</p>")
+    return "\n".join(parts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +77,6 @@ class Article:
     title: str
     summary: str
     blocks: tuple[Block, ...]
-    body_html: str
     author: str | None
     tags: tuple[str, ...]
     published: datetime  #: header date, else the moment feedsvc first saw the file (UTC)
@@ -77,6 +89,10 @@ class Article:
     @property
     def body_text(self) -> str:
         return "\n\n".join(b.text for b in self.blocks if b.kind == "p")
+
+    @property
+    def body_html(self) -> str:
+        return blocks_html(self.blocks)
 
     @property
     def captions(self) -> tuple[str, ...]:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import codecs
 import functools
-import html
 import re
 import unicodedata
 import warnings
@@ -23,6 +22,7 @@ from .errors import ParseError
 from .model import Block
 from .model import ParsedArticle
 from .model import ParseRules
+from .model import blocks_html
 
 # --------------------------------------------------------------------------- decoding
 
@@ -102,7 +102,8 @@ _ILLEGAL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\
 
 def clean_text(text: str) -> str:
     """Remove XML-illegal characters and escape sequences; NFC-normalise. Keeps line ends."""
-    text = _ANSI.sub("", text)
+    if "\x1b" in text:
+        text = _ANSI.sub("", text)
     text = _ILLEGAL.sub("", text)
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
@@ -392,9 +393,17 @@ def required_literal(pattern: re.Pattern[str]) -> str | None:
     return best.casefold() or None
 
 
-def _first_match(patterns: tuple[re.Pattern[str], ...], line: str, folded: str) -> bool:
-    for pattern in patterns:
-        hint = required_literal(pattern)
+Hinted = tuple[tuple[str | None, re.Pattern[str]], ...]
+
+
+@functools.lru_cache(maxsize=16)
+def _hinted(patterns: tuple[re.Pattern[str], ...]) -> Hinted:
+    """Each pattern with its required literal, worked out once per rule set."""
+    return tuple((required_literal(p), p) for p in patterns)
+
+
+def _first_match(patterns: Hinted, line: str, folded: str) -> bool:
+    for hint, pattern in patterns:  # noqa: SIM110 (a plain loop is faster than any())
         if (hint is None or hint in folded) and pattern.search(line):
             return True
     return False
@@ -402,24 +411,26 @@ def _first_match(patterns: tuple[re.Pattern[str], ...], line: str, folded: str) 
 
 def _classify(lines: list[str], rules: ParseRules) -> list[Block]:
     blocks: list[Block] = []
+    boilerplate = _hinted(rules.boilerplate)
+    debris = _hinted(rules.debris)
+    captions = _hinted(rules.captions)
     for line in lines:
         if not line:
             continue
         folded = line.casefold()
-        if _first_match(rules.boilerplate, line, folded):
+        if _first_match(boilerplate, line, folded):
             continue
         changed = False
-        for pattern in rules.debris:
-            hint = required_literal(pattern)
+        for hint, pattern in debris:
             if hint is None or hint in folded:
                 line, count = pattern.subn("", line)
                 changed = changed or count > 0
         if changed:
             line = clean_line(line)
             folded = line.casefold()
-            if not line or _first_match(rules.boilerplate, line, folded):
+            if not line or _first_match(boilerplate, line, folded):
                 continue
-        if _first_match(rules.captions, line, folded):
+        if _first_match(captions, line, folded):
             blocks.append(Block("caption", line))
         else:
             blocks.append(Block("p", line))
@@ -465,15 +476,8 @@ def parse_bytes(data: bytes, rules: ParseRules) -> ParsedArticle:
 
 
 def body_html(blocks: tuple[Block, ...]) -> str:
-    """Safe HTML for an article body: every text escaped; captions as figure captions."""
-    parts = []
-    for block in blocks:
-        text = html.escape(block.text, quote=True)
-        if block.kind == "caption":
-            parts.append(f'<figure class="caption"><figcaption>{text}</figcaption></figure>')
-        else:
-            parts.append(f"<p>{text}</p>")
-    return "\n".join(parts)
+    """Safe HTML for an article body (see model.blocks_html)."""
+    return blocks_html(blocks)
 
 
 __all__ = [

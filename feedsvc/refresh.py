@@ -6,6 +6,7 @@ import fcntl
 import hashlib
 import logging
 import os
+import re
 import time
 import uuid
 from collections.abc import Callable
@@ -23,7 +24,6 @@ from .errors import StoreError
 from .model import Article
 from .model import ParsedArticle
 from .model import RefreshStats
-from .parsing import body_html
 from .parsing import parse_bytes
 from .sources import FileChanged
 from .sources import SourceFile
@@ -82,9 +82,17 @@ def refresh_lock(db_path: str, *, timeout: float | None) -> Iterator[bool]:
         os.close(fd)
 
 
+_ASCII_SLUG_JUNK = re.compile(r"[^a-z0-9]+")
+
+
 def make_slug(article_id: str) -> str:
     """Readable ASCII URL segment from an id: 'Politik/Über uns.txt' -> 'politik-uber-uns'."""
     stem = article_id[:-4] if article_id.lower().endswith(".txt") else article_id
+    if stem.isascii():  # the common case, without python-slugify's transliteration machinery
+        slug = _ASCII_SLUG_JUNK.sub("-", stem.lower()).strip("-")
+        if len(slug) > SLUG_MAX:
+            slug = slug[:SLUG_MAX].rsplit("-", 1)[0] if "-" in slug[:SLUG_MAX] else slug[:SLUG_MAX]
+        return slug.strip("-") or "article"
     slug = slugify(stem.replace("/", " "), max_length=SLUG_MAX, word_boundary=True, save_order=True)
     return slug or "article"
 
@@ -105,48 +113,65 @@ def content_hash(parsed: ParsedArticle, article_id: str) -> str:
 
 
 class _Pass:
-    """State of one refresh pass (kept off the module: no globals)."""
+    """State of one refresh pass (kept off the module: no globals).
 
-    def __init__(self, settings: Settings, store: Store, now: datetime) -> None:
+    Identities, slugs and id owners are looked up one by one when few files changed, and loaded
+    in bulk when many did, so an edit of one file in 100,000 stays cheap and so does a cold
+    ingest.
+    """
+
+    BULK = 200  #: changed files above which lookups are loaded in bulk
+
+    def __init__(self, settings: Settings, store: Store, now: datetime, changed: int) -> None:
         self.settings = settings
         self.store = store
         self.now = now
         self.rules = settings.parse_rules()
         self.added = self.updated = self.removed = self.unchanged = 0
         self.deferred: list[str] = []
-        self._identities: dict[str, Identity] | None = None  # loaded on the first changed file
+        self.bulk = changed > self.BULK
+        self._loaded = False
+        self._identities: dict[str, Identity] = {}
         self._slugs: set[str] = set()
-        self._owners: dict[str, str] = {}  # article id -> path, as published or claimed now
+        self._owners: dict[str, str | None] = {}  # article id -> path (None: freed in this pass)
 
-    def _load(self) -> dict[str, Identity]:
-        if self._identities is None:
+    def _load(self) -> None:
+        if self.bulk and not self._loaded:
             self._identities = self.store.identities()
             self._slugs = {i.slug for i in self._identities.values()}
-            self._owners = self.store.article_owners()
-        return self._identities
+            self._owners = dict(self.store.article_owners())
+            self._loaded = True
+
+    def _slug_taken(self, slug: str) -> bool:
+        return slug in self._slugs or (not self.bulk and self.store.slug_taken(slug))
 
     def identity(self, article_id: str) -> Identity:
         """The permanent identity of ``article_id``, created (with a unique slug) on first sight."""
-        identities = self._load()
-        found = identities.get(article_id)
+        self._load()
+        found = self._identities.get(article_id)
+        if found is None and not self.bulk:
+            found = self.store.identity(article_id)
         if found is not None:
             return found
         base = make_slug(article_id)
         slug = base
         digest = hashlib.sha1(article_id.encode("utf-8")).hexdigest()
         n = 6
-        while slug in self._slugs:  # collisions get a suffix that depends only on the id
+        while self._slug_taken(slug):  # collisions get a suffix that depends only on the id
             slug = f"{base}-{digest[:n]}"
             n += 2
         identity = Identity(article_id, make_guid(article_id), slug, self.now)
         self.store.add_identity(identity)
-        identities[article_id] = identity
+        self._identities[article_id] = identity
         self._slugs.add(slug)
         return identity
 
     def owner(self, article_id: str) -> str | None:
+        """The path that publishes ``article_id`` now, counting this pass's changes."""
         self._load()
-        return self._owners.get(article_id)
+        if article_id in self._owners or self.bulk:
+            return self._owners.get(article_id)
+        return self.store.article_path(article_id)
 
     def skip(self, path: str, reason: str, size: int, mtime_ns: int) -> None:
         log.warning("skipped %s: %s", display_path(path), reason)
@@ -186,8 +211,8 @@ class _Pass:
             self.skip(src_path, f"Id {article_id!r} is already used by {display_path(owner)}", -1, mtime_ns)
             return
         self._owners[article_id] = src_path
-        if known_id is not None and known_id != article_id and self._owners.get(known_id) == src_path:
-            del self._owners[known_id]  # its Id: header changed: the old id is free in this pass
+        if known_id is not None and known_id != article_id and self.owner(known_id) == src_path:
+            self._owners[known_id] = None  # its Id: header changed: the old id is free in this pass
         chash = content_hash(parsed, article_id)
         if row is not None and row.content_hash == chash and known_id == article_id:
             self.store.touch_file(src_path, size, mtime_ns, raw)  # e.g. whitespace-only edit
@@ -200,9 +225,9 @@ class _Pass:
         updated = max(self.now, published) if is_update else published
         article = Article(
             id=article_id, guid=identity.guid, slug=identity.slug, title=parsed.title,
-            summary=parsed.summary, blocks=parsed.blocks, body_html=body_html(parsed.blocks),
-            author=parsed.author, tags=parsed.tags, published=published, updated=updated,
-            path=src_path, size=size, mtime_ns=mtime_ns, content_hash=chash,
+            summary=parsed.summary, blocks=parsed.blocks, author=parsed.author, tags=parsed.tags,
+            published=published, updated=updated, path=src_path, size=size, mtime_ns=mtime_ns,
+            content_hash=chash,
         )  # fmt: skip
         if row is not None and row.raw_hash is None:
             self.store.unskip(src_path)  # it was skipped before; now it is an article
@@ -225,9 +250,9 @@ def run_refresh(
 ) -> RefreshStats:
     """Bring the index in line with the seeds dir. One transaction; one refresh at a time.
 
-    With ``wait=False`` it returns at once (``ran=False``) when another process is refreshing.
-    Raises SeedsDirError when the seeds dir is gone (nothing is removed), StoreError,
-    LockTimeout.
+    A file whose size and mtime match the index is not opened. With ``wait=False`` it returns
+    at once (``ran=False``) when another process is refreshing. Raises SeedsDirError when the
+    seeds dir is gone (nothing is removed), StoreError, LockTimeout.
     """
     started = time.perf_counter()
     timeout = settings.lock_timeout if wait else None
@@ -235,33 +260,39 @@ def run_refresh(
         if not held:
             return RefreshStats(ran=False)
         found = scan(settings.seeds_dir, follow_symlinks=settings.follow_symlinks)
-        known = store.file_index()
-        state = _Pass(settings, store, now().astimezone(UTC).replace(microsecond=0))
-        total = len(found.files)
-        present = {src.relpath for src in found.files} | {s.path for s in found.skipped}
-        keep = tuple(prefix for prefix in found.unreadable_dirs)
+        stamps, skipped_paths = store.stamps()
+        unchanged = 0
+        changed: list[SourceFile] = []
+        known_changed: set[str] = set()
+        for src in found.files:
+            stamp = stamps.pop(src.relpath, None)
+            if stamp is None:
+                changed.append(src)
+            elif stamp[0] != src.size or stamp[1] != src.mtime_ns:
+                changed.append(src)
+                known_changed.add(src.relpath)
+            elif src.relpath not in skipped_paths:  # a still-skipped file counts in `skipped`
+                unchanged += 1
+        changed.sort()
+        scan_skipped = {s.path: s for s in found.skipped}
+        keep = tuple(found.unreadable_dirs)
+        gone = sorted(p for p in stamps if p not in scan_skipped and not (keep and p.startswith(keep)))
+        state = _Pass(settings, store, now().astimezone(UTC).replace(microsecond=0), len(changed))
+        state.unchanged = unchanged
+        total = len(changed)
         with store.transaction():
             # Deletions first: an Id: a deleted file held is free for a file of this same pass.
-            for path in sorted(set(known) - present):
-                del known[path]
-                if keep and path.startswith(keep):
-                    continue  # its folder could not be listed this time: not a deletion
+            for path in gone:
                 if store.forget_file(path):
                     state.removed += 1
                     log.info("removed %s", display_path(path))
-            for index, src in enumerate(found.files):
-                row = known.pop(src.relpath, None)
-                if row is not None and row.size == src.size and row.mtime_ns == src.mtime_ns:
-                    if row.raw_hash is not None:  # a still-skipped file is counted in `skipped`
-                        state.unchanged += 1
-                else:
-                    state.handle(src, row)
+            for index, src in enumerate(changed):
+                state.handle(src, store.file_row(src.relpath) if src.relpath in known_changed else None)
                 if progress is not None and index % 256 == 0:
                     progress(index, total)
-            for skipped in found.skipped:
-                row = known.pop(skipped.path, None)
-                if row is None or row.raw_hash is not None:
-                    state.skip(skipped.path, skipped.reason, 0, 0)
+            for path, skipped in scan_skipped.items():
+                if path not in skipped_paths:  # new, or was an article: log it once
+                    state.skip(path, skipped.reason, 0, 0)
             if state.added or state.updated or state.removed:
                 store.bump_generation()
                 store.set_state("changed_at", format_time(state.now))

@@ -87,6 +87,9 @@ def build_scheduler(
 ) -> BackgroundScheduler:
     """A not-yet-started scheduler with one interval job: one run at a time, missed runs merged."""
     scheduler = BackgroundScheduler(timezone=UTC)
+    # APScheduler 3 adds a job with next_run_time=None *paused*: the interval would never fire.
+    # Left out, the first run is one interval after start() (serve has just refreshed).
+    first: dict[str, datetime] = {} if first_run is None else {"next_run_time": first_run}
     scheduler.add_job(
         runner.run,
         "interval",
@@ -95,7 +98,7 @@ def build_scheduler(
         max_instances=1,
         coalesce=True,
         misfire_grace_time=max(1, settings.interval_seconds),
-        next_run_time=first_run,
+        **first,
     )
     runner.scheduler = scheduler
     return scheduler

@@ -8,6 +8,7 @@ import os
 import stat
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from .errors import FeedsvcError
 from .errors import ParseError
@@ -26,9 +27,8 @@ class FileChanged(FeedsvcError):
     """A file changed while it was read; it is left for the next refresh."""
 
 
-@dataclass(frozen=True, slots=True)
-class SourceFile:
-    """A candidate article file found by the walk."""
+class SourceFile(NamedTuple):
+    """A candidate article file found by the walk (a tuple: the walk makes one per file)."""
 
     relpath: str  #: relative to the seeds dir, POSIX separators; the article's default id
     path: str  #: what to open: the file itself, or a symlink's target inside the seeds dir
@@ -98,12 +98,19 @@ def scan(root: Path, *, follow_symlinks: bool = True) -> Scan:
         for entry in entries:
             name = entry.name
             rel = prefix + name
-            try:
-                rel.encode("utf-8")
-            except UnicodeEncodeError:
-                if not ignored_name(name) or entry.is_dir(follow_symlinks=False):
-                    skipped.append(Skipped(display_path(rel), "file name is not valid UTF-8"))
-                continue
+            if name.endswith(ARTICLE_SUFFIX) and name.isascii() and name[0] not in ".#~":
+                # The common case, kept cheap: a plain .txt file (d_type says so without a stat).
+                if entry.is_file(follow_symlinks=False):
+                    st = entry.stat(follow_symlinks=False)
+                    files.append(SourceFile(rel, entry.path, st.st_size, st.st_mtime_ns))
+                    continue
+            elif not name.isascii():
+                try:
+                    rel.encode("utf-8")
+                except UnicodeEncodeError:
+                    if not ignored_name(name) or entry.is_dir(follow_symlinks=False):
+                        skipped.append(Skipped(display_path(rel), "file name is not valid UTF-8"))
+                    continue
             if name.startswith("."):
                 continue  # hidden files and folders (.git, .DS_Store, .x.swp)
             try:
@@ -142,8 +149,7 @@ def scan(root: Path, *, follow_symlinks: bool = True) -> Scan:
                 skipped.append(Skipped(rel, "not a regular file"))
                 continue
             files.append(SourceFile(rel, path, st.st_size, st.st_mtime_ns))
-    files.sort(key=lambda f: f.relpath)
-    return Scan(files, skipped, unreadable)
+    return Scan(files, skipped, unreadable)  # in walk order: callers sort what they need
 
 
 def read_file(src: SourceFile, max_bytes: int) -> bytes:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -16,6 +15,7 @@ from types import TracebackType
 from .errors import StoreError
 from .model import Article
 from .model import Block
+from .model import BlockKind
 from .model import Skipped
 
 # Each entry upgrades the schema by one version; never edit one that has shipped.
@@ -32,10 +32,9 @@ MIGRATIONS: tuple[str, ...] = (
         path TEXT NOT NULL UNIQUE,
         title TEXT NOT NULL,
         summary TEXT NOT NULL,
-        blocks TEXT NOT NULL,          -- JSON [[kind, text], ...]
-        body_html TEXT NOT NULL,
+        blocks TEXT NOT NULL,          -- one block a line: "p" or "c", then the text
         author TEXT,
-        tags TEXT NOT NULL,            -- JSON list
+        tags TEXT NOT NULL,            -- one tag a line
         published TEXT NOT NULL,       -- RFC 3339, UTC
         updated TEXT NOT NULL,
         size INTEGER NOT NULL,
@@ -56,7 +55,7 @@ MIGRATIONS: tuple[str, ...] = (
 )
 
 _ARTICLE_COLUMNS = (
-    "a.id, i.guid, i.slug, a.title, a.summary, a.blocks, a.body_html, a.author, a.tags, "
+    "a.id, i.guid, i.slug, a.title, a.summary, a.blocks, a.author, a.tags, "
     "a.published, a.updated, a.path, a.size, a.mtime_ns, a.content_hash"
 )
 _SELECT = f"SELECT {_ARTICLE_COLUMNS} FROM articles a JOIN identities i USING (id)"  # noqa: S608 (constants)
@@ -71,13 +70,25 @@ def parse_time(text: str) -> datetime:
     return datetime.fromisoformat(text)  # "Z" is understood since Python 3.11
 
 
+_KIND_CODES = {"p": "p", "caption": "c"}
+_CODE_KINDS: dict[str, BlockKind] = {"p": "p", "c": "caption"}
+
+
+def encode_blocks(blocks: tuple[Block, ...]) -> str:
+    """Blocks -> one line each, kind code first. Cleaned text never holds a line break."""
+    return "\n".join(_KIND_CODES[b.kind] + b.text for b in blocks)
+
+
+def decode_blocks(text: str) -> tuple[Block, ...]:
+    return tuple(Block(_CODE_KINDS[line[0]], line[1:]) for line in text.split("\n") if line)
+
+
 def _row_to_article(row: tuple) -> Article:  # type: ignore[type-arg]
-    blocks = tuple(Block(kind, text) for kind, text in json.loads(row[5]))
     return Article(
-        id=row[0], guid=row[1], slug=row[2], title=row[3], summary=row[4], blocks=blocks,
-        body_html=row[6], author=row[7], tags=tuple(json.loads(row[8])),
-        published=parse_time(row[9]), updated=parse_time(row[10]), path=row[11],
-        size=row[12], mtime_ns=row[13], content_hash=row[14],
+        id=row[0], guid=row[1], slug=row[2], title=row[3], summary=row[4],
+        blocks=decode_blocks(row[5]), author=row[6], tags=tuple(row[7].split("\n")) if row[7] else (),
+        published=parse_time(row[8]), updated=parse_time(row[9]), path=row[10],
+        size=row[11], mtime_ns=row[12], content_hash=row[13],
     )  # fmt: skip
 
 
@@ -141,7 +152,10 @@ class Store:
     def _connect(self) -> sqlite3.Connection:
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None)
+        # check_same_thread=False only so that close() can close every thread's connection at
+        # shutdown (from the main thread); each one is still used only by the thread that
+        # opened it (self._local).
+        conn = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None, check_same_thread=False)
         conn.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000)}")
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
@@ -309,6 +323,43 @@ class Store:
                 out.setdefault(path, FileRow(path, size, mtime, None, None))
         return out
 
+    def stamps(self) -> tuple[dict[str, tuple[int, int]], set[str]]:
+        """(path -> (size, mtime_ns)) of every file the index knows, and the skipped paths.
+
+        All a no-change refresh reads: two narrow queries, no row objects.
+        """
+        with self._read() as conn:
+            stamps = {p: (s, m) for p, s, m in conn.execute("SELECT path, size, mtime_ns FROM articles")}
+            skipped = set()
+            for p, s, m in conn.execute("SELECT path, size, mtime_ns FROM skipped"):
+                stamps.setdefault(p, (s, m))
+                skipped.add(p)
+        return stamps, skipped
+
+    def file_row(self, path: str) -> FileRow | None:
+        """What the index remembers about one file (for a file whose stamp changed)."""
+        conn = self.conn
+        row = conn.execute(
+            "SELECT path, size, mtime_ns, raw_hash, id, content_hash FROM articles WHERE path = ?", (path,)
+        ).fetchone()
+        if row is not None:
+            return FileRow(*row)
+        row = conn.execute("SELECT path, size, mtime_ns FROM skipped WHERE path = ?", (path,)).fetchone()
+        return None if row is None else FileRow(row[0], row[1], row[2], None, None)
+
+    def identity(self, article_id: str) -> Identity | None:
+        row = self.conn.execute(
+            "SELECT id, guid, slug, first_seen FROM identities WHERE id = ?", (article_id,)
+        ).fetchone()
+        return None if row is None else Identity(row[0], row[1], row[2], parse_time(row[3]))
+
+    def slug_taken(self, slug: str) -> bool:
+        return self.conn.execute("SELECT 1 FROM identities WHERE slug = ?", (slug,)).fetchone() is not None
+
+    def article_path(self, article_id: str) -> str | None:
+        row = self.conn.execute("SELECT path FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return None if row is None else str(row[0])
+
     def identities(self) -> dict[str, Identity]:
         """Every identity ever given, by id (one query: a refresh looks them up in memory)."""
         with self._read() as conn:
@@ -333,13 +384,12 @@ class Store:
         """Insert or replace an article; REPLACE also drops another row holding the same path
         (the file's Id: header changed)."""
         self.conn.execute(
-            "INSERT OR REPLACE INTO articles (id, path, title, summary, blocks, body_html, author,"
+            "INSERT OR REPLACE INTO articles (id, path, title, summary, blocks, author,"
             " tags, published, updated, size, mtime_ns, raw_hash, content_hash)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 article.id, article.path, article.title, article.summary,
-                json.dumps([[b.kind, b.text] for b in article.blocks], ensure_ascii=False),
-                article.body_html, article.author, json.dumps(list(article.tags), ensure_ascii=False),
+                encode_blocks(article.blocks), article.author, "\n".join(article.tags),
                 format_time(article.published), format_time(article.updated),
                 article.size, article.mtime_ns, raw_hash, article.content_hash,
             ),
