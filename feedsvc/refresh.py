@@ -10,6 +10,7 @@ import re
 import time
 import uuid
 from collections.abc import Callable
+from collections.abc import Collection
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC
@@ -26,10 +27,12 @@ from .model import ParsedArticle
 from .model import RefreshStats
 from .parsing import parse_bytes
 from .sources import FileChanged
+from .sources import NeedsFullScan
 from .sources import SourceFile
 from .sources import display_path
 from .sources import read_file
 from .sources import scan
+from .sources import scan_paths
 from .store import FileRow
 from .store import Identity
 from .store import Store
@@ -247,10 +250,13 @@ def run_refresh(
     now: Callable[[], datetime] = utcnow,
     wait: bool = True,
     progress: Callable[[int, int], None] | None = None,
+    paths: Collection[str] | None = None,
 ) -> RefreshStats:
     """Bring the index in line with the seeds dir. One transaction; one refresh at a time.
 
-    A file whose size and mtime match the index is not opened. With ``wait=False`` it returns
+    A file whose size and mtime match the index is not opened. With ``paths`` (relative to the
+    seeds dir, from a file watcher) only those are looked at, unless only a full walk can
+    settle them (a folder changed, say): then it walks. With ``wait=False`` it returns
     at once (``ran=False``) when another process is refreshing. Raises SeedsDirError when the
     seeds dir is gone (nothing is removed), StoreError, LockTimeout.
     """
@@ -259,8 +265,17 @@ def run_refresh(
     with refresh_lock(str(settings.db_path), timeout=timeout) as held:
         if not held:
             return RefreshStats(ran=False)
-        found = scan(settings.seeds_dir, follow_symlinks=settings.follow_symlinks)
-        stamps, skipped_paths = store.stamps()
+        found = None
+        if paths is not None:
+            try:
+                found = scan_paths(settings.seeds_dir, paths, follow_symlinks=settings.follow_symlinks)
+                stamps, skipped_paths = store.stamps_for(paths)
+            except NeedsFullScan as e:
+                log.debug("full refresh: %s", e)
+                found = None
+        if found is None:
+            found = scan(settings.seeds_dir, follow_symlinks=settings.follow_symlinks)
+            stamps, skipped_paths = store.stamps()
         unchanged = 0
         changed: list[SourceFile] = []
         known_changed: set[str] = set()

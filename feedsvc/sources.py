@@ -6,6 +6,7 @@ import errno
 import logging
 import os
 import stat
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
@@ -150,6 +151,70 @@ def scan(root: Path, *, follow_symlinks: bool = True) -> Scan:
                 continue
             files.append(SourceFile(rel, path, st.st_size, st.st_mtime_ns))
     return Scan(files, skipped, unreadable)  # in walk order: callers sort what they need
+
+
+class NeedsFullScan(FeedsvcError):
+    """A targeted look at some paths cannot decide alone (a folder, a symlinked folder...)."""
+
+
+def scan_paths(root: Path, relpaths: Iterable[str], *, follow_symlinks: bool = True) -> Scan:
+    """Look at just these paths (from a file watcher), with the same rules as scan().
+
+    A path that is gone, hidden or not an article name is simply absent from the result.
+    Raises NeedsFullScan for anything only a walk can settle: a folder, a path under a
+    symlinked folder, a symlink to a folder. Raises SeedsDirError when ``root`` is gone.
+    """
+    real_root = os.path.realpath(root)
+    if not os.path.isdir(real_root):
+        raise SeedsDirError(f"seeds directory {root} is not accessible")
+    files: list[SourceFile] = []
+    skipped: list[Skipped] = []
+    for rel in relpaths:
+        parts = rel.split("/")
+        if any(not p or p in (".", "..") or p.startswith(".") for p in parts):
+            continue  # hidden, or not a path the walk could produce
+        if not rel.isascii():
+            try:
+                rel.encode("utf-8")
+            except UnicodeEncodeError:
+                raise NeedsFullScan("a file name is not valid UTF-8") from None
+        full = os.path.join(real_root, *parts)
+        parent = os.path.dirname(full)
+        if os.path.realpath(parent) != parent:
+            raise NeedsFullScan(f"{display_path(rel)} is under a symlinked folder")
+        name = parts[-1]
+        try:
+            st = os.lstat(full)
+        except FileNotFoundError:
+            continue  # gone
+        except OSError as e:
+            raise NeedsFullScan(f"cannot stat {display_path(rel)}: {e.strerror}") from e
+        if stat.S_ISDIR(st.st_mode):
+            raise NeedsFullScan(f"{display_path(rel)} is a folder")
+        if ignored_name(name):
+            continue
+        path = full
+        if stat.S_ISLNK(st.st_mode):
+            if not follow_symlinks:
+                continue
+            target = os.path.realpath(full)
+            if not _inside(real_root, target):
+                skipped.append(Skipped(rel, "symlink to outside the seeds directory"))
+                continue
+            try:
+                st = os.stat(target)
+            except OSError as e:
+                why = "symlink loop" if e.errno == errno.ELOOP else "dangling symlink"
+                skipped.append(Skipped(rel, why))
+                continue
+            if stat.S_ISDIR(st.st_mode):
+                raise NeedsFullScan(f"{display_path(rel)} links to a folder")
+            path = target
+        if not stat.S_ISREG(st.st_mode):
+            skipped.append(Skipped(rel, "not a regular file"))
+            continue
+        files.append(SourceFile(rel, path, st.st_size, st.st_mtime_ns))
+    return Scan(files, skipped, [])
 
 
 def read_file(src: SourceFile, max_bytes: int) -> bytes:

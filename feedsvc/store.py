@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from collections.abc import Iterable
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -159,7 +160,8 @@ class Store:
         conn.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000)}")
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
-        conn.execute("PRAGMA foreign_keys = ON")
+        # No foreign_keys: enforcing REFERENCES doubled the cost of an article insert, and
+        # refresh.py writes the identity before its article in the same transaction.
         return conn
 
     @property
@@ -334,6 +336,21 @@ class Store:
             for p, s, m in conn.execute("SELECT path, size, mtime_ns FROM skipped"):
                 stamps.setdefault(p, (s, m))
                 skipped.add(p)
+        return stamps, skipped
+
+    def stamps_for(self, paths: Iterable[str]) -> tuple[dict[str, tuple[int, int]], set[str]]:
+        """Like stamps(), for just these paths."""
+        stamps: dict[str, tuple[int, int]] = {}
+        skipped = set()
+        with self._read() as conn:
+            for path in paths:
+                row = conn.execute("SELECT size, mtime_ns FROM articles WHERE path = ?", (path,)).fetchone()
+                if row is None:
+                    row = conn.execute("SELECT size, mtime_ns FROM skipped WHERE path = ?", (path,)).fetchone()
+                    if row is not None:
+                        skipped.add(path)
+                if row is not None:
+                    stamps[path] = (row[0], row[1])
         return stamps, skipped
 
     def file_row(self, path: str) -> FileRow | None:

@@ -1,0 +1,86 @@
+"""Targeted refreshes (what the file watcher asks for) agree with full ones."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from feedsvc.config import Settings
+from feedsvc.refresh import run_refresh
+from feedsvc.sources import NeedsFullScan
+from feedsvc.sources import scan_paths
+from feedsvc.store import Store
+
+
+def ids(store: Store) -> set[str]:
+    return {a.id for a in store.latest()}
+
+
+def test_add_edit_delete_by_path(settings: Settings, store: Store, seeds_dir: Path) -> None:
+    run_refresh(settings, store)
+    before = ids(store)
+    (seeds_dir / "sub").mkdir()
+    new = seeds_dir / "sub" / "new.txt"
+    new.write_text("A new article arrived today. It has two sentences.\n", "utf-8")
+    stats = run_refresh(settings, store, paths=["sub/new.txt"])
+    assert stats.added == 1
+    assert ids(store) == before | {"sub/new.txt"}
+    published = store.get("sub/new.txt").published  # type: ignore[union-attr]
+
+    new.write_text("A new article arrived today. Now it says more.\n", "utf-8")
+    os.utime(new, ns=(new.stat().st_atime_ns, new.stat().st_mtime_ns + 10**9))
+    stats = run_refresh(settings, store, paths=["sub/new.txt"])
+    assert stats.updated == 1
+    assert store.get("sub/new.txt").published == published  # type: ignore[union-attr]
+
+    new.unlink()
+    stats = run_refresh(settings, store, paths=["sub/new.txt"])
+    assert stats.removed == 1
+    assert ids(store) == before
+    # A full refresh afterwards finds nothing left to do: both kinds agree.
+    full = run_refresh(settings, store)
+    assert (full.added, full.updated, full.removed) == (0, 0, 0)
+
+
+def test_targeted_leaves_other_files_alone(settings: Settings, store: Store, seeds_dir: Path) -> None:
+    run_refresh(settings, store)
+    (seeds_dir / "other.txt").write_text("Not asked about yet.\n", "utf-8")
+    stats = run_refresh(settings, store, paths=["000_b13d5d3931fdf2cc.txt"])
+    assert stats.added == 0 and "other.txt" not in ids(store)
+
+
+def test_hostile_paths_are_ignored(settings: Settings, store: Store, seeds_dir: Path) -> None:
+    run_refresh(settings, store)
+    before = ids(store)
+    stats = run_refresh(settings, store, paths=["../../etc/passwd", ".hidden.txt", "a//b.txt", "x.swp"])
+    assert (stats.added, stats.removed) == (0, 0)
+    assert ids(store) == before
+
+
+def test_symlink_outside_is_skipped_not_read(settings: Settings, store: Store, seeds_dir: Path) -> None:
+    os.symlink("/etc/passwd", seeds_dir / "pw.txt")
+    stats = run_refresh(settings, store, paths=["pw.txt"])
+    assert [s.reason for s in stats.skipped] == ["symlink to outside the seeds directory"]
+
+
+@pytest.mark.parametrize("kind", ["folder", "symlinked-folder"])
+def test_folders_need_a_full_walk(seeds_dir: Path, kind: str) -> None:
+    (seeds_dir / "d").mkdir()
+    if kind == "folder":
+        rel = "d"
+    else:
+        os.symlink(seeds_dir / "d", seeds_dir / "link")
+        (seeds_dir / "d" / "x.txt").write_text("Text.\n", "utf-8")
+        rel = "link/x.txt"
+    with pytest.raises(NeedsFullScan):
+        scan_paths(seeds_dir, [rel])
+
+
+def test_folder_event_falls_back_to_full_refresh(settings: Settings, store: Store, seeds_dir: Path) -> None:
+    (seeds_dir / "d").mkdir()
+    (seeds_dir / "d" / "x.txt").write_text("Moved in with its folder.\n", "utf-8")
+    stats = run_refresh(settings, store, paths=["d"])
+    assert "d/x.txt" in ids(store)
+    assert stats.added == 3
