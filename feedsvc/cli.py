@@ -18,10 +18,10 @@ from .config import Settings
 from .config import load_settings
 from .errors import FeedsvcError
 from .model import Article
+from .model import rfc3339
 from .refresh import run_refresh
 from .sources import display_path
 from .store import Store
-from .store import format_time
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -62,8 +62,8 @@ def _article_json(article: Article) -> str:
             "slug": article.slug,
             "title": article.title,
             "summary": article.summary,
-            "published": format_time(article.published),
-            "updated": format_time(article.updated),
+            "published": rfc3339(article.published),
+            "updated": rfc3339(article.updated),
             "author": article.author,
             "tags": list(article.tags),
             "path": article.path,
@@ -166,7 +166,7 @@ def list_(settings: Settings, as_json: bool, limit: int | None) -> None:
         if as_json:
             click.echo(_article_json(article))
         else:
-            click.echo(f"{format_time(article.published)}  {article.slug}  {article.title}")
+            click.echo(f"{rfc3339(article.published)}  {article.slug}  {article.title}")
 
 
 def main() -> None:

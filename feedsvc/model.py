@@ -6,11 +6,18 @@ import html
 import re
 from dataclasses import dataclass
 from dataclasses import field
+from datetime import UTC
 from datetime import datetime
 from datetime import tzinfo
 from typing import Literal
 
 BlockKind = Literal["p", "caption"]
+
+
+def rfc3339(dt: datetime) -> str:
+    """An aware datetime as RFC 3339 in UTC: whole seconds unless it has a fraction."""
+    dt = dt.astimezone(UTC).replace(tzinfo=None)
+    return dt.isoformat(timespec="microseconds" if dt.microsecond else "seconds") + "Z"
 
 
 def blocks_html(blocks: tuple[Block, ...]) -> str:

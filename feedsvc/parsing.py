@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import codecs
 import functools
+import html
 import re
 import unicodedata
 import warnings
@@ -14,6 +15,7 @@ from collections.abc import Iterator
 from datetime import UTC
 from datetime import datetime
 from datetime import tzinfo
+from email.utils import parseaddr
 
 from dateutil import parser as date_parser
 from dateutil.tz import tzoffset
@@ -100,8 +102,16 @@ _ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b\r\n]*(?:\x07|\x1b\\
 _ILLEGAL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff\ufeff\u200b\u2060]")
 
 
+# HTML character references left in scraped text ("&mdash;", "&#8217;", "&amp;"): decoded, so a
+# reader shows the character and not the reference (all text is escaped again on output).
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+
+
 def clean_text(text: str) -> str:
-    """Remove XML-illegal characters and escape sequences; NFC-normalise. Keeps line ends."""
+    """Decode HTML character references; remove XML-illegal characters and escape sequences;
+    NFC-normalise. Keeps line ends."""
+    if "&" in text:
+        text = _ENTITY.sub(lambda m: html.unescape(m.group(0)), text)
     if "\x1b" in text:
         text = _ANSI.sub("", text)
     text = _ILLEGAL.sub("", text)
@@ -150,6 +160,20 @@ def parse_date(value: str, tz: tzinfo) -> datetime:
     if not 1900 <= out.year <= 9998:  # keep room for any offset when formatting
         raise ValueError(f"year {out.year} is out of range")
     return out
+
+
+_EMAIL = re.compile(r"<?[^\s<>()@]+@[^\s<>()@]+>?")
+
+
+def author_name(value: str) -> str | None:
+    """The display name from an Author: header; an e-mail address is not published
+    ("Jane Doe <jane@example.com>" -> "Jane Doe")."""
+    if "@" in value:
+        name, address = parseaddr(value)
+        if not name or "@" in name:
+            name = _EMAIL.sub("", value).strip(" ()<>\"',;")
+        value = name or address.split("@", 1)[0]
+    return value.strip() or None
 
 
 def split_header(lines: list[str]) -> tuple[dict[str, str], list[str]]:
@@ -462,7 +486,7 @@ def parse_text(text: str, rules: ParseRules) -> ParsedArticle:
         title=title,
         summary=summary,
         blocks=tuple(blocks),
-        author=header.get("author") or None,
+        author=author_name(header.get("author", "")),
         tags=tags,
         date=date,
         explicit_id=header.get("id") or None,

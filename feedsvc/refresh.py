@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC
 from datetime import datetime
+from datetime import timedelta
 
 from slugify import slugify
 
@@ -133,10 +134,17 @@ class _Pass:
         self.added = self.updated = self.removed = self.unchanged = 0
         self.deferred: list[str] = []
         self.bulk = changed > self.BULK
+        self._tick = 0
         self._loaded = False
         self._identities: dict[str, Identity] = {}
         self._slugs: set[str] = set()
         self._owners: dict[str, str | None] = {}  # article id -> path (None: freed in this pass)
+
+    def moment(self) -> datetime:
+        """This pass's time plus one more microsecond per call: every article first seen or
+        edited in one refresh gets its own instant (feeds should not repeat an `updated`)."""
+        self._tick += 1
+        return self.now + timedelta(microseconds=self._tick - 1)
 
     def _load(self) -> None:
         if self.bulk and not self._loaded:
@@ -163,7 +171,7 @@ class _Pass:
         while self._slug_taken(slug):  # collisions get a suffix that depends only on the id
             slug = f"{base}-{digest[:n]}"
             n += 2
-        identity = Identity(article_id, make_guid(article_id), slug, self.now)
+        identity = Identity(article_id, make_guid(article_id), slug, self.moment())
         self.store.add_identity(identity)
         self._identities[article_id] = identity
         self._slugs.add(slug)
@@ -225,7 +233,7 @@ class _Pass:
         published = parsed.date or identity.first_seen
         is_update = known_id == article_id
         # A new article was last updated when it was published; an edit moves `updated` to now.
-        updated = max(self.now, published) if is_update else published
+        updated = max(self.moment(), published) if is_update else published
         article = Article(
             id=article_id, guid=identity.guid, slug=identity.slug, title=parsed.title,
             summary=parsed.summary, blocks=parsed.blocks, author=parsed.author, tags=parsed.tags,

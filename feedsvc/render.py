@@ -19,6 +19,7 @@ from feedgen.feed import FeedGenerator
 
 from .model import Article
 from .model import FeedMeta
+from .model import rfc3339
 
 ATOM_TYPE = "application/atom+xml; charset=utf-8"
 RSS_TYPE = "application/rss+xml; charset=utf-8"
@@ -98,10 +99,6 @@ def render_rss(articles: Sequence[Article], meta: FeedMeta, fallback: datetime =
     with _SETLOCALE_LOCK:
         out: bytes = fg.rss_str(pretty=True, encoding="UTF-8")
     return out
-
-
-def rfc3339(dt: datetime) -> str:
-    return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def json_feed(articles: Sequence[Article], meta: FeedMeta) -> dict[str, Any]:

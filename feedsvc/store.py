@@ -63,8 +63,9 @@ _SELECT = f"SELECT {_ARTICLE_COLUMNS} FROM articles a JOIN identities i USING (i
 
 
 def format_time(dt: datetime) -> str:
-    """Aware datetime -> the RFC 3339 UTC text stored (whole seconds, sortable)."""
-    return dt.astimezone(UTC).replace(microsecond=0, tzinfo=None).isoformat() + "Z"
+    """Aware datetime -> the RFC 3339 UTC text stored (microseconds, sortable)."""
+    # Fixed width (always six fraction digits) so that text order is time order.
+    return dt.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
 
 
 def parse_time(text: str) -> datetime:

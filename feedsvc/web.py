@@ -40,6 +40,7 @@ from .errors import StoreError
 from .model import Article
 from .model import FeedMeta
 from .model import RefreshStats
+from .model import rfc3339
 from .render import ATOM_TYPE
 from .render import EPOCH
 from .render import JSON_FEED_TYPE
@@ -49,8 +50,8 @@ from .render import feed_updated
 from .render import render_atom
 from .render import render_json
 from .render import render_rss
-from .render import rfc3339
 from .store import Store
+from .store import parse_time
 
 log = logging.getLogger(__name__)
 
@@ -235,7 +236,9 @@ def _html(template: str, **context: Any) -> bytes:
 
 def _page_number() -> int:
     raw = request.args.get("page", "1")
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE or len(request.args.getlist("page")) > 1:
+    # isdigit() alone lets "²" (int() raises) and 5,000 digits (int() refuses) through.
+    ok = raw.isascii() and raw.isdigit() and len(raw) <= len(str(MAX_PAGE))
+    if not ok or not 1 <= int(raw) <= MAX_PAGE or len(request.args.getlist("page")) > 1:
         raise BadRequest("page must be a whole number from 1 to 100000, given once")
     return int(raw)
 
@@ -328,7 +331,7 @@ def healthz() -> Response:
     body: dict[str, object] = {
         "status": "ok",
         "articles": count,
-        "last_refresh": last_refresh,
+        "last_refresh": rfc3339(parse_time(last_refresh)) if last_refresh else None,
         "generation": published.generation,
         "version": __version__,
     }
@@ -341,6 +344,9 @@ def refresh_now() -> Response:
     refresher: Callable[[], RefreshStats] | None = current_app.extensions.get("feedsvc.refresh")
     if settings.token is None or refresher is None:
         raise NotFound()
+    # Flask checks MAX_CONTENT_LENGTH only when the body is read: read it (at most that many
+    # bytes), so an oversized POST is a 413 under any WSGI server, not only waitress.
+    request.get_data(cache=False)
     auth = request.headers.get("Authorization", "")
     given = auth[7:] if auth.startswith("Bearer ") else ""
     if not hmac.compare_digest(given.encode("utf-8", "replace"), settings.token.encode("utf-8")):

@@ -1,0 +1,158 @@
+"""The refresh job: its schedule (never started here) and RefreshRunner's one-at-a-time loop."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
+
+import pytest
+from apscheduler.triggers.interval import IntervalTrigger
+
+from feedsvc.config import Settings
+from feedsvc.errors import FeedsvcError
+from feedsvc.errors import StoreError
+from feedsvc.model import RefreshStats
+from feedsvc.scheduler import JOB_ID
+from feedsvc.scheduler import RefreshRunner
+from feedsvc.scheduler import build_scheduler
+
+WAIT = 5.0  # seconds: only reached when something is broken
+
+
+def ok() -> RefreshStats:
+    return RefreshStats(added=1)
+
+
+def counting(calls: list[int]) -> RefreshRunner:
+    """A runner whose refresh appends to ``calls``."""
+
+    def refresh() -> RefreshStats:
+        calls.append(1)
+        return RefreshStats()
+
+    return RefreshRunner(refresh)
+
+
+@pytest.mark.parametrize("interval", [1, 300, 86400])
+def test_build_scheduler_job(settings: Settings, interval: int) -> None:
+    runner = RefreshRunner(ok)
+    scheduler = build_scheduler(settings.with_overrides(interval_seconds=interval), runner)
+    assert not scheduler.running
+    job = scheduler.get_job("refresh")
+    assert job is not None
+    assert JOB_ID == "refresh"
+    assert isinstance(job.trigger, IntervalTrigger)
+    assert job.trigger.interval == timedelta(seconds=interval)
+    assert job.max_instances == 1
+    assert job.coalesce is True
+    assert job.func == runner.run
+    assert [j.id for j in scheduler.get_jobs()] == ["refresh"]
+    assert runner.scheduler is scheduler  # so request() can move the next run forward
+    # Not paused: with no next_run_time, APScheduler computes the first run at start().
+    # (Regression: next_run_time=None was passed, which adds the job paused, so the interval
+    # refresh never ran unless the file watcher happened to wake it.)
+    assert getattr(job, "next_run_time", "computed at start") is not None
+    assert "paused" not in str(job)
+
+
+def test_build_scheduler_first_run(settings: Settings) -> None:
+    first = datetime(2025, 3, 3, 14, 5, tzinfo=UTC)
+    job = build_scheduler(settings, RefreshRunner(ok), first_run=first).get_job("refresh")
+    assert job is not None
+    assert job.next_run_time == first
+
+
+def test_request_without_a_running_scheduler_does_not_run_anything(settings: Settings) -> None:
+    calls: list[int] = []
+    runner = counting(calls)
+    build_scheduler(settings, runner)
+    runner.request()
+    runner.request(delay=0.5)
+    assert calls == []  # request() only schedules; the job does the work
+
+
+def test_run_returns_the_stats(settings: Settings) -> None:
+    runner = RefreshRunner(ok)
+    assert runner.run() == RefreshStats(added=1)
+    assert runner.runs == 1
+    assert runner.last_error is None
+
+
+@pytest.mark.parametrize(
+    ("error", "logged"),
+    [
+        (StoreError("cannot commit the refresh: disk is full"), "disk is full"),
+        (FeedsvcError("something we expected"), "something we expected"),
+        (RuntimeError("a bug"), "unexpected error"),
+        (KeyError("missing"), "unexpected error"),
+    ],
+)
+def test_a_failed_refresh_is_logged_and_the_next_one_works(
+    caplog: pytest.LogCaptureFixture, error: Exception, logged: str
+) -> None:
+    outcomes: list[Exception | RefreshStats] = [error, RefreshStats(updated=2)]
+
+    def refresh() -> RefreshStats:
+        outcome = outcomes.pop(0)
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
+
+    runner = RefreshRunner(refresh)
+    with caplog.at_level(logging.ERROR, logger="feedsvc.scheduler"):
+        assert runner.run() is None  # no exception escapes into the scheduler thread
+    assert runner.last_error
+    (record,) = [r for r in caplog.records if r.name == "feedsvc.scheduler"]
+    assert record.levelno == logging.ERROR
+    assert logged in record.getMessage()
+    if not isinstance(error, FeedsvcError):
+        assert record.exc_info is not None  # a bug: logged with its traceback
+    assert runner.run() == RefreshStats(updated=2)
+    assert runner.last_error is None
+    assert runner.runs == 2
+
+
+def test_a_request_during_a_refresh_runs_it_once_more() -> None:
+    started = threading.Event()
+    release = threading.Event()
+    calls: list[int] = []
+
+    def refresh() -> RefreshStats:
+        calls.append(len(calls))
+        if len(calls) == 1:
+            started.set()
+            assert release.wait(WAIT)
+        return RefreshStats(added=len(calls))
+
+    runner = RefreshRunner(refresh)
+    results: list[RefreshStats | None] = []
+    worker = threading.Thread(target=lambda: results.append(runner.run()))
+    worker.start()
+    try:
+        assert started.wait(WAIT)
+        runner.request()  # e.g. the file watcher, while the first refresh is reading files
+        runner.request()  # requests merge: one more run, not two
+        assert runner.run() is None  # a second scheduler run does not overlap; it asks for one more
+        assert calls == [0]
+    finally:
+        release.set()
+        worker.join(WAIT)
+    assert not worker.is_alive()
+    assert calls == [0, 1]
+    assert results == [RefreshStats(added=2)]  # the stats of the last run
+    assert runner.runs == 2
+    # and the loop has ended: the next run is a single one again
+    assert runner.run() == RefreshStats(added=3)
+    assert calls == [0, 1, 2]
+
+
+def test_no_request_no_second_run() -> None:
+    calls: list[int] = []
+    runner = counting(calls)
+    runner.run()
+    runner.run()
+    assert calls == [1, 1]
+    assert runner.runs == 2

@@ -1,0 +1,566 @@
+"""The Flask app through its test client: routes, headers, caching, errors and POST /refresh."""
+
+from __future__ import annotations
+
+import gzip
+import re
+import threading
+from collections import Counter
+from collections.abc import Callable
+from collections.abc import Iterator
+from datetime import datetime
+from datetime import timedelta
+from email.utils import format_datetime
+from email.utils import parsedate_to_datetime
+from urllib.parse import urlsplit
+
+import pytest
+from conftest import FIXED_NOW
+from flask import Flask
+from flask.testing import FlaskClient
+from htmlscan import find
+
+import feedsvc.web as web
+from feedsvc.config import Settings
+from feedsvc.errors import LockTimeout
+from feedsvc.errors import StoreError
+from feedsvc.model import RefreshStats
+from feedsvc.refresh import run_refresh
+from feedsvc.store import Store
+from feedsvc.web import create_app
+
+BASE = "http://127.0.0.1:8000/"  # conftest's settings.base_url
+TOKEN = "s3cret-token-for-tests-0123456789"
+FEEDS = {
+    "/atom.xml": "application/atom+xml",
+    "/rss.xml": "application/rss+xml",
+    "/feed.json": "application/feed+json",
+}
+ROUTES = {"/": "text/html", **FEEDS}
+HEADER_ARTICLE = (
+    "/articles/council-bike-lanes"  # tests/data/seeds/header-example.txt (Id: council-bike-lanes)
+)
+METRO_ARTICLE = "/articles/000-b13d5d3931fdf2cc"  # tests/data/seeds/000_b13d5d3931fdf2cc.txt
+CACHEABLE = [*ROUTES, HEADER_ARTICLE, "/style.css"]
+NEW_SEED = "Title: A freshly added story\n\nSomething new happened in the city today, officials said.\n"
+
+
+@pytest.fixture
+def app(settings: Settings, store: Store) -> Flask:
+    run_refresh(settings, store, now=lambda: FIXED_NOW)
+    return create_app(settings, store=store)
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def other_store(settings: Settings) -> Iterator[Store]:
+    """A second Store on the same file: what the CLI in another process would use."""
+    with Store(settings.db_path) as s:
+        yield s
+
+
+@pytest.fixture
+def render_calls(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
+    """Counts calls to the three renderers the app uses."""
+    calls: Counter[str] = Counter()
+    for name in ("render_atom", "render_rss", "render_json"):
+        real = getattr(web, name)
+
+        def counting(*args: object, _real: Callable[..., bytes] = real, _name: str = name) -> bytes:
+            calls[_name] += 1
+            return _real(*args)
+
+        monkeypatch.setattr(web, name, counting)
+    return calls
+
+
+def later(**delta: float) -> Callable[[], datetime]:
+    return lambda: FIXED_NOW + timedelta(**delta)
+
+
+def assert_no_traceback(body: bytes) -> None:
+    text = body.decode("utf-8", "replace")
+    for leak in (
+        r"Traceback",
+        r'File "',
+        r"\bline \d+",
+        r"werkzeug",
+        r"sqlite3",
+        r"\b[A-Z]\w*(?:Error|Exception):",
+    ):
+        assert not re.search(leak, text), f"error page leaks {leak!r}:\n{text}"
+
+
+# ---------------------------------------------------------------------------- routes
+
+
+@pytest.mark.parametrize(("path", "mimetype"), ROUTES.items())
+def test_route_status_and_content_type(client: FlaskClient, path: str, mimetype: str) -> None:
+    response = client.get(path)
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == f"{mimetype}; charset=utf-8"
+    assert response.data
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_stylesheet(client: FlaskClient) -> None:
+    response = client.get("/style.css")
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "text/css; charset=utf-8"
+
+
+def test_index_autodiscovery_and_visible_links(client: FlaskClient) -> None:
+    html = client.get("/").get_data(as_text=True)
+    alternates = find(html, "link", rel="alternate")
+    assert {link.attrs["type"]: link.attrs["href"] for link in alternates} == {
+        "application/atom+xml": BASE + "atom.xml",
+        "application/rss+xml": BASE + "rss.xml",
+        "application/feed+json": BASE + "feed.json",
+    }
+    assert len(alternates) == 3
+    for link in alternates:
+        href = link.attrs["href"] or ""
+        assert urlsplit(href).scheme == "http" and urlsplit(href).netloc == "127.0.0.1:8000"
+        assert link.attrs.get("title")
+    visible = {a.attrs["href"]: a.text for a in find(html, "a")}
+    assert visible[BASE + "atom.xml"] == "Atom"
+    assert visible[BASE + "rss.xml"] == "RSS"
+    assert visible[BASE + "feed.json"] == "JSON Feed"
+    # every article is listed, linked by its absolute URL, newest first
+    assert visible[BASE + HEADER_ARTICLE[1:]] == "Council approves new <bike> lanes & crossings"
+    assert BASE + METRO_ARTICLE[1:] in visible
+    assert "&lt;bike&gt; lanes &amp; crossings" in html
+
+
+def test_article_page(client: FlaskClient) -> None:
+    response = client.get(HEADER_ARTICLE)
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "text/html; charset=utf-8"
+    html = response.get_data(as_text=True)
+    (h1,) = find(html, "h1")
+    assert h1.text == "Council approves new <bike> lanes & crossings"
+    assert "<h1>Council approves new &lt;bike&gt; lanes &amp; crossings</h1>" in html
+    (time,) = find(html, "time")
+    assert time.attrs["datetime"] == "2025-03-03T14:05:00Z"
+    assert time.text == "3 March 2025, 14:05 UTC"
+    (meta,) = find(html, "p", class_="meta")
+    assert "by Jane Doe" in meta.text
+    assert [li.text for li in find(html, "li")] == ["transport", "city"]
+    assert [c.text for c in find(html, "figcaption")] == [
+        "Cyclists gathered outside the town hall before the vote (Photo: J. Smith)"
+    ]
+    (canonical,) = find(html, "link", rel="canonical")
+    assert canonical.attrs["href"] == BASE + HEADER_ARTICLE[1:]
+    # boilerplate is gone, paragraphs are paragraphs
+    assert "For more stories like this" not in html
+    assert [p.text for p in find(html, "p") if "div" in p.parents] == [
+        "The city council approved a plan on Monday to add 40 km of protected bike lanes by 2027.",
+        "Dr. A. B. Jones, who chairs the transport committee, said the lanes would cost £3.5m in total.",
+        "Work starts in May. Residents can comment until 1 April.",
+    ]
+
+
+def test_article_page_captions_are_figcaptions(client: FlaskClient) -> None:
+    html = client.get(METRO_ARTICLE).get_data(as_text=True)
+    captions = find(html, "figcaption")
+    assert [c.text for c in captions] == [
+        "Iranian officials have long denied the accusations (Pictures: AP / Reuters)",
+        "Kyiv has described some drones as Iranian-made (Picture: AP)",
+        "Russia’s drone strikes are mainly striking civilian infrastructure (Picture: Getty Images)",
+    ]
+    assert all(c.parents[-1] == "figure" for c in captions)
+    paragraphs = [p.text for p in find(html, "p") if "div" in p.parents]
+    assert len(paragraphs) == 13
+    assert not any("(Picture" in p for p in paragraphs)
+    assert not any("Get in touch with our news team" in p for p in paragraphs)
+
+
+def test_healthz(client: FlaskClient, settings: Settings, other_store: Store) -> None:
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.mimetype == "application/json"
+    assert response.headers["Cache-Control"] == "no-store"
+    body = response.get_json()
+    assert body["status"] == "ok"
+    assert body["articles"] == 2
+    assert body["last_refresh"] == "2025-03-03T14:05:00Z"
+
+    # A refresh that changed nothing is still a refresh (regression: it used to report the
+    # time of the last *change*, cached with the rendered feeds).
+    run_refresh(settings, other_store, now=later(hours=1))
+    assert client.get("/healthz").get_json()["last_refresh"] == "2025-03-03T15:05:00Z"
+
+    (settings.seeds_dir / "header-example.txt").unlink()
+    run_refresh(settings, other_store, now=later(hours=2))
+    body = client.get("/healthz").get_json()
+    assert body["articles"] == 1
+    assert body["last_refresh"] == "2025-03-03T16:05:00Z"
+
+
+# ---------------------------------------------------------------------------- errors
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/nope", "/articles/no-such-article", "/articles/UPPER", "/articles/", "/atom.xml/x", "/?page=99"],
+)
+def test_unknown_path_is_a_404_html_page(client: FlaskClient, path: str) -> None:
+    response = client.get(path)
+    assert response.status_code == 404
+    assert response.headers["Content-Type"] == "text/html; charset=utf-8"
+    (h1,) = find(response.get_data(as_text=True), "h1")
+    assert h1.text == "404 Not Found"
+    assert_no_traceback(response.data)
+
+
+@pytest.mark.parametrize("query", ["page=abc", "page=0", "page=-1", "page=1.5", "page=", "page=1&page=2"])
+def test_bad_page_is_a_400_html_page(client: FlaskClient, query: str) -> None:
+    response = client.get("/?" + query)
+    assert response.status_code == 400
+    assert response.headers["Content-Type"] == "text/html; charset=utf-8"
+    html = response.get_data(as_text=True)
+    (h1,) = find(html, "h1")
+    assert h1.text == "400 Bad Request"
+    assert "page must be a whole number" in html
+    assert_no_traceback(response.data)
+
+
+def test_unexpected_error_is_a_500_page_without_traceback(
+    client: FlaskClient, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def boom(*args: object) -> bytes:
+        raise RuntimeError("secret internal detail")
+
+    monkeypatch.setattr(web, "render_atom", boom)
+    response = client.get("/atom.xml")
+    assert response.status_code == 500
+    assert response.headers["Content-Type"] == "text/html; charset=utf-8"
+    assert b"secret internal detail" not in response.data
+    assert b"RuntimeError" not in response.data
+    assert_no_traceback(response.data)
+    assert "secret internal detail" in caplog.text  # logged for the operator instead
+
+
+@pytest.mark.parametrize("path", ["/", HEADER_ARTICLE, "/nope", "/?page=abc"])
+def test_html_security_headers(client: FlaskClient, path: str) -> None:
+    headers = client.get(path).headers
+    csp = headers["Content-Security-Policy"]
+    assert "default-src 'none'" in csp
+    assert "script-src" not in csp  # no scripts at all: default-src 'none' covers it
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"]
+
+
+# ---------------------------------------------------------------------------- HTTP caching
+
+
+@pytest.mark.parametrize("path", CACHEABLE)
+def test_etag_strong_and_stable(client: FlaskClient, path: str) -> None:
+    first, second = client.get(path), client.get(path)
+    etag = first.headers["ETag"]
+    assert re.fullmatch(r'"[0-9a-f]{16,}"', etag), etag  # strong: no W/ prefix
+    assert second.headers["ETag"] == etag
+    assert second.headers["Last-Modified"] == first.headers["Last-Modified"]
+    assert second.data == first.data
+
+
+def test_etags_differ_between_representations(client: FlaskClient) -> None:
+    etags = {client.get(path).headers["ETag"] for path in CACHEABLE}
+    assert len(etags) == len(CACHEABLE)
+
+
+@pytest.mark.parametrize("path", CACHEABLE)
+def test_if_none_match_gives_304(client: FlaskClient, path: str) -> None:
+    etag = client.get(path).headers["ETag"]
+    for value in (etag, f'"nope", {etag}', "*", "W/" + etag):
+        response = client.get(path, headers={"If-None-Match": value})
+        assert response.status_code == 304, value
+        assert response.data == b""
+        assert response.headers["ETag"] == etag
+        assert "Content-Type" not in response.headers
+    assert client.get(path, headers={"If-None-Match": '"something-else"'}).status_code == 200
+
+
+def test_if_none_match_wins_over_if_modified_since(client: FlaskClient) -> None:
+    last_modified = client.get("/atom.xml").headers["Last-Modified"]
+    future = format_datetime(FIXED_NOW + timedelta(days=3650), usegmt=True)
+    # a stale ETag with a fresh date: the ETag decides, so the full body comes back
+    response = client.get("/atom.xml", headers={"If-None-Match": '"stale"', "If-Modified-Since": future})
+    assert response.status_code == 200
+    assert response.data
+    # a current ETag with an old date: still 304
+    etag = response.headers["ETag"]
+    past = format_datetime(FIXED_NOW - timedelta(days=3650), usegmt=True)
+    response = client.get("/atom.xml", headers={"If-None-Match": etag, "If-Modified-Since": past})
+    assert response.status_code == 304
+    assert parsedate_to_datetime(last_modified) == FIXED_NOW
+
+
+@pytest.mark.parametrize("path", [*ROUTES, HEADER_ARTICLE])
+def test_if_modified_since(client: FlaskClient, path: str) -> None:
+    last_modified = client.get(path).headers["Last-Modified"]
+    assert parsedate_to_datetime(last_modified) == FIXED_NOW  # the newest article, not "now"
+    response = client.get(path, headers={"If-Modified-Since": last_modified})
+    assert response.status_code == 304
+    assert response.data == b""
+    earlier = format_datetime(FIXED_NOW - timedelta(seconds=1), usegmt=True)
+    assert client.get(path, headers={"If-Modified-Since": earlier}).status_code == 200
+    assert client.get(path, headers={"If-Modified-Since": "not a date"}).status_code == 200
+
+
+@pytest.mark.parametrize("path", CACHEABLE)
+def test_gzip(client: FlaskClient, path: str) -> None:
+    plain = client.get(path)
+    zipped = client.get(path, headers={"Accept-Encoding": "gzip, deflate"})
+    assert zipped.status_code == 200
+    assert zipped.headers["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in zipped.headers["Vary"]
+    assert "Accept-Encoding" in plain.headers["Vary"]
+    assert "Content-Encoding" not in plain.headers
+    assert gzip.decompress(zipped.data) == plain.data
+    assert zipped.headers["Content-Type"] == plain.headers["Content-Type"]
+    assert int(zipped.headers["Content-Length"]) == len(zipped.data)
+    gz_etag = zipped.headers["ETag"]
+    assert gz_etag != plain.headers["ETag"]  # a different representation, a different strong ETag
+    assert client.get(path, headers={"Accept-Encoding": "gzip"}).data == zipped.data  # stable bytes
+    again = client.get(path, headers={"Accept-Encoding": "gzip", "If-None-Match": gz_etag})
+    assert again.status_code == 304
+    assert again.data == b""
+    assert again.headers["ETag"] == gz_etag
+    # gzip;q=0 means "not gzip"
+    refused = client.get(path, headers={"Accept-Encoding": "gzip;q=0"})
+    assert "Content-Encoding" not in refused.headers
+    assert refused.data == plain.data
+
+
+@pytest.mark.parametrize("path", CACHEABLE)
+def test_head(client: FlaskClient, path: str) -> None:
+    full = client.get(path)
+    head = client.head(path)
+    assert head.status_code == 200
+    assert head.data == b""
+    assert head.headers["Content-Type"] == full.headers["Content-Type"]
+    assert head.headers["ETag"] == full.headers["ETag"]
+    assert int(head.headers["Content-Length"]) == len(full.data)
+
+
+@pytest.mark.parametrize("path", CACHEABLE)
+def test_cache_control_has_a_max_age(client: FlaskClient, path: str) -> None:
+    cache_control = client.get(path).headers["Cache-Control"]
+    match = re.search(r"(?:^|[ ,])max-age=(\d+)(?:$|[ ,])", cache_control)
+    assert match, cache_control
+    assert 0 < int(match.group(1)) <= 3600
+
+
+# ---------------------------------------------------------------------------- rendering and change
+
+
+def test_no_rerender_while_the_store_is_unchanged(
+    client: FlaskClient, settings: Settings, other_store: Store, render_calls: Counter[str]
+) -> None:
+    first = {path: client.get(path).data for path in ROUTES}
+    assert render_calls == {"render_atom": 1, "render_rss": 1, "render_json": 1}
+    for _ in range(3):
+        for path in ROUTES:
+            assert client.get(path).data == first[path]
+    assert render_calls["render_atom"] == 1
+
+    # a refresh that finds nothing new: the store was written (last_refresh), nothing re-rendered
+    stats = run_refresh(settings, other_store, now=later(hours=1))
+    assert not stats.changed
+    assert {path: client.get(path).data for path in ROUTES} == first
+    assert render_calls["render_atom"] == 1
+
+    # a refresh that changed something: exactly one re-render, and the change is served
+    seed = settings.seeds_dir / "header-example.txt"
+    seed.write_text(seed.read_text("utf-8").replace("approves new", "rejects new"), "utf-8")
+    assert run_refresh(settings, other_store, now=later(hours=2)).updated == 1
+    second = {path: client.get(path).data for path in ROUTES}
+    assert render_calls == {"render_atom": 2, "render_rss": 2, "render_json": 2}
+    for path in ROUTES:
+        assert second[path] != first[path]
+        assert b"Council rejects new" in second[path]
+        assert client.get(path).data == second[path]
+    assert render_calls["render_atom"] == 2
+
+
+def test_refresh_through_another_store_is_visible_in_the_next_request(
+    client: FlaskClient, settings: Settings, other_store: Store
+) -> None:
+    before = {path: client.get(path) for path in (*FEEDS, HEADER_ARTICLE)}
+    (settings.seeds_dir / "fresh.txt").write_text(NEW_SEED, "utf-8")
+    (settings.seeds_dir / "header-example.txt").unlink()
+    stats = run_refresh(settings, other_store, now=later(hours=1))
+    assert (stats.added, stats.removed) == (1, 1)
+
+    for path in FEEDS:
+        response = client.get(path, headers={"If-None-Match": before[path].headers["ETag"]})
+        assert response.status_code == 200  # the old ETag no longer matches
+        assert b"A freshly added story" in response.data
+        assert b"Council approves" not in response.data
+        assert parsedate_to_datetime(response.headers["Last-Modified"]) == FIXED_NOW + timedelta(hours=1)
+    assert b"A freshly added story" in client.get("/").data
+    assert client.get("/articles/fresh").status_code == 200
+    assert client.get(HEADER_ARTICLE).status_code == 404
+
+
+def test_store_error_after_a_good_render_serves_the_last_good_state(
+    client: FlaskClient, store: Store, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    good = {path: client.get(path) for path in ROUTES}
+
+    def broken(*args: object, **kwargs: object) -> object:
+        raise StoreError("cannot read the index: disk I/O error")
+
+    for name in ("data_version", "generation", "snapshot", "count", "page", "get_by_slug", "state", "latest"):
+        monkeypatch.setattr(store, name, broken)
+
+    for path in ROUTES:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert response.data == good[path].data
+        assert response.headers["ETag"] == good[path].headers["ETag"]
+        assert client.get(path, headers={"If-None-Match": good[path].headers["ETag"]}).status_code == 304
+    assert "serving the last good state" in caplog.text
+
+    health = client.get("/healthz")
+    assert health.status_code == 503  # unhealthy, and says so, but not a 500
+    assert health.get_json()["status"] == "error"
+
+
+def test_store_error_before_any_render_is_a_503_page(
+    client: FlaskClient, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: object, **kwargs: object) -> object:
+        raise StoreError("cannot read the index: database is locked")
+
+    monkeypatch.setattr(store, "data_version", broken)
+    for path in ROUTES:
+        response = client.get(path)
+        assert response.status_code == 503
+        assert response.headers["Content-Type"] == "text/html; charset=utf-8"
+        assert b"database is locked" not in response.data
+        assert_no_traceback(response.data)
+
+
+def test_pages(settings: Settings, store: Store) -> None:
+    settings = settings.with_overrides(max_items=1)
+    run_refresh(settings, store, now=lambda: FIXED_NOW)
+    client = create_app(settings, store=store).test_client()
+    first = client.get("/").get_data(as_text=True)
+    assert [a.attrs["href"] for a in find(first, "a", rel="next")] == [BASE + "?page=2"]
+    assert len(find(first, "article")) == 1
+    second = client.get("/?page=2").get_data(as_text=True)
+    assert len(find(second, "article")) == 1
+    assert find(second, "a", rel="prev")
+    assert not find(second, "a", rel="next")
+    assert find(first, "h2")[0].text != find(second, "h2")[0].text
+    assert client.get("/?page=3").status_code == 404
+
+
+# ---------------------------------------------------------------------------- POST /refresh
+
+
+def _token_app(settings: Settings, store: Store, refresh: Callable[[], RefreshStats]) -> FlaskClient:
+    run_refresh(settings, store, now=lambda: FIXED_NOW)
+    return create_app(settings.with_overrides(token=TOKEN), store=store, refresh=refresh).test_client()
+
+
+def test_post_refresh_is_404_without_a_token(settings: Settings, store: Store) -> None:
+    run_refresh(settings, store, now=lambda: FIXED_NOW)
+    refresh = lambda: run_refresh(settings, store)  # noqa: E731
+    client = create_app(settings, store=store, refresh=refresh).test_client()
+    assert client.post("/refresh", headers={"Authorization": f"Bearer {TOKEN}"}).status_code == 404
+    # a token but no refresh callable wired: nothing to run either
+    client = create_app(settings.with_overrides(token=TOKEN), store=store).test_client()
+    assert client.post("/refresh", headers={"Authorization": f"Bearer {TOKEN}"}).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "authorization",
+    [None, "", "Bearer", "Bearer ", "Bearer wrong-token-0123456789", f"Basic {TOKEN}", f"bearer{TOKEN}",
+     f"Bearer {TOKEN}x", f"Bearer {TOKEN[:-1]}", "Bearer tökén"],
+)  # fmt: skip
+def test_post_refresh_with_a_wrong_token_is_401(
+    settings: Settings, store: Store, authorization: str | None
+) -> None:
+    calls: list[int] = []
+
+    def refresh() -> RefreshStats:
+        calls.append(1)
+        return RefreshStats()
+
+    client = _token_app(settings, store, refresh)
+    headers = {} if authorization is None else {"Authorization": authorization}
+    response = client.post("/refresh", headers=headers)
+    assert response.status_code == 401
+    assert response.headers["WWW-Authenticate"].startswith("Bearer")
+    assert response.get_json() == {"error": "a valid bearer token is required"}
+    assert calls == []
+
+
+def test_post_refresh_with_the_token_refreshes(settings: Settings, store: Store) -> None:
+    client = _token_app(settings, store, lambda: run_refresh(settings, store, now=later(hours=1)))
+    before = client.get("/atom.xml").data
+    (settings.seeds_dir / "fresh.txt").write_text(NEW_SEED, "utf-8")
+
+    response = client.post("/refresh", headers={"Authorization": f"Bearer {TOKEN}"})
+    assert response.status_code == 200
+    assert response.mimetype == "application/json"
+    assert response.headers["Cache-Control"] == "no-store"
+    assert response.get_json() == {
+        "ran": True, "added": 1, "updated": 0, "removed": 0, "unchanged": 2, "skipped": 0
+    }  # fmt: skip
+    # The refresh ran on this very thread, through its own connection, which PRAGMA
+    # data_version does not report (regression: the feeds stayed stale after POST /refresh).
+    after = client.get("/atom.xml").data
+    assert after != before
+    assert b"A freshly added story" in after
+    assert client.get("/healthz").get_json()["articles"] == 3
+
+
+def test_post_refresh_failure_is_a_503(settings: Settings, store: Store) -> None:
+    def refresh() -> RefreshStats:
+        raise LockTimeout("another refresh held /x/index.sqlite.lock for more than 60s")
+
+    client = _token_app(settings, store, refresh)
+    response = client.post("/refresh", headers={"Authorization": f"Bearer {TOKEN}"})
+    assert response.status_code == 503
+    assert_no_traceback(response.data)
+    assert client.get("/atom.xml").status_code == 200
+
+
+@pytest.mark.parametrize("token", [None, TOKEN])
+def test_get_refresh_is_not_a_500(settings: Settings, store: Store, token: str | None) -> None:
+    run_refresh(settings, store, now=lambda: FIXED_NOW)
+    refresh = lambda: run_refresh(settings, store)  # noqa: E731
+    client = create_app(settings.with_overrides(token=token), store=store, refresh=refresh).test_client()
+    response = client.get("/refresh", headers={"Authorization": f"Bearer {TOKEN}"})
+    assert response.status_code in (404, 405)
+    assert response.headers["Content-Type"] == "text/html; charset=utf-8"
+    assert_no_traceback(response.data)
+    if response.status_code == 405:
+        assert "POST" in response.headers["Allow"]
+
+
+def test_the_store_closes_after_requests_on_other_threads(app: Flask, store: Store) -> None:
+    """waitress serves on worker threads, each with its own connection, and Service.stop()
+    closes the store from the main thread (regression: sqlite3 refused to close connections
+    made in another thread, so Ctrl-C ended `feedsvc serve` with a traceback)."""
+    statuses: list[int] = []
+
+    def request() -> None:
+        statuses.append(app.test_client().get("/atom.xml").status_code)
+
+    threads = [threading.Thread(target=request) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(5)
+    assert statuses == [200, 200, 200]
+    store.close()
+    assert app.test_client().get("/atom.xml").status_code == 200  # served from memory, still
