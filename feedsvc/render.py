@@ -73,7 +73,10 @@ def _feedgen(articles: Sequence[Article], meta: FeedMeta, self_url: str, self_ty
         fe.title(xml_safe(article.title))
         fe.link(href=article_url(meta.base_url, article.slug), rel="alternate", type="text/html")
         if article.summary and article.summary != article.body_html:
-            fe.summary(xml_safe(article.summary))  # Atom <summary>: plain text
+            # Atom title and summary stay type="text", even when the text looks like markup
+            # (the validator then says ContainsUndeclaredHTML): as "html", feedparser and the
+            # readers built on it hand the escaped markup back instead of the text.
+            fe.summary(xml_safe(article.summary))
             # RSS <description> is read as HTML by every reader: escape the plain-text summary,
             # or "<script>" in an article would come out as markup.
             fe.description(xml_safe(html.escape(article.summary, quote=False)))
@@ -88,6 +91,20 @@ def _feedgen(articles: Sequence[Article], meta: FeedMeta, self_url: str, self_ty
     return fg
 
 
+_RSS_TEXT = re.compile(rb"<(title|category)>([^<]*)</\1>")
+
+
+def _rss_character_references(document: bytes) -> bytes:
+    """In RSS plain-text elements, write & and < as character references (&#x26; &#x3C;), the
+    RSS Advisory Board's advice, so no reader takes them for markup."""
+
+    def fix(m: re.Match[bytes]) -> bytes:
+        text = m.group(2).replace(b"&amp;", b"&#x26;").replace(b"&lt;", b"&#x3C;")
+        return b"<%s>%s</%s>" % (m.group(1), text, m.group(1))
+
+    return _RSS_TEXT.sub(fix, document)
+
+
 def render_atom(articles: Sequence[Article], meta: FeedMeta, fallback: datetime = EPOCH) -> bytes:
     fg = _feedgen(articles, meta, meta.base_url + FEED_PATHS["atom"], "application/atom+xml", fallback)
     out: bytes = fg.atom_str(pretty=True, encoding="UTF-8")
@@ -98,7 +115,7 @@ def render_rss(articles: Sequence[Article], meta: FeedMeta, fallback: datetime =
     fg = _feedgen(articles, meta, meta.base_url + FEED_PATHS["rss"], "application/rss+xml", fallback)
     with _SETLOCALE_LOCK:
         out: bytes = fg.rss_str(pretty=True, encoding="UTF-8")
-    return out
+    return _rss_character_references(out)
 
 
 def json_feed(articles: Sequence[Article], meta: FeedMeta) -> dict[str, Any]:

@@ -121,7 +121,7 @@ class Snapshot:
     generation: int
     articles: tuple[Article, ...]
     last_refresh: datetime | None
-    changed_at: datetime | None  #: when the generation last moved
+    changed_at: datetime  #: when the generation last moved (else when the index was made)
 
 
 @contextmanager
@@ -194,6 +194,11 @@ class Store:
                     if statement.strip():
                         conn.execute(statement)
                 conn.execute(f"PRAGMA user_version = {number + 1}")
+            # When the index was made: the date of a feed that has never had an article.
+            conn.execute(
+                "INSERT OR IGNORE INTO state (key, value) VALUES ('created_at', ?)",
+                (format_time(datetime.now(UTC).replace(microsecond=0)),),
+            )
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
@@ -288,7 +293,7 @@ class Store:
             int(state["generation"]),
             tuple(_row_to_article(r) for r in rows),
             parse_time(state["last_refresh"]) if "last_refresh" in state else None,
-            parse_time(state["changed_at"]) if "changed_at" in state else None,
+            parse_time(state["changed_at"] if "changed_at" in state else state["created_at"]),
         )
 
     def page(self, limit: int, offset: int) -> list[Article]:

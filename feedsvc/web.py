@@ -151,7 +151,7 @@ class FeedCache:
             if current is not None and current.generation >= generation:
                 return current
             snap = self.store.snapshot(self.settings.max_items)
-            fallback = snap.changed_at or EPOCH
+            fallback = snap.changed_at
             newest = feed_updated(snap.articles, fallback)
             modified = max(newest, fallback)
             arts = snap.articles
