@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -138,6 +139,8 @@ def serve(settings: Settings, host: str | None, port: int | None, watch: bool | 
     if click.get_current_context().obj["verbose"] == 0:
         setup_logging(1)  # a server logs refreshes, skips and requests by default
     service = Service(settings, run_refresh, watch=watch)
+    # systemd and container runtimes stop services with SIGTERM: shut down as for Ctrl-C.
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         service.start()
         run_waitress(service, settings.host, settings.port)
@@ -167,6 +170,10 @@ def list_(settings: Settings, as_json: bool, limit: int | None) -> None:
             click.echo(_article_json(article))
         else:
             click.echo(f"{rfc3339(article.published)}  {article.slug}  {article.title}")
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def main() -> None:

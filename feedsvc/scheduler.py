@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from collections.abc import Iterable
 from datetime import UTC
 from datetime import datetime
 from datetime import timedelta
@@ -28,8 +29,16 @@ class RefreshRunner:
     refresh is logged and the last good index stays published.
     """
 
-    def __init__(self, refresh: Callable[[], RefreshStats]) -> None:
+    def __init__(
+        self,
+        refresh: Callable[[], RefreshStats],
+        refresh_paths: Callable[[frozenset[str]], RefreshStats] | None = None,
+    ) -> None:
         self._refresh = refresh
+        self._refresh_paths = refresh_paths
+        self._pending_lock = threading.Lock()
+        self._paths: set[str] = set()  #: paths the watcher named since the last run
+        self._full = False  #: a full refresh was asked for since the last run
         self._wanted = threading.Event()
         self._running = threading.Lock()
         self.scheduler: BackgroundScheduler | None = None
@@ -54,10 +63,20 @@ class RefreshRunner:
             self.request()
         return stats
 
+    def _take(self) -> frozenset[str] | None:
+        """What to refresh now: the named paths, or None for everything. A run nobody named
+        paths for (the interval tick) is a full one."""
+        with self._pending_lock:
+            paths, full = frozenset(self._paths), self._full
+            self._paths.clear()
+            self._full = False
+        return None if full or not paths or self._refresh_paths is None else paths
+
     def _run_once(self) -> RefreshStats | None:
         self.runs += 1
+        paths = self._take()
         try:
-            stats = self._refresh()
+            stats = self._refresh() if paths is None else self._refresh_paths(paths)  # type: ignore[misc]
         except FeedsvcError as e:
             self.last_error = str(e)
             log.error("refresh failed, still serving the last good state: %s", e)
@@ -69,8 +88,14 @@ class RefreshRunner:
         self.last_error = None
         return stats
 
-    def request(self, delay: float = 0.0) -> None:
-        """Ask for a refresh soon (debounced by ``delay`` seconds)."""
+    def request(self, delay: float = 0.0, paths: Iterable[str] | None = None) -> None:
+        """Ask for a refresh soon (debounced by ``delay`` seconds): of just ``paths`` (relative
+        to the seeds dir), or of everything."""
+        with self._pending_lock:
+            if paths is None:
+                self._full = True
+            else:
+                self._paths.update(paths)
         self._wanted.set()
         if self._running.locked():
             return  # the running job sees the flag and runs again

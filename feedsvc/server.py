@@ -78,17 +78,23 @@ class SeedsWatcher:
         self.debounce = debounce
         watcher = self
 
+        root = str(settings.seeds_dir)
+
         class Handler(FileSystemEventHandler):
             def on_any_event(self, event: FileSystemEvent) -> None:
                 if event.event_type in ("opened", "modified", "closed_no_write"):
                     return
-                paths = [event.src_path, getattr(event, "dest_path", "")]
-                names = [os.path.basename(os.fsdecode(p)) for p in paths if p]
-                if event.is_directory or any(not ignored_name(n) for n in names):
-                    watcher.runner.request(watcher.debounce)
+                if event.is_directory:
+                    watcher.runner.request(watcher.debounce)  # a folder came or went: walk
+                    return
+                paths = [os.fsdecode(p) for p in (event.src_path, getattr(event, "dest_path", "")) if p]
+                if all(ignored_name(os.path.basename(p)) for p in paths):
+                    return  # editor swap files, temp files...: nothing to publish
+                rels = [os.path.relpath(p, root).replace(os.sep, "/") for p in paths]
+                watcher.runner.request(watcher.debounce, [r for r in rels if not r.startswith("..")])
 
         self.observer = Observer()
-        self.observer.schedule(Handler(), str(settings.seeds_dir), recursive=True)
+        self.observer.schedule(Handler(), root, recursive=True)
 
     def start(self) -> None:
         self.observer.start()
@@ -101,12 +107,16 @@ class SeedsWatcher:
 class Service:
     """The long-running pieces of `feedsvc serve`: store, app, runner, scheduler, watcher."""
 
-    def __init__(self, settings: Settings, refresh: Callable[[Settings, Store], RefreshStats], *,
+    def __init__(self, settings: Settings, refresh: Callable[..., RefreshStats], *,
                  watch: bool | None = None) -> None:  # fmt: skip
+        """``refresh(settings, store, paths=None)`` is run_refresh or a wrapper of it."""
         self.settings = settings
         self.store = Store(settings.db_path)
         self._refresh = refresh
-        self.runner = RefreshRunner(lambda: refresh(settings, self.store))
+        self.runner = RefreshRunner(
+            lambda: refresh(settings, self.store),
+            lambda paths: refresh(settings, self.store, paths=paths),
+        )
         self.app = create_app(settings, store=self.store, refresh=self.refresh_now)
         self.scheduler = build_scheduler(settings, self.runner)
         self.watch = settings.watch if watch is None else watch

@@ -9,6 +9,7 @@ a refresh running skips its turn (``wait=False``) instead of queueing behind it.
 from __future__ import annotations
 
 import atexit
+import functools
 import logging
 import os
 
@@ -18,7 +19,7 @@ from .server import Service
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 _settings = load_settings(os.environ.get("FEEDSVC_CONFIG", "config.toml"))
-_service = Service(_settings, lambda s, store: run_refresh(s, store, wait=False))
+_service = Service(_settings, functools.partial(run_refresh, wait=False))
 _service.start()
 atexit.register(_service.stop)
 app = _service.wsgi()
