@@ -163,6 +163,13 @@ _POSITIVE = {
     "max_file_bytes", "port", "threads", "request_timeout", "interval_seconds", "max_items",
     "summary_length", "title_length",
 }  # fmt: skip
+# Larger values only fail later, with a traceback (timedelta overflows in the scheduler).
+_MAX_INT = 2**31 - 1
+
+
+def _shown(key: str) -> str:
+    """A TOML key as written in an error message: quoted when it would break the line."""
+    return key if key.isprintable() else repr(key)
 
 
 def _type_name(t: type | tuple[type, ...]) -> str:
@@ -209,12 +216,12 @@ def load_settings(path: Path | str, **overrides: Any) -> Settings:
     values: dict[str, Any] = {}
     for section, table in raw.items():
         if section not in _SCHEMA:
-            raise ConfigError(f"{name}: unknown section [{section}]")
+            raise ConfigError(f"{name}: unknown section [{_shown(section)}]")
         if not isinstance(table, dict):
             raise ConfigError(f"{name}: [{section}] must be a table")
         for key, value in table.items():
             if key not in _SCHEMA[section]:
-                raise ConfigError(f"{name}: unknown key [{section}] {key}")
+                raise ConfigError(f"{name}: unknown key [{section}] {_shown(key)}")
             attr, expected = _SCHEMA[section][key]
             ok = isinstance(value, expected) and not (
                 expected in (int, (int, float)) and isinstance(value, bool)
@@ -223,6 +230,10 @@ def load_settings(path: Path | str, **overrides: Any) -> Settings:
                 raise ConfigError(f"{name}: [{section}] {key} must be {_type_name(expected)}, got {value!r}")
             if attr in _POSITIVE and value <= 0:
                 raise ConfigError(f"{name}: [{section}] {key} must be positive, got {value!r}")
+            if attr in _POSITIVE and value > _MAX_INT:
+                raise ConfigError(f"{name}: [{section}] {key} is too large, got {value!r}")
+            if attr == "lock_timeout" and not value >= 0:  # also rejects nan
+                raise ConfigError(f"{name}: [{section}] {key} must be 0 or more seconds, got {value!r}")
             if isinstance(value, list):
                 value = _check_patterns(f"{name}: [{section}] {key}", value)
             values[attr] = value
@@ -235,12 +246,12 @@ def load_settings(path: Path | str, **overrides: Any) -> Settings:
                     "debris": DEFAULT_DEBRIS}[kind]  # fmt: skip
         values[kind] = tuple(values.get(kind, defaults)) + tuple(values.pop(f"extra_{kind}", ()))
     values.update(overrides)
-    settings = Settings(
-        seeds_dir=(base / Path(seeds).expanduser()).resolve(),
-        db_path=(base / Path(db).expanduser()).resolve(),
-        config_path=path.resolve(),
-        **values,
-    )
+    try:
+        seeds_dir = (base / Path(seeds).expanduser()).resolve()
+        db_path = (base / Path(db).expanduser()).resolve()
+    except (ValueError, OSError) as e:  # "embedded null byte", a loop of links...
+        raise ConfigError(f"{name}: [seeds] dir or [store] path is not a usable path: {e}") from None
+    settings = Settings(seeds_dir=seeds_dir, db_path=db_path, config_path=path.resolve(), **values)
     validate(settings, name)
     return settings
 
@@ -248,7 +259,9 @@ def load_settings(path: Path | str, **overrides: Any) -> Settings:
 def validate(settings: Settings, name: str = "config") -> Settings:
     """Cross-field checks shared by load_settings and programmatic Settings."""
     url = urlsplit(settings.public_url)
-    if url.scheme not in ("http", "https") or not url.netloc or url.query or url.fragment:
+    # urlsplit silently drops tabs and line breaks; they would end up in every feed link.
+    unprintable = not settings.base_url.isprintable() or " " in settings.base_url
+    if url.scheme not in ("http", "https") or not url.netloc or url.query or url.fragment or unprintable:
         raise ConfigError(
             f"{name}: [site] base_url must be an absolute http(s) URL, got {settings.base_url!r}"
         )

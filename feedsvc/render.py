@@ -86,8 +86,9 @@ def _feedgen(articles: Sequence[Article], meta: FeedMeta, self_url: str, self_ty
         author = xml_safe(article.author or meta.author)
         fe.author({"name": author})
         fe.dc.dc_creator(author)
-        for tag in article.tags:
-            fe.category(term=xml_safe(tag))
+        if article.tags:
+            # One call: feedgen re-maps every category on each call, so one per tag is quadratic.
+            fe.category([{"term": xml_safe(tag)} for tag in article.tags])
     return fg
 
 

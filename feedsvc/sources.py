@@ -35,6 +35,8 @@ class SourceFile(NamedTuple):
     path: str  #: what to open: the file itself, or a symlink's target inside the seeds dir
     size: int
     mtime_ns: int
+    dev: int = -1  #: with ino: the file the walk saw; a swapped-in file is not read
+    ino: int = -1
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,9 +104,17 @@ def scan(root: Path, *, follow_symlinks: bool = True) -> Scan:
             if name.endswith(ARTICLE_SUFFIX) and name.isascii() and name[0] not in ".#~":
                 # The common case, kept cheap: a plain .txt file (d_type says so without a stat).
                 if entry.is_file(follow_symlinks=False):
-                    st = entry.stat(follow_symlinks=False)
-                    files.append(SourceFile(rel, entry.path, st.st_size, st.st_mtime_ns))
-                    continue
+                    try:
+                        st = entry.stat(follow_symlinks=False)
+                    except FileNotFoundError:
+                        continue  # deleted since the listing: it is simply not there
+                    except OSError:
+                        pass  # the general path below records why
+                    else:
+                        files.append(
+                            SourceFile(rel, entry.path, st.st_size, st.st_mtime_ns, st.st_dev, st.st_ino)
+                        )
+                        continue
             elif not name.isascii():
                 try:
                     rel.encode("utf-8")
@@ -149,7 +159,7 @@ def scan(root: Path, *, follow_symlinks: bool = True) -> Scan:
             if not stat.S_ISREG(st.st_mode):
                 skipped.append(Skipped(rel, "not a regular file"))
                 continue
-            files.append(SourceFile(rel, path, st.st_size, st.st_mtime_ns))
+            files.append(SourceFile(rel, path, st.st_size, st.st_mtime_ns, st.st_dev, st.st_ino))
     return Scan(files, skipped, unreadable)  # in walk order: callers sort what they need
 
 
@@ -213,7 +223,7 @@ def scan_paths(root: Path, relpaths: Iterable[str], *, follow_symlinks: bool = T
         if not stat.S_ISREG(st.st_mode):
             skipped.append(Skipped(rel, "not a regular file"))
             continue
-        files.append(SourceFile(rel, path, st.st_size, st.st_mtime_ns))
+        files.append(SourceFile(rel, path, st.st_size, st.st_mtime_ns, st.st_dev, st.st_ino))
     return Scan(files, skipped, [])
 
 
@@ -222,7 +232,9 @@ def read_file(src: SourceFile, max_bytes: int) -> bytes:
 
     Raises ParseError (skip, with a reason) or FileChanged (retry next refresh).
     """
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    # O_NOFOLLOW: src.path is already the final target (links were resolved and checked by the
+    # walk); a symlink swapped in since then must not lead us out of the seeds dir.
+    flags = os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC | os.O_NOFOLLOW
     try:
         fd = os.open(src.path, flags)
     except PermissionError:
@@ -230,12 +242,16 @@ def read_file(src: SourceFile, max_bytes: int) -> bytes:
     except FileNotFoundError:
         raise FileChanged("file disappeared") from None
     except OSError as e:
+        if e.errno == errno.ELOOP:  # replaced by a symlink since the walk: look again next time
+            raise FileChanged("replaced by a symlink") from None
         raise ParseError(f"cannot open: {e.strerror}") from None
     try:
         before = os.fstat(fd)
         if not stat.S_ISREG(before.st_mode):
             raise ParseError("not a regular file")
-        if (before.st_size, before.st_mtime_ns) != (src.size, src.mtime_ns):
+        if (before.st_size, before.st_mtime_ns) != (src.size, src.mtime_ns) or (
+            src.ino >= 0 and (before.st_dev, before.st_ino) != (src.dev, src.ino)
+        ):
             raise FileChanged("changed since the directory was listed")
         if before.st_size > max_bytes:
             raise ParseError(f"file is larger than the {max_bytes:,} byte limit ({before.st_size:,} bytes)")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import threading
 from collections.abc import Iterable
@@ -229,10 +230,12 @@ class Store:
         with _wrap("cannot start a write transaction"):
             conn.execute("BEGIN IMMEDIATE")
         try:
-            yield
+            with _wrap("cannot write the index"):  # disk full, read-only, I/O error...
+                yield
         except BaseException:
             if conn.in_transaction:
-                conn.execute("ROLLBACK")
+                with contextlib.suppress(sqlite3.Error):
+                    conn.execute("ROLLBACK")
             raise
         with _wrap("cannot commit the refresh"):
             conn.execute("COMMIT")
@@ -352,7 +355,9 @@ class Store:
             for path in paths:
                 row = conn.execute("SELECT size, mtime_ns FROM articles WHERE path = ?", (path,)).fetchone()
                 if row is None:
-                    row = conn.execute("SELECT size, mtime_ns FROM skipped WHERE path = ?", (path,)).fetchone()
+                    row = conn.execute(
+                        "SELECT size, mtime_ns FROM skipped WHERE path = ?", (path,)
+                    ).fetchone()
                     if row is not None:
                         skipped.add(path)
                 if row is not None:

@@ -208,7 +208,8 @@ def _not_modified(rep: Representation) -> bool:
         inm = request.if_none_match
         return inm.star_tag or any(inm.contains_weak(t.strip('"')) for t in (rep.etag, rep.gzip_etag))
     since = request.if_modified_since
-    return since is not None and rep.last_modified <= since
+    # A date in the future is not a valid validator (RFC 9110 13.1.3): ignore it.
+    return since is not None and rep.last_modified <= since <= datetime.now(UTC)
 
 
 def serve(rep: Representation) -> Response:
@@ -348,7 +349,9 @@ def refresh_now() -> Response:
     # bytes), so an oversized POST is a 413 under any WSGI server, not only waitress.
     request.get_data(cache=False)
     auth = request.headers.get("Authorization", "")
-    given = auth[7:] if auth.startswith("Bearer ") else ""
+    scheme, _, given = auth.partition(" ")
+    if scheme.lower() != "bearer":  # auth schemes are case-insensitive (RFC 9110 11.1)
+        given = ""
     if not hmac.compare_digest(given.encode("utf-8", "replace"), settings.token.encode("utf-8")):
         return Response(
             json.dumps({"error": "a valid bearer token is required"}),

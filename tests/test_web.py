@@ -564,3 +564,17 @@ def test_the_store_closes_after_requests_on_other_threads(app: Flask, store: Sto
     assert statuses == [200, 200, 200]
     store.close()
     assert app.test_client().get("/atom.xml").status_code == 200  # served from memory, still
+
+
+def test_if_modified_since_in_the_future_is_ignored(client) -> None:  # type: ignore[no-untyped-def]
+    response = client.get("/atom.xml", headers={"If-Modified-Since": "Fri, 31 Dec 9999 23:59:59 GMT"})
+    assert response.status_code == 200 and response.data
+
+
+def test_bearer_scheme_is_case_insensitive(tmp_path, settings, store) -> None:  # type: ignore[no-untyped-def]
+    from feedsvc.model import RefreshStats
+    from feedsvc.web import create_app
+
+    app = create_app(settings.with_overrides(token="a" * 20), store=store, refresh=lambda: RefreshStats())
+    response = app.test_client().post("/refresh", headers={"Authorization": "bearer " + "a" * 20})
+    assert response.status_code == 200
