@@ -135,10 +135,21 @@ class _Pass:
         self.deferred: list[str] = []
         self.bulk = changed > self.BULK
         self._tick = 0
+        self._new_identities: list[Identity] = []  # written in batches by flush()
+        self._new_articles: list[tuple[Article, str]] = []
         self._loaded = False
         self._identities: dict[str, Identity] = {}
         self._slugs: set[str] = set()
         self._owners: dict[str, str | None] = {}  # article id -> path (None: freed in this pass)
+
+    def flush(self) -> None:
+        """Write the batched rows (identities first: articles refer to them)."""
+        if self._new_identities:
+            self.store.add_identities(self._new_identities)
+            self._new_identities.clear()
+        if self._new_articles:
+            self.store.put_articles(self._new_articles)
+            self._new_articles.clear()
 
     def moment(self) -> datetime:
         """This pass's time plus one more microsecond per call: every article first seen or
@@ -172,7 +183,7 @@ class _Pass:
             slug = f"{base}-{digest[:n]}"
             n += 2
         identity = Identity(article_id, make_guid(article_id), slug, self.moment())
-        self.store.add_identity(identity)
+        self._new_identities.append(identity)
         self._identities[article_id] = identity
         self._slugs.add(slug)
         return identity
@@ -242,7 +253,9 @@ class _Pass:
         )  # fmt: skip
         if row is not None and row.raw_hash is None:
             self.store.unskip(src_path)  # it was skipped before; now it is an article
-        self.store.put_article(article, raw)
+        self._new_articles.append((article, raw))
+        if len(self._new_articles) >= 512:
+            self.flush()
         if is_update:
             self.updated += 1
             log.info("updated %s", display_path(src_path))
@@ -313,6 +326,7 @@ def run_refresh(
                 state.handle(src, store.file_row(src.relpath) if src.relpath in known_changed else None)
                 if progress is not None and index % 256 == 0:
                     progress(index, total)
+            state.flush()
             for path, skipped in scan_skipped.items():
                 if path not in skipped_paths:  # new, or was an article: log it once
                     state.skip(path, skipped.reason, 0, 0)

@@ -403,24 +403,33 @@ class Store:
             return dict(conn.execute("SELECT id, path FROM articles").fetchall())
 
     def add_identity(self, identity: Identity) -> None:
-        self.conn.execute(
+        self.add_identities([identity])
+
+    def add_identities(self, identities: Iterable[Identity]) -> None:
+        self.conn.executemany(
             "INSERT INTO identities (id, guid, slug, first_seen) VALUES (?, ?, ?, ?)",
-            (identity.id, identity.guid, identity.slug, format_time(identity.first_seen)),
+            [(i.id, i.guid, i.slug, format_time(i.first_seen)) for i in identities],
         )
 
     def put_article(self, article: Article, raw_hash: str) -> None:
         """Insert or replace an article; REPLACE also drops another row holding the same path
         (the file's Id: header changed)."""
-        self.conn.execute(
+        self.put_articles([(article, raw_hash)])
+
+    def put_articles(self, items: Iterable[tuple[Article, str]]) -> None:
+        """put_article for many (one prepared statement, executemany)."""
+        self.conn.executemany(
             "INSERT OR REPLACE INTO articles (id, path, title, summary, blocks, author,"
             " tags, published, updated, size, mtime_ns, raw_hash, content_hash)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                article.id, article.path, article.title, article.summary,
-                encode_blocks(article.blocks), article.author, "\n".join(article.tags),
-                format_time(article.published), format_time(article.updated),
-                article.size, article.mtime_ns, raw_hash, article.content_hash,
-            ),
+            [
+                (
+                    a.id, a.path, a.title, a.summary, encode_blocks(a.blocks), a.author,
+                    "\n".join(a.tags), format_time(a.published), format_time(a.updated),
+                    a.size, a.mtime_ns, raw_hash, a.content_hash,
+                )
+                for a, raw_hash in items
+            ],
         )  # fmt: skip
 
     def touch_file(self, path: str, size: int, mtime_ns: int, raw_hash: str | None = None) -> None:
