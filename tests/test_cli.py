@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import json
-import logging
 import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
@@ -23,15 +21,6 @@ SUMMARY = re.compile(r"^added (\d+), updated (\d+), removed (\d+), unchanged (\d
 RFC3339 = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)$")
 CONFIG = '[seeds]\ndir = "seeds"\n[store]\npath = "var/index.sqlite"\n'
 
-
-@pytest.fixture(autouse=True)
-def _restore_logging() -> Iterator[None]:
-    """The CLI configures the root logger (on CliRunner's stderr): undo that after each test."""
-    root = logging.getLogger()
-    handlers, level = root.handlers[:], root.level
-    yield
-    root.handlers[:] = handlers
-    root.setLevel(level)
 
 
 @pytest.fixture
