@@ -1,0 +1,199 @@
+"""The lead of an article -> its headline and summary: sentence splitting that abbreviations,
+initials, decimals and quotes do not fool; wire datelines; cutting on word boundaries.
+
+Pure functions: nothing here opens a file or reads configuration.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+# --------------------------------------------------------------------------- sentences
+
+# Words that are followed by a full stop but do not end a sentence before a capital.
+_NON_TERMINAL = frozenset(
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "mx",
+        "dr",
+        "prof",
+        "sr",
+        "jr",
+        "st",
+        "mt",
+        "ft",
+        "gen",
+        "col",
+        "lt",
+        "maj",
+        "sgt",
+        "cpl",
+        "capt",
+        "cmdr",
+        "cdr",
+        "adm",
+        "gov",
+        "sen",
+        "rep",
+        "rev",
+        "fr",
+        "hon",
+        "pres",
+        "supt",
+        "insp",
+        "det",
+        "cllr",
+        "no",
+        "nos",
+        "vol",
+        "vols",
+        "fig",
+        "figs",
+        "pp",
+        "ed",
+        "eds",
+        "est",
+        "approx",
+        "dept",
+        "univ",
+        "vs",
+        "v",
+        "al",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "mon",
+        "tue",
+        "tues",
+        "wed",
+        "thu",
+        "thur",
+        "thurs",
+        "fri",
+        "sat",
+        "sun",
+        "ave",
+        "rd",
+        "blvd",
+        "cf",
+        "ca",
+        "op",
+        "ch",
+        "art",
+        "sec",
+        "para",
+        "messrs",
+        "mme",
+        "mlle",
+    ]
+)
+# Sentence-final punctuation, closing quotes/brackets, then space and a sentence start.
+_SENTENCE_END = re.compile(r"""(?:[.!?]+|…)['"’”»)\]]*\s+(?=['"‘“«(\[]*[A-Z0-9À-ÖØ-Þ])""")
+_DOTTED = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")
+
+
+def _is_abbreviation(before: str) -> bool:
+    words = before[-40:].rsplit(None, 1)
+    if not words:
+        return False
+    token = words[-1].lstrip("""'"‘“«([""")
+    if not token:
+        return False
+    if len(token) == 1 and token.isalpha():  # an initial: "J. K. Rowling"
+        return True
+    if _DOTTED.fullmatch(token):  # U.S, e.g, i.e, a.m
+        return True
+    return token.lower() in _NON_TERMINAL
+
+
+def iter_sentences(paragraph: str) -> Iterator[str]:
+    """Yield a paragraph's sentences, not fooled by abbreviations, initials, decimals or quotes.
+
+    Lazy: a title needs only the first sentence, a summary only the first few.
+    """
+    start = 0
+    for m in _SENTENCE_END.finditer(paragraph):
+        is_stop = paragraph[m.start()] == "." and not paragraph.startswith("..", m.start())
+        if is_stop and _is_abbreviation(paragraph[start : m.start()]):
+            continue
+        sentence = paragraph[start : m.start() + len(m.group(0).rstrip())].strip()
+        if sentence:
+            yield sentence
+        start = m.end()
+    rest = paragraph[start:].strip()
+    if rest:
+        yield rest
+
+
+def split_sentences(paragraph: str) -> list[str]:
+    """All sentences of a paragraph (see iter_sentences)."""
+    return list(iter_sentences(paragraph))
+
+
+# --------------------------------------------------------------------------- lead text
+
+# "WASHINGTON (CNN) -- ", "(CNN)", "LONDON, England (Reuters) -- ": wire-service datelines.
+_DATELINE = re.compile(
+    r"^(?:[A-Z][A-Za-z.'’ -]{0,40}(?:, [A-Z][A-Za-z.'’ -]{0,30})?\s*)?"
+    r"\((?:CNN|AP|Reuters|AFP|UPI|PA|BBC)\)\s*(?:--|—|–|-)?\s*"
+    r"|^[A-Z][A-Z.'’ -]{2,30}(?:, [A-Z][A-Za-z.'’ -]{1,30})?\s+(?:--|—|–)\s+"
+)
+_ELLIPSIS = "…"
+
+
+def strip_dateline(text: str) -> str:
+    """Remove a leading wire-service dateline, as shown in a title or summary."""
+    stripped = _DATELINE.sub("", text, count=1)
+    return stripped if stripped.strip() else text
+
+
+def shorten(text: str, limit: int) -> str:
+    """Cut ``text`` on a word boundary to at most ``limit`` characters, ending in an ellipsis."""
+    if len(text) <= limit:
+        return text
+    cut = text[: max(1, limit - 1)]
+    space = cut.rfind(" ")
+    if space > limit // 3:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:-–—(‘“'\"") + _ELLIPSIS
+
+
+def make_title(lead: str, limit: int) -> str:
+    """A headline from the lead paragraph: its first sentence, without the final full stop."""
+    sentence = next(iter_sentences(strip_dateline(lead)), lead)
+    if sentence.endswith(".") and not sentence.endswith("..") and sentence[:-1].strip():
+        sentence = sentence[:-1].rstrip()  # but a lead of just "." stays: a title is never empty
+    return shorten(sentence, limit)
+
+
+def make_summary(paragraphs: tuple[str, ...] | list[str], limit: int) -> str:
+    """Whole sentences from the lead paragraphs, up to ``limit`` characters.
+
+    Cut on a sentence boundary; when even the first sentence is longer than ``limit``, on a
+    word boundary with an ellipsis. Never mid-word.
+    """
+    taken: list[str] = []
+    length = 0
+    for index, paragraph in enumerate(paragraphs):
+        text = strip_dateline(paragraph) if index == 0 else paragraph
+        for sentence in iter_sentences(text):
+            extra = len(sentence) + (1 if taken else 0)
+            if length + extra > limit:
+                if not taken:
+                    return shorten(sentence, limit)
+                return " ".join(taken)
+            taken.append(sentence)
+            length += extra
+    return " ".join(taken)
