@@ -105,6 +105,20 @@ def make_guid(article_id: str) -> str:
     return f"urn:uuid:{uuid.uuid5(GUID_NAMESPACE, article_id)}"
 
 
+# Bump when the parser changes what it makes of the same text: every file is parsed again.
+PARSER_VERSION = 1
+
+
+def rules_key(settings: Settings) -> str:
+    """Fingerprint of everything that decides what a file publishes, besides its bytes. When it
+    changes (a new boilerplate pattern, a new size limit...) every file is looked at again."""
+    parts = (
+        PARSER_VERSION, settings.captions, settings.boilerplate, settings.debris,
+        settings.summary_length, settings.title_length, settings.timezone, settings.max_file_bytes,
+    )  # fmt: skip
+    return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()[:16]
+
+
 def content_hash(parsed: ParsedArticle, article_id: str) -> str:
     """Hash of everything that is published: a change here, and only here, moves `updated`."""
     # Unit/record separators cannot occur in cleaned text (they are removed as XML-illegal).
@@ -126,7 +140,9 @@ class _Pass:
 
     BULK = 200  #: changed files above which lookups are loaded in bulk
 
-    def __init__(self, settings: Settings, store: Store, now: datetime, changed: int) -> None:
+    def __init__(self, settings: Settings, store: Store, now: datetime, changed: int, *,
+                 reparse: bool = False) -> None:  # fmt: skip
+        self.reparse = reparse  #: the rules changed: same bytes no longer mean same article
         self.settings = settings
         self.store = store
         self.now = now
@@ -215,7 +231,7 @@ class _Pass:
         known_raw = row.raw_hash if row else None
         known_id = row.id if row else None
         src_path, size, mtime_ns = src.relpath, src.size, src.mtime_ns
-        if known_raw is not None and raw == known_raw:
+        if known_raw is not None and raw == known_raw and not self.reparse:
             self.store.touch_file(src_path, size, mtime_ns)  # touched: same bytes
             self.unchanged += 1
             return
@@ -286,6 +302,10 @@ def run_refresh(
     with refresh_lock(str(settings.db_path), timeout=timeout) as held:
         if not held:
             return RefreshStats(ran=False)
+        key = rules_key(settings)
+        reparse = store.state("rules") != key
+        if reparse:
+            paths = None  # every file must be looked at again
         found = None
         if paths is not None:
             try:
@@ -304,7 +324,7 @@ def run_refresh(
             stamp = stamps.pop(src.relpath, None)
             if stamp is None:
                 changed.append(src)
-            elif stamp[0] != src.size or stamp[1] != src.mtime_ns:
+            elif reparse or stamp[0] != src.size or stamp[1] != src.mtime_ns:
                 changed.append(src)
                 known_changed.add(src.relpath)
             elif src.relpath not in skipped_paths:  # a still-skipped file counts in `skipped`
@@ -313,7 +333,8 @@ def run_refresh(
         scan_skipped = {s.path: s for s in found.skipped}
         keep = tuple(found.unreadable_dirs)
         gone = sorted(p for p in stamps if p not in scan_skipped and not (keep and p.startswith(keep)))
-        state = _Pass(settings, store, now().astimezone(UTC).replace(microsecond=0), len(changed))
+        when = now().astimezone(UTC).replace(microsecond=0)
+        state = _Pass(settings, store, when, len(changed), reparse=reparse)
         state.unchanged = unchanged
         total = len(changed)
         with store.transaction():
@@ -334,6 +355,8 @@ def run_refresh(
                 store.bump_generation()
                 store.set_state("changed_at", format_time(state.now))
             store.set_state("last_refresh", format_time(state.now))
+            if reparse:
+                store.set_state("rules", key)
         skipped_now = tuple(store.skipped())
     if progress is not None:
         progress(total, total)

@@ -84,3 +84,18 @@ def test_folder_event_falls_back_to_full_refresh(settings: Settings, store: Stor
     stats = run_refresh(settings, store, paths=["d"])
     assert "d/x.txt" in ids(store)
     assert stats.added == 3
+
+
+def test_new_rules_reparse_every_file(settings: Settings, store: Store, seeds_dir: Path) -> None:
+    (seeds_dir / "promo.txt").write_text("The council met today.\nListen to our podcast every Friday.\n", "utf-8")
+    run_refresh(settings, store)
+    assert "podcast" in store.get("promo.txt").body_text  # type: ignore[union-attr]
+    unchanged = run_refresh(settings, store)
+    assert (unchanged.added, unchanged.updated) == (0, 0)
+
+    stricter = settings.with_overrides(boilerplate=(*settings.boilerplate, r"^listen to our podcast\b"))
+    stats = run_refresh(stricter, store)
+    assert stats.updated == 1  # only the article the new pattern changes moves its `updated`
+    assert "podcast" not in store.get("promo.txt").body_text  # type: ignore[union-attr]
+    again = run_refresh(stricter, store)
+    assert (again.added, again.updated, again.unchanged) == (0, 0, 3)
