@@ -1,0 +1,317 @@
+"""Benchmark pick-up latency: a new article file -> visible in all three feeds over HTTP.
+
+    python bench/bench_pickup.py                      # 10,000 generated articles, 20 probes per mode
+    python bench/bench_pickup.py --n 100000 -k 10     # a bigger folder
+    python bench/bench_pickup.py --modes write        # only the plain write+close mode
+
+Over a generated corpus (bench/gencorpus.py, kept in <tmp>/feedsvc-bench/serve-N between runs)
+that is ingested first, a real ``python -m feedsvc --config CFG serve`` runs as a subprocess
+(watcher on, ``[refresh] interval_seconds = 3600``, so only the watcher can pick a file up).
+Then, K times per mode, a new article file is written into an existing folder:
+
+  write    open(name.txt, "w"), write, close
+  rename   write .name.txt.tmp (an ignored name), close, os.rename to name.txt (atomic publish)
+
+and /atom.xml, /rss.xml and /feed.json are polled every --interval ms (keep-alive connections,
+If-None-Match with the last ETag, so a poll is a cheap 304 until the feed changes) until all
+three contain the new article's title. The latency runs from just before the write to the
+poll that shows it in the last of the three. Target: median <= 150 ms, p95 <= 500 ms.
+
+Breakdown (medians):
+  index committed   /healthz "generation" moved (polled alongside; --no-healthz to skip)
+  refresh logged    the server's "refresh: added 1 ..." log line (its timestamp has ms resolution),
+                    and the refresh's own duration from that line
+  first feed        the first of the three feeds showing the article
+  all three         the headline figure
+In-process floor: one FeedCache render of the three feeds for this index (what the first feed
+request after a change pays), median of 5.
+
+The probe files are deleted at the end (the running server sees that too).
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import logging
+import os
+import re
+import secrets
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from common import DEFAULT_CORPUS
+from common import env_lines
+from common import log
+from serving import CACHE_ROOT
+from serving import HOST
+from serving import Server
+from serving import fmt_ms
+from serving import free_port
+from serving import loadavg
+from serving import median
+from serving import percentile
+from serving import prepare_dataset
+from serving import request
+from serving import serve_argv
+from serving import server_process
+from serving import text_table
+
+FEEDS = ("/atom.xml", "/rss.xml", "/feed.json")
+PROBE_PREFIX = "zz-pickup-"
+LOG_TIME = re.compile(
+    r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}) INFO feedsvc\.refresh: refresh: (.*) in ([\d.]+)s$"
+)
+
+
+@dataclass
+class Probe:
+    mode: str
+    name: str
+    title: str
+    total_ms: float | None  #: write -> all three feeds show it (None: timed out)
+    first_ms: float | None
+    generation_ms: float | None
+    refresh_done_ms: float | None = None  #: from the server log
+    refresh_ms: float | None = None
+    polls: int = 0
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--n", type=int, default=10000, help="articles in the generated corpus (default 10000)")
+    p.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="source articles for the generator")
+    p.add_argument("--workdir", type=Path, help="corpus + index folder (default <tmp>/feedsvc-bench/serve-N)")
+    p.add_argument("-k", "--probes", type=int, default=20, help="new files per mode (default 20)")
+    p.add_argument("--modes", default="write,rename", help="comma-separated: write, rename (default both)")
+    p.add_argument("--interval", type=float, default=2.0, help="poll interval, ms (default 2)")
+    p.add_argument("--timeout", type=float, default=10.0, help="give up on one probe after this many s")
+    p.add_argument("--gap", type=float, default=0.3, help="seconds between probes (default 0.3)")
+    p.add_argument("--no-healthz", dest="healthz", action="store_false", help="do not poll /healthz")
+    args = p.parse_args(argv)
+    args.mode_list = [m.strip() for m in args.modes.split(",") if m.strip()]
+    if not args.mode_list or any(m not in ("write", "rename") for m in args.mode_list):
+        p.error("--modes takes write and/or rename")
+    if not 1 <= args.probes <= 1000 or args.n < 1:
+        p.error("--probes must be 1..1000 and --n positive")
+    return args
+
+
+def probe_text(title: str, i: int) -> str:
+    return (
+        f"Title: {title}\nAuthor: bench_pickup\n\n"
+        f"This article was written by bench_pickup.py as probe number {i}, to time how fast a new "
+        "file shows up in every feed.\n"
+        "It has a second paragraph, so that it looks like an ordinary article.\n"
+    )
+
+
+def write_probe(folder: Path, name: str, text: str, mode: str) -> None:
+    data = text.encode("utf-8")
+    if mode == "write":
+        with open(folder / name, "wb") as f:
+            f.write(data)
+        return
+    tmp = folder / f".{name}.tmp"
+    with open(tmp, "wb") as f:
+        f.write(data)
+    os.rename(tmp, folder / name)
+
+
+def remove_probes(seeds: Path) -> int:
+    n = 0
+    for path in seeds.rglob(f"*{PROBE_PREFIX}*"):
+        path.unlink(missing_ok=True)
+        n += 1
+    return n
+
+
+class Poller:
+    """Keep-alive connections: one per feed and one for /healthz, with the last ETags."""
+
+    def __init__(self, port: int) -> None:
+        self.conns = {
+            path: http.client.HTTPConnection(HOST, port, timeout=10) for path in (*FEEDS, "/healthz")
+        }
+        self.etags: dict[str, str] = {}
+        self.bodies: dict[str, bytes] = {}
+        self.requests = 0
+
+    def feed(self, path: str) -> bytes:
+        """The feed's current body (a 304 reuses the last one)."""
+        headers = {"If-None-Match": self.etags[path]} if path in self.etags else {}
+        got = request(self.conns[path], path, headers)
+        self.requests += 1
+        if got.status == 200:
+            self.etags[path] = got.headers["etag"]
+            self.bodies[path] = got.body
+        elif got.status != 304:
+            raise RuntimeError(f"GET {path}: {got.status}")
+        return self.bodies[path]
+
+    def generation(self) -> int:
+        got = request(self.conns["/healthz"], "/healthz")
+        self.requests += 1
+        return int(json.loads(got.body)["generation"])
+
+    def close(self) -> None:
+        for c in self.conns.values():
+            c.close()
+
+
+def run_probe(
+    poller: Poller, folder: Path, mode: str, i: int, nonce: str, args: argparse.Namespace
+) -> tuple[Probe, float]:
+    name = f"{PROBE_PREFIX}{nonce}-{mode}-{i:03d}.txt"
+    title = f"Pickup probe {nonce} {mode} {i}"
+    needle = title.encode()
+    for path in FEEDS:  # fresh ETags: every poll below is a 304 until the feed changes
+        poller.feed(path)
+    gen0 = poller.generation() if args.healthz else 0
+    text = probe_text(title, i)
+    wall0 = time.time()
+    t0 = time.perf_counter()
+    write_probe(folder, name, text, mode)
+    seen: dict[str, float] = {}
+    gen_at: float | None = None
+    deadline = t0 + args.timeout
+    interval = args.interval / 1000
+    polls = 0
+    while len(seen) < len(FEEDS) and time.perf_counter() < deadline:
+        tick = time.perf_counter()
+        polls += 1
+        if args.healthz and gen_at is None and poller.generation() != gen0:
+            gen_at = time.perf_counter()
+        for path in FEEDS:
+            if path not in seen and needle in poller.feed(path):
+                seen[path] = time.perf_counter()
+        rest = interval - (time.perf_counter() - tick)
+        if rest > 0 and len(seen) < len(FEEDS):
+            time.sleep(rest)
+    if args.healthz and gen_at is None and seen:
+        gen_at = max(seen.values())  # it moved between two polls of the last round
+
+    def ms(t: float | None) -> float | None:
+        return None if t is None else (t - t0) * 1000
+
+    done = len(seen) == len(FEEDS)
+    probe = Probe(
+        mode, name, title,
+        total_ms=ms(max(seen.values())) if done else None,
+        first_ms=ms(min(seen.values())) if seen else None,
+        generation_ms=ms(gen_at), polls=polls,
+    )  # fmt: skip
+    return probe, wall0
+
+
+def attach_log_times(server: Server, probes: list[tuple[Probe, float]]) -> None:
+    """Match each probe with the first "refresh: added 1" log line after its write."""
+    events = []
+    for line in server.log_path.read_text("utf-8", errors="replace").splitlines():
+        m = LOG_TIME.match(line)
+        if m and "added 1," in m.group(2):
+            stamp = datetime.strptime(m.group(1), "%Y-%m-%d %H:%M:%S,%f").timestamp()
+            events.append((stamp, float(m.group(3))))
+    for probe, wall0 in probes:
+        after = [e for e in events if e[0] >= wall0 - 0.001]
+        if after:
+            stamp, seconds = after[0]
+            probe.refresh_done_ms = (stamp - wall0) * 1000
+            probe.refresh_ms = seconds * 1000
+
+
+def render_floor(config: Path, runs: int = 5) -> float:
+    """Seconds of one FeedCache render (snapshot + Atom + RSS + JSON + gzip) of this index."""
+    from feedsvc.config import load_settings
+    from feedsvc.store import Store
+    from feedsvc.web import FeedCache
+
+    settings = load_settings(config)
+    times = []
+    with Store(settings.db_path) as store:
+        cache = FeedCache(store, settings)
+        generation = store.generation()
+        for _ in range(runs):
+            cache._current = None
+            start = time.perf_counter()
+            cache._render(generation)
+            times.append(time.perf_counter() - start)
+    return median(times)
+
+
+def stats_row(label: str, values: list[float | None], timeouts: bool = False) -> list[str]:
+    got = [v for v in values if v is not None]
+    if not got:
+        return [label, "0", "-", "-", "-", "-"]
+    missing = len(values) - len(got)
+    n = f"{len(got)}" + (f" (+{missing} timed out)" if missing and timeouts else "")
+    return [label, n, fmt_ms(median(got)), fmt_ms(percentile(got, 95)), fmt_ms(max(got)), fmt_ms(min(got))]
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    started = time.perf_counter()
+    load_before = loadavg()
+    root = (args.workdir or CACHE_ROOT / f"serve-{args.n}").resolve()
+    if (root / "seeds").is_dir():
+        remove_probes(root / "seeds")  # left over by an interrupted run
+    data = prepare_dataset(generate_n=args.n, corpus=args.corpus, root=root)
+    folder = sorted(p for p in data.seeds.iterdir() if p.is_dir())[0]  # an existing folder: no dir event
+    port = free_port()
+    log_path = Path(tempfile.gettempdir()) / f"feedsvc-bench-pickup-{port}.log"
+    nonce = secrets.token_hex(3)
+    results: list[tuple[Probe, float]] = []
+    try:
+        with server_process(serve_argv(data.config, port), port, log_path, name="feedsvc serve") as server:
+            poller = Poller(port)
+            try:
+                for mode in args.mode_list:
+                    for i in range(args.probes):
+                        time.sleep(args.gap)
+                        probe, wall0 = run_probe(poller, folder, mode, i, nonce, args)
+                        results.append((probe, wall0))
+                        shown = "timed out" if probe.total_ms is None else fmt_ms(probe.total_ms)
+                        log(f"{mode} {i + 1}/{args.probes}: {shown} ({probe.polls} polls)")
+                time.sleep(0.5)  # let the last log lines land
+                attach_log_times(server, results)
+            finally:
+                poller.close()
+                remove_probes(data.seeds)
+                time.sleep(0.5)
+        floor = render_floor(data.config)
+    finally:
+        log_path.unlink(missing_ok=True)
+        log(f"total wall time {time.perf_counter() - started:.1f} s")
+
+    print("\n".join(env_lines()))
+    print(f"loadavg:  {load_before} at the start, {loadavg()} at the end (1 min; 2 cores)")
+    print(f"corpus:   {data.description}; {data.files:,} files; probes into {folder}")
+    print(f"polling:  every {args.interval:g} ms, If-None-Match; /healthz {'on' if args.healthz else 'off'}; "
+          f"{args.probes} probes per mode, {args.gap:g} s apart")  # fmt: skip
+    print()
+    rows = []
+    for mode in args.mode_list:
+        probes = [p for p, _ in results if p.mode == mode]
+        rows.append(stats_row(f"{mode}: all three feeds show it", [p.total_ms for p in probes], True))
+        rows.append(stats_row(f"{mode}:   first feed shows it", [p.first_ms for p in probes]))
+        if args.healthz:
+            rows.append(stats_row(f"{mode}:   /healthz generation moved", [p.generation_ms for p in probes]))
+        rows.append(stats_row(f"{mode}:   refresh committed (log)", [p.refresh_done_ms for p in probes]))
+        rows.append(stats_row(f"{mode}:   refresh duration (log)", [p.refresh_ms for p in probes]))
+    print("new file -> visible over HTTP (target: all three, median <= 150 ms, p95 <= 500 ms)")
+    print(text_table(["what", "n", "median", "p95", "max", "min"], rows))
+    print(
+        f"\nfloor: one in-process render of the three feeds for this index: {fmt_ms(floor * 1000)} (median of 5)"
+    )
+    print("log times have 1 ms resolution and the server's clock is this machine's: +-1 ms")
+    return 0 if all(p.total_ms is not None for p, _ in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
