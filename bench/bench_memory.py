@@ -15,7 +15,8 @@ as in production). Figures:
   mixed load             --seconds of wrk (or the Python fallback) cycling feeds (plain, gzip,
                          If-None-Match 304s), index pages (shallow and deep), /healthz and
                          article pages of --slugs distinct articles (more than the 512-entry
-                         page cache holds), RSS sampled every second: max, end and the slope
+                         page cache holds; --crawl K adds index pages 2..K+1, as a crawler
+                         would), RSS sampled every second: max, end and the slope
                          (least squares over the samples, MB/min; "flat" = within noise)
   growth                 /atom.xml: req/s (medians of --growth-runs x --growth-seconds) and
                          the latency of single requests on one keep-alive connection; the same
@@ -110,6 +111,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--growth-seconds", type=int, default=3, help="seconds per /atom.xml run (default 3)")
     p.add_argument("--engine", choices=("auto", "wrk", "python"), default="auto")
     p.add_argument(
+        "--crawl",
+        type=int,
+        default=0,
+        metavar="K",
+        help="also put index pages 2..K+1 in the mix (a crawler; K=700 is more than the 512-page cache)",
+    )
+    p.add_argument(
         "--server",
         default="serve",
         help="serve (default: `feedsvc serve`), or gunicorn running feedsvc.wsgi:app: sync:wN, gthread:wN:tM",
@@ -192,7 +200,7 @@ def sequential_latency(port: int, path: str, headers: dict[str, str] | None = No
     return Latency(path, median(times), percentile(times, 95))
 
 
-def mixed_requests(etags: dict[str, str], slugs: list[str], deep_page: int) -> list[Req]:
+def mixed_requests(etags: dict[str, str], slugs: list[str], deep_page: int, crawl: int = 0) -> list[Req]:
     feeds = ("/atom.xml", "/rss.xml", "/feed.json")
     reqs = []
     for path in feeds:
@@ -200,6 +208,8 @@ def mixed_requests(etags: dict[str, str], slugs: list[str], deep_page: int) -> l
         reqs.append(Req(path, {"If-None-Match": etags[path]}))
     reqs += [Req("/"), Req("/", {"If-None-Match": etags["/"]}), Req("/healthz")]
     pages = sorted({2, 3, 5, 10, max(2, deep_page // 2), deep_page})
+    if crawl:  # a crawler walking the index: many distinct (and deep) pages
+        pages = sorted(set(pages) | set(range(2, min(deep_page, crawl + 1) + 1)))
     reqs += [Req(f"/?page={p}") for p in pages]
     # article pages: many distinct ones, so the 512-entry page cache keeps evicting
     reqs += [Req(f"/articles/{s}") for s in slugs]
@@ -259,7 +269,7 @@ def run_n(n: int, args: argparse.Namespace, log_dir: Path) -> NResult:
         sampler.start()
         try:
             mixed = run_load(
-                server.base, mixed_requests(etags, slugs, deep_page), duration=args.seconds,
+                server.base, mixed_requests(etags, slugs, deep_page, args.crawl), duration=args.seconds,
                 connections=args.connections, engine=args.engine, timeout=10,
             )  # fmt: skip
         finally:
@@ -393,7 +403,8 @@ def main(argv: list[str] | None = None) -> int:
     engine = args.engine if args.engine != "auto" else ("wrk" if wrk_path() else "python")
     for r in results:
         print(f"corpus:   {r.data.description}; index {r.data.root / 'var'}")
-    print(f"load:     {engine}; mixed = feeds (plain, gzip, 304), index pages (2..{results[-1].deep_page}), "
+    crawl = f", every index page 2..{args.crawl + 1}" if args.crawl else ""
+    print(f"load:     {engine}; mixed = feeds (plain, gzip, 304), index pages (2..{results[-1].deep_page}{crawl}), "
           f"/healthz, {args.slugs} article pages")  # fmt: skip
     report(results, args)
     return 0
