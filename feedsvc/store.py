@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import mmap
+import os
 import sqlite3
 import threading
 from collections.abc import Iterable
@@ -138,6 +140,52 @@ def _wrap(message: str) -> Iterator[None]:
         raise StoreError(f"{message}: {e}") from e
 
 
+class ChangeCounter:
+    """An 8-byte counter in ``<index>.gen``, memory-mapped by every process using the index.
+
+    Every committed write transaction bumps it, so a reader learns "nothing changed" from one
+    memory read, without a SQLite call (which releases the GIL: a thread hand-off per request
+    in a threaded server). Unavailable (read-only folder, ":memory:") means readers ask SQLite.
+    """
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self._map: mmap.mmap | None = None
+        self._failed = False
+        self._lock = threading.Lock()
+
+    def _mapped(self) -> mmap.mmap | None:
+        if self._map is None and not self._failed:
+            with self._lock:
+                if self._map is None and not self._failed:
+                    try:
+                        fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+                        try:
+                            if os.fstat(fd).st_size < 8:
+                                os.ftruncate(fd, 8)
+                            self._map = mmap.mmap(fd, 8)
+                        finally:
+                            os.close(fd)
+                    except (OSError, ValueError):
+                        self._failed = True
+        return self._map
+
+    def value(self) -> int | None:
+        mapped = self._mapped()
+        return None if mapped is None else int.from_bytes(mapped[:8], "little")
+
+    def bump(self) -> None:
+        mapped = self._mapped()
+        if mapped is not None:
+            mapped[:8] = ((int.from_bytes(mapped[:8], "little") + 1) % 2**64).to_bytes(8, "little")
+
+    def close(self) -> None:
+        with self._lock:
+            if self._map is not None:
+                self._map.close()
+                self._map = None
+
+
 class Store:
     """Reads and writes the index. Thread-safe: each thread gets its own connection."""
 
@@ -149,6 +197,7 @@ class Store:
         self._connections: list[sqlite3.Connection] = []
         self._migrated = False
         self._migrate_lock = threading.Lock()
+        self._counter = ChangeCounter(self.path + ".gen") if self.path != ":memory:" else None
 
     # ------------------------------------------------------------------ connections
 
@@ -207,6 +256,8 @@ class Store:
 
     def close(self) -> None:
         """Close every connection this Store opened (from any thread)."""
+        if self._counter is not None:
+            self._counter.close()
         with self._lock:
             for conn in self._connections:
                 conn.close()
@@ -239,6 +290,12 @@ class Store:
             raise
         with _wrap("cannot commit the refresh"):
             conn.execute("COMMIT")
+        if self._counter is not None:
+            self._counter.bump()
+
+    def change_counter(self) -> int | None:
+        """Moves after every committed write, from any process; None when not available."""
+        return None if self._counter is None else self._counter.value()
 
     @contextmanager
     def _read(self) -> Iterator[sqlite3.Connection]:

@@ -81,6 +81,7 @@ class Representation:
     gzip_etag: str
     last_modified: datetime
     content_type: str
+    http_date: str  #: Last-Modified, formatted once
 
     @classmethod
     def build(cls, body: bytes, content_type: str, last_modified: datetime) -> Representation:
@@ -92,6 +93,7 @@ class Representation:
             gzip_etag=f'"{digest}-gz"',
             last_modified=last_modified.astimezone(UTC).replace(microsecond=0),
             content_type=content_type,
+            http_date=format_datetime(last_modified.astimezone(UTC), usegmt=True),
         )
 
 
@@ -109,8 +111,9 @@ class Published:
 class FeedCache:
     """Renders feeds once per store generation; every request after that is a dict lookup.
 
-    Change detection per request is ``PRAGMA data_version`` plus ``total_changes`` on the
-    thread's own connection (no table read); only when some connection committed do we read
+    Change detection per request is one memory read of the store's change counter (a shared
+    mmap every writer bumps); where that is unavailable, ``PRAGMA data_version`` plus
+    ``total_changes`` on the thread's own connection. Only when something committed do we read
     the generation.
     """
 
@@ -122,9 +125,20 @@ class FeedCache:
         self._current: Published | None = None
         self._local = threading.local()
         self._pages: OrderedDict[tuple[int, str], Representation] = OrderedDict()
+        self._seen_counter: int | None = None
 
     def current(self) -> Published:
         """The published state; on a store failure, the last good one (if any)."""
+        cached = self._current
+        counter = self.store.change_counter()
+        if counter is not None and cached is not None and counter == self._seen_counter:
+            return cached  # nothing was committed anywhere since we last looked
+        cached = self._current_from_store()
+        if counter is not None and cached is self._current:
+            self._seen_counter = counter  # read before the generation: a later bump is not missed
+        return cached
+
+    def _current_from_store(self) -> Published:
         local = self._local
         cached = self._current
         try:
@@ -199,12 +213,19 @@ def get_cache() -> FeedCache:
 
 def _wants_gzip() -> bool:
     header = request.headers.get("Accept-Encoding", "")
-    return "gzip" in header and request.accept_encodings["gzip"] > 0
+    if "gzip" not in header:
+        return False
+    if "q=" not in header:
+        return True  # the usual "gzip, deflate, br": no need for the full parse
+    return request.accept_encodings["gzip"] > 0
 
 
 def _not_modified(rep: Representation) -> bool:
     """RFC 9110: If-None-Match wins; otherwise If-Modified-Since. Malformed values are ignored."""
-    if "If-None-Match" in request.headers:
+    raw = request.headers.get("If-None-Match")
+    if raw is not None:
+        if raw == rep.etag or raw == rep.gzip_etag:
+            return True  # a reader echoing the ETag it got: no need for the full parse
         inm = request.if_none_match
         return inm.star_tag or any(inm.contains_weak(t.strip('"')) for t in (rep.etag, rep.gzip_etag))
     since = request.if_modified_since
@@ -218,7 +239,7 @@ def serve(rep: Representation) -> Response:
     gz = _wants_gzip()
     headers = {
         "ETag": rep.gzip_etag if gz else rep.etag,
-        "Last-Modified": format_datetime(rep.last_modified, usegmt=True),
+        "Last-Modified": rep.http_date,
         "Cache-Control": f"public, max-age={min(settings.interval_seconds, 3600)}",
         "Vary": "Accept-Encoding",
     }

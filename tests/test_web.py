@@ -418,6 +418,8 @@ def test_store_error_after_a_good_render_serves_the_last_good_state(
 
     for name in ("data_version", "generation", "snapshot", "count", "page", "get_by_slug", "state", "latest"):
         monkeypatch.setattr(store, name, broken)
+    ticks = iter(range(10**6, 2 * 10**6))  # the change counter says "something committed" each time
+    monkeypatch.setattr(store, "change_counter", lambda: next(ticks))
 
     for path in ROUTES:
         response = client.get(path)
@@ -578,3 +580,19 @@ def test_bearer_scheme_is_case_insensitive(tmp_path, settings, store) -> None:  
     app = create_app(settings.with_overrides(token="a" * 20), store=store, refresh=lambda: RefreshStats())
     response = app.test_client().post("/refresh", headers={"Authorization": "bearer " + "a" * 20})
     assert response.status_code == 200
+
+
+def test_unchanged_counter_means_no_store_call(
+    client: FlaskClient, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The per-request check is one read of the shared change counter, not a SQLite call."""
+    first = client.get("/atom.xml")
+
+    def no_sqlite(*args: object, **kwargs: object) -> object:
+        raise AssertionError("a cached feed request touched SQLite")
+
+    monkeypatch.setattr(store, "data_version", no_sqlite)
+    monkeypatch.setattr(store, "generation", no_sqlite)
+    second = client.get("/atom.xml")
+    assert second.data == first.data
+    assert client.get("/atom.xml", headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
