@@ -107,6 +107,19 @@ class Article:
 
 
 @dataclass(frozen=True, slots=True)
+class Listing:
+    """What an index page shows of an article: no body, so deep pages stay cheap."""
+
+    id: str
+    slug: str
+    title: str
+    summary: str
+    author: str | None
+    published: datetime
+    updated: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class Skipped:
     """A file in the seeds dir that is not published, and why."""
 

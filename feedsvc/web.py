@@ -15,6 +15,7 @@ import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC
 from datetime import datetime
@@ -39,6 +40,7 @@ from .errors import FeedsvcError
 from .errors import StoreError
 from .model import Article
 from .model import FeedMeta
+from .model import Listing
 from .model import RefreshStats
 from .model import rfc3339
 from .render import ATOM_TYPE
@@ -106,6 +108,7 @@ class Published:
     feeds: dict[str, Representation]
     last_refresh: datetime | None
     last_modified: datetime
+    count: int  #: articles published in all
 
 
 class FeedCache:
@@ -179,6 +182,7 @@ class FeedCache:
                 },
                 last_refresh=snap.last_refresh,
                 last_modified=modified,
+                count=snap.count,
             )
             self._current = published
             self._pages.clear()
@@ -198,7 +202,7 @@ class FeedCache:
         if rep is not None:
             with self._lock:
                 self._pages[cache_key] = rep
-                while len(self._pages) > 512:
+                while len(self._pages) > 128:
                     self._pages.popitem(last=False)
         return rep
 
@@ -291,8 +295,9 @@ def index() -> Response:
     per_page = cache.settings.max_items
 
     def make() -> Representation | None:
+        articles: Sequence[Article | Listing]
         if page == 1:
-            articles = list(published.articles)
+            articles = published.articles
         else:
             articles = cache.store.page(per_page, (page - 1) * per_page)
             if not articles:
@@ -343,7 +348,7 @@ def healthz() -> Response:
     cache = get_cache()
     try:
         published = cache.current()
-        count = cache.store.count()
+        count = published.count  # counted once per generation, not per request
         # Not the snapshot's: it is only re-read when the generation moves, and a refresh
         # that changed nothing still counts as a refresh.
         last_refresh = cache.store.state("last_refresh")
