@@ -7,8 +7,6 @@ import os
 import time
 from collections.abc import Callable
 from collections.abc import Iterable
-from datetime import UTC
-from datetime import datetime
 from typing import Any
 
 from .config import Settings
@@ -167,6 +165,9 @@ def run_waitress(service: Service, host: str, port: int) -> None:
         port=port,
         threads=settings.threads,
         channel_timeout=settings.request_timeout,
+        # waitress looks for idle channels every cleanup_interval (30 s by default): check often
+        # enough that request_timeout holds to within half of itself.
+        cleanup_interval=max(1, min(30, settings.request_timeout // 2)),
         ident="feedsvc",
         max_request_header_size=64 * 1024,
         max_request_body_size=64 * 1024,
@@ -174,6 +175,3 @@ def run_waitress(service: Service, host: str, port: int) -> None:
         _quiet=False,
     )
 
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
