@@ -121,7 +121,8 @@ class Service:
         self.watcher: SeedsWatcher | None = None
 
     def refresh_now(self) -> RefreshStats:
-        """Used by POST /refresh: run in the caller's thread, under the same lock."""
+        """Used by POST /refresh: runs in the request thread; the cross-process refresh lock
+        keeps it from overlapping a scheduled refresh."""
         return self._refresh(self.settings, self.store)
 
     def start(self) -> None:

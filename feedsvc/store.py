@@ -389,18 +389,6 @@ class Store:
             rows = self.conn.execute("SELECT path, reason FROM skipped ORDER BY path").fetchall()
         return [Skipped(p, r) for p, r in rows]
 
-    def file_index(self) -> dict[str, FileRow]:
-        """Every file the index knows (published or skipped), by path: for change detection."""
-        out: dict[str, FileRow] = {}
-        with self._read() as conn:
-            for path, size, mtime, raw, aid, chash in conn.execute(
-                "SELECT path, size, mtime_ns, raw_hash, id, content_hash FROM articles"
-            ):
-                out[path] = FileRow(path, size, mtime, raw, aid, chash)
-            for path, size, mtime in conn.execute("SELECT path, size, mtime_ns FROM skipped"):
-                out.setdefault(path, FileRow(path, size, mtime, None, None))
-        return out
-
     def stamps(self) -> tuple[dict[str, tuple[int, int]], set[str]]:
         """(path -> (size, mtime_ns)) of every file the index knows, and the skipped paths.
 
@@ -469,19 +457,11 @@ class Store:
         with self._read() as conn:
             return dict(conn.execute("SELECT id, path FROM articles").fetchall())
 
-    def add_identity(self, identity: Identity) -> None:
-        self.add_identities([identity])
-
     def add_identities(self, identities: Iterable[Identity]) -> None:
         self.conn.executemany(
             "INSERT INTO identities (id, guid, slug, first_seen) VALUES (?, ?, ?, ?)",
             [(i.id, i.guid, i.slug, format_time(i.first_seen)) for i in identities],
         )
-
-    def put_article(self, article: Article, raw_hash: str) -> None:
-        """Insert or replace an article; REPLACE also drops another row holding the same path
-        (the file's Id: header changed)."""
-        self.put_articles([(article, raw_hash)])
 
     def put_articles(self, items: Iterable[tuple[Article, str]]) -> None:
         """put_article for many (one prepared statement, executemany)."""
