@@ -175,4 +175,3 @@ def run_waitress(service: Service, host: str, port: int) -> None:
         clear_untrusted_proxy_headers=True,
         _quiet=False,
     )
-
