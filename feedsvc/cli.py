@@ -177,5 +177,15 @@ def _interrupt(signum: int, frame: object) -> None:
 
 
 def main() -> None:
-    """Console-script entry point."""
-    cli(obj={})
+    """Console-script entry point: a bad flag or config is one line on stderr, never a traceback
+    or click's three-line usage block."""
+    try:
+        cli.main(obj={}, standalone_mode=False)
+    except click.exceptions.Exit as e:  # --help, --version
+        sys.exit(e.exit_code)
+    except click.ClickException as e:
+        click.echo(f"Error: {e.format_message()}", err=True)
+        sys.exit(e.exit_code)
+    except click.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(1)

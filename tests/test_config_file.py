@@ -33,3 +33,21 @@ def test_readme_documents_every_config_key() -> None:
             documented |= {(m.group(1), k) for k in re.findall(r"`(\w+)`", m.group(2))}
     missing = {(s, k) for s, keys in _SCHEMA.items() for k in keys} - documented
     assert not missing, f"config keys missing from README: {sorted(missing)}"
+
+
+def test_bad_flags_are_one_line_through_the_real_entry_point(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    for args in (["--bogus"], ["serve", "--port", "99999"], ["--config", str(tmp_path / "no.toml"), "list"]):
+        done = subprocess.run(
+            [sys.executable, "-m", "feedsvc", *args], capture_output=True, text=True, timeout=60
+        )
+        assert done.returncode != 0, args
+        assert done.stdout == ""
+        lines = done.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("Error: "), (args, done.stderr)
+    done = subprocess.run(
+        [sys.executable, "-m", "feedsvc", "refresh", "--help"], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0 and "Usage:" in done.stdout
