@@ -136,12 +136,14 @@ class FeedCache:
         counter = self.store.change_counter()
         if counter is not None and cached is not None and counter == self._seen_counter:
             return cached  # nothing was committed anywhere since we last looked
-        cached = self._current_from_store()
-        if counter is not None and cached is self._current:
+        cached, fresh = self._current_from_store()
+        if counter is not None and fresh:
             self._seen_counter = counter  # read before the generation: a later bump is not missed
         return cached
 
-    def _current_from_store(self) -> Published:
+    def _current_from_store(self) -> tuple[Published, bool]:
+        """The published state and whether it is known to be current (False: the store failed
+        and this is the last good state; ask again next time)."""
         local = self._local
         cached = self._current
         try:
@@ -150,7 +152,7 @@ class FeedCache:
             # counts exactly those.
             version = (self.store.data_version(), self.store.conn.total_changes)
             if cached is not None and getattr(local, "version", None) == version:
-                return cached
+                return cached, True
             generation = self.store.generation()
             if cached is None or cached.generation != generation:
                 cached = self._render(generation)
@@ -158,9 +160,9 @@ class FeedCache:
             if cached is None:
                 raise
             log.warning("serving the last good state: %s", e)
-            return cached
+            return cached, False
         local.version = version
-        return cached
+        return cached, True
 
     def _render(self, generation: int) -> Published:
         with self._lock:
