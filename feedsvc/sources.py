@@ -68,6 +68,43 @@ def _inside(root: str, target: str) -> bool:
     return target == root or target.startswith(root.rstrip(os.sep) + os.sep)
 
 
+def _examine(real_root: str, path: str, rel: str, name: str, *, is_link: bool,
+             follow_symlinks: bool) -> tuple[str, os.stat_result] | Skipped | None:  # fmt: skip
+    """What the walk makes of one directory entry: the path to open and its stat (a folder or
+    a file), a Skipped with the reason, or None (ignored, or gone since it was listed).
+
+    Symlinks are followed only to targets inside the seeds dir. The one place that decides.
+    """
+    try:
+        if not is_link:
+            return path, os.lstat(path)
+        if not follow_symlinks:
+            return None
+        target = os.path.realpath(path)
+        if not _inside(real_root, target):
+            if not ignored_name(name) or os.path.isdir(target):
+                return Skipped(rel, "symlink to outside the seeds directory")
+            return None
+        return target, os.stat(target)
+    except OSError as e:
+        if ignored_name(name) or (e.errno == errno.ENOENT and not is_link):
+            return None
+        if e.errno == errno.ELOOP:
+            return Skipped(rel, "symlink loop")
+        if e.errno == errno.ENOENT:
+            return Skipped(rel, "dangling symlink")
+        return Skipped(rel, f"cannot stat: {e.strerror}")
+
+
+def _as_file(rel: str, path: str, st: os.stat_result) -> SourceFile | Skipped | None:
+    """A non-folder entry: an article file, a skipped special file, or None (not an article name)."""
+    if ignored_name(rel.rsplit("/", 1)[-1]):
+        return None
+    if not stat.S_ISREG(st.st_mode):
+        return Skipped(rel, "not a regular file")
+    return SourceFile(rel, path, st.st_size, st.st_mtime_ns, st.st_dev, st.st_ino)
+
+
 def scan(root: Path, *, follow_symlinks: bool = True) -> Scan:
     """Walk ``root`` (iteratively: deep trees are fine) and stat every candidate file.
 
@@ -124,42 +161,25 @@ def scan(root: Path, *, follow_symlinks: bool = True) -> Scan:
                     continue
             if name.startswith("."):
                 continue  # hidden files and folders (.git, .DS_Store, .x.swp)
-            try:
-                if entry.is_symlink():
-                    if not follow_symlinks:
-                        continue
-                    target = os.path.realpath(entry.path)
-                    if not _inside(real_root, target):
-                        if not ignored_name(name) or os.path.isdir(target):
-                            skipped.append(Skipped(rel, "symlink to outside the seeds directory"))
-                        continue
-                    st = os.stat(target)
-                    path = target
-                else:
-                    st = entry.stat(follow_symlinks=False)
-                    path = entry.path
-            except OSError as e:
-                if not ignored_name(name):
-                    why = (
-                        "symlink loop"
-                        if e.errno == errno.ELOOP
-                        else ("dangling symlink" if e.errno == errno.ENOENT else f"cannot stat: {e.strerror}")
-                    )
-                    skipped.append(Skipped(rel, why))
+            found = _examine(
+                real_root, entry.path, rel, name, is_link=entry.is_symlink(), follow_symlinks=follow_symlinks
+            )
+            if found is None or isinstance(found, Skipped):
+                if found is not None:
+                    skipped.append(found)
                 continue
+            path, st = found
             if stat.S_ISDIR(st.st_mode):
                 key = (st.st_dev, st.st_ino)
-                if key in seen_dirs:
-                    continue  # a link back up the tree, or two links to one folder
-                seen_dirs.add(key)
-                stack.append((path, rel + "/"))
+                if key not in seen_dirs:  # else a link back up the tree, or two links to one folder
+                    seen_dirs.add(key)
+                    stack.append((path, rel + "/"))
                 continue
-            if ignored_name(name):
-                continue
-            if not stat.S_ISREG(st.st_mode):
-                skipped.append(Skipped(rel, "not a regular file"))
-                continue
-            files.append(SourceFile(rel, path, st.st_size, st.st_mtime_ns, st.st_dev, st.st_ino))
+            item = _as_file(rel, path, st)
+            if isinstance(item, SourceFile):
+                files.append(item)
+            elif item is not None:
+                skipped.append(item)
     return Scan(files, skipped, unreadable)  # in walk order: callers sort what they need
 
 
@@ -192,38 +212,21 @@ def scan_paths(root: Path, relpaths: Iterable[str], *, follow_symlinks: bool = T
         parent = os.path.dirname(full)
         if os.path.realpath(parent) != parent:
             raise NeedsFullScan(f"{display_path(rel)} is under a symlinked folder")
-        name = parts[-1]
-        try:
-            st = os.lstat(full)
-        except FileNotFoundError:
-            continue  # gone
-        except OSError as e:
-            raise NeedsFullScan(f"cannot stat {display_path(rel)}: {e.strerror}") from e
+        found = _examine(
+            real_root, full, rel, parts[-1], is_link=os.path.islink(full), follow_symlinks=follow_symlinks
+        )
+        if found is None or isinstance(found, Skipped):
+            if found is not None:
+                skipped.append(found)
+            continue
+        path, st = found
         if stat.S_ISDIR(st.st_mode):
-            raise NeedsFullScan(f"{display_path(rel)} is a folder")
-        if ignored_name(name):
-            continue
-        path = full
-        if stat.S_ISLNK(st.st_mode):
-            if not follow_symlinks:
-                continue
-            target = os.path.realpath(full)
-            if not _inside(real_root, target):
-                skipped.append(Skipped(rel, "symlink to outside the seeds directory"))
-                continue
-            try:
-                st = os.stat(target)
-            except OSError as e:
-                why = "symlink loop" if e.errno == errno.ELOOP else "dangling symlink"
-                skipped.append(Skipped(rel, why))
-                continue
-            if stat.S_ISDIR(st.st_mode):
-                raise NeedsFullScan(f"{display_path(rel)} links to a folder")
-            path = target
-        if not stat.S_ISREG(st.st_mode):
-            skipped.append(Skipped(rel, "not a regular file"))
-            continue
-        files.append(SourceFile(rel, path, st.st_size, st.st_mtime_ns, st.st_dev, st.st_ino))
+            raise NeedsFullScan(f"{display_path(rel)} is a folder, or links to one")
+        item = _as_file(rel, path, st)
+        if isinstance(item, SourceFile):
+            files.append(item)
+        elif item is not None:
+            skipped.append(item)
     return Scan(files, skipped, [])
 
 
