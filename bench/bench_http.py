@@ -12,8 +12,7 @@ bench/benchapp.py) and served in a subprocess by each server setup:
   sync:wN              gunicorn -k sync -w N (sync workers close the connection after each response)
   gthread:wN:tM        gunicorn -k gthread -w N --threads M --keep-alive 5
   ...+nolog            the same with the access log off (production logs every request at INFO)
-  ...+lean, +fast, +shmgen  the same with a prototype of a proposed change (bench/proposal.py)
-  ...+nopragma         diagnostic: without the per-request PRAGMA data_version (misses refreshes)
+  ...+lean, +fast      the same with a prototype of a proposed change (bench/proposal.py)
 
 For each setup, wrk (or the Python fallback of bench/loadgen.py) loads, in turn, for --duration
 seconds each, --runs rounds (interleaved, so a drifting machine load biases no ratio):
@@ -95,10 +94,8 @@ class Setup:
     def parse(cls, spec: str) -> Setup:
         base, *flags = spec.split("+")
         variants = [f for f in flags if f != "nolog"]
-        if any(f not in ("lean", "fast", "shmgen", "nopragma") for f in variants) or {"lean", "fast"} <= set(
-            variants
-        ):
-            raise ValueError(f"bad setup flags in {spec!r}: +nolog, +lean or +fast, +shmgen, +nopragma")
+        if any(f not in ("lean", "fast") for f in variants) or {"lean", "fast"} <= set(variants):
+            raise ValueError(f"bad setup flags in {spec!r}: +nolog, +lean or +fast")
         log_on = "nolog" not in flags
         variant = ",".join(variants)
         parts = base.split(":")

@@ -17,9 +17,8 @@ real routes, so (real route) / (floor route) is the cost of feedsvc's own per-re
 
 ``FEEDSVC_BENCH_ACCESS_LOG=0`` turns the access log off (it is on in production: ``serve``
 logs at INFO, and so does feedsvc/wsgi.py) to measure what it costs.
-``FEEDSVC_BENCH_VARIANT=lean|fast|shmgen`` (comma-separated) installs a prototype of the proposed change to
-feedsvc/web.py (bench/proposal.py) into the served app; ``nopragma`` a diagnostic that drops
-the per-request ``PRAGMA data_version`` (the app then misses refreshes: measurement only).
+``FEEDSVC_BENCH_VARIANT=lean|fast`` installs a prototype of a proposed change to feedsvc/web.py
+(bench/proposal.py) into the served app.
 """
 
 from __future__ import annotations
@@ -31,20 +30,14 @@ import logging
 import os
 import signal
 import sys
-from collections.abc import Callable
 
 from flask import Flask
 from proposal import install_fast_path
 from proposal import install_lean_serve
-from proposal import install_no_pragma
-from proposal import install_shmgen
-from proposal import shmgen_refresh
 from werkzeug.wrappers import Response
 
 from feedsvc.cli import setup_logging
-from feedsvc.config import Settings
 from feedsvc.config import load_settings
-from feedsvc.model import RefreshStats
 from feedsvc.refresh import run_refresh
 from feedsvc.server import AccessLog
 from feedsvc.server import Service
@@ -88,27 +81,16 @@ def _access_log_setting() -> None:
 
 def _variants() -> set[str]:
     names = {v for v in os.environ.get("FEEDSVC_BENCH_VARIANT", "").split(",") if v}
-    unknown = names - {"lean", "fast", "shmgen", "nopragma"}
+    unknown = names - {"lean", "fast"}
     if unknown or {"lean", "fast"} <= names:
         raise SystemExit(f"bad FEEDSVC_BENCH_VARIANT {os.environ['FEEDSVC_BENCH_VARIANT']!r}")
     return names
-
-
-def _refresh_fn(settings: Settings, refresh: Callable[..., RefreshStats]) -> Callable[..., RefreshStats]:
-    """The refresh function for Service: the shmgen prototype wraps it."""
-    if "shmgen" in _variants():
-        return shmgen_refresh(refresh, str(settings.db_path))
-    return refresh
 
 
 def _variant(app: Flask) -> None:
     """Install the prototypes named by FEEDSVC_BENCH_VARIANT (comma-separated; before
     Service.wsgi() is called)."""
     names = _variants()
-    if "shmgen" in names:
-        install_shmgen(str(app.config["FEEDSVC"].db_path))
-    if "nopragma" in names:
-        install_no_pragma()
     if "lean" in names:
         install_lean_serve()
     if "fast" in names:
@@ -120,7 +102,7 @@ def gunicorn_app() -> AccessLog:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     _access_log_setting()
     settings = load_settings(os.environ.get("FEEDSVC_CONFIG", "config.toml"))
-    service = Service(settings, _refresh_fn(settings, functools.partial(run_refresh, wait=False)))
+    service = Service(settings, functools.partial(run_refresh, wait=False))
     service.start()
     atexit.register(service.stop)
     add_floor_routes(service.app)
@@ -146,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
         settings = settings.with_overrides(threads=args.threads)
     setup_logging(1)  # as serve: INFO, so the access log is on
     _access_log_setting()
-    service = Service(settings, _refresh_fn(settings, run_refresh), watch=args.watch)
+    service = Service(settings, run_refresh, watch=args.watch)
     signal.signal(signal.SIGTERM, _interrupt)
     try:
         service.start()

@@ -19,18 +19,14 @@ fast  (install_fast_path) a small WSGI layer in front of Flask for GET /atom.xml
       strips them). Anything else (HEAD, If-Modified-Since, q-values, a list of ETags, an
       error) falls through to the Flask app unchanged.
 
-shmgen (install_shmgen + shmgen_refresh) FeedCache.current() without a SQLite call per request:
-      a shared-memory change counter (``<index>.gen``, mmap) that refreshes bump; SQLite is
-      asked only when it moved. Same freshness guarantee as ``PRAGMA data_version`` for every
-      refresh that goes through run_refresh, in any process.
+The shared change counter prototyped here before (``shmgen``) is now feedsvc's own
+(store.ChangeCounter), so it and the ``nopragma`` diagnostic are gone.
 
 ``check_same_responses`` compares the prototype's answers with the unmodified app's.
 """
 
 from __future__ import annotations
 
-import mmap
-import os
 from collections.abc import Callable
 from collections.abc import Iterable
 from email.utils import format_datetime
@@ -43,7 +39,6 @@ from werkzeug.http import remove_entity_headers
 from werkzeug.wrappers import Response
 
 from feedsvc import web
-from feedsvc.model import RefreshStats
 from feedsvc.web import FeedCache
 from feedsvc.web import Representation
 
@@ -169,92 +164,6 @@ def install_fast_path(app: Flask) -> None:
     app.wsgi_app = FeedFastPath(  # type: ignore[method-assign]
         app.wsgi_app, app.extensions["feedsvc"], min(settings.interval_seconds, 3600)
     )
-
-
-# --------------------------------------------------------------------------- shmgen
-
-
-class SharedGeneration:
-    """A change counter every process maps: 8 bytes in ``<index>.gen``, MAP_SHARED.
-
-    Reading it is a memory read: no system call, no SQLite call, the GIL is never released
-    (the cost ``PRAGMA data_version`` has on every request today). In feedsvc, run_refresh would
-    bump it right after a COMMIT that changed something, still under the refresh flock, so any
-    process (``feedsvc refresh`` in a shell too) makes every server notice on its next request.
-    """
-
-    def __init__(self, db_path: str) -> None:
-        os.makedirs(os.path.dirname(db_path) or ".", exist_ok=True)
-        fd = os.open(db_path + ".gen", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
-        try:
-            if os.fstat(fd).st_size < 8:
-                os.ftruncate(fd, 8)
-            self._mm = mmap.mmap(fd, 8)
-        finally:
-            os.close(fd)
-
-    def read(self) -> int:
-        return int.from_bytes(self._mm[:8], "little")
-
-    def bump(self) -> None:
-        self._mm[:8] = ((self.read() + 1) % 2**64).to_bytes(8, "little")
-
-
-def shmgen_refresh(refresh: Callable[..., RefreshStats], db_path: str) -> Callable[..., RefreshStats]:
-    """Wrap the refresh function given to Service: bump the shared counter after a change.
-    (Prototype: in feedsvc the bump belongs inside run_refresh, under its lock.)"""
-    shared = SharedGeneration(db_path)
-
-    def wrapped(*args: Any, **kwargs: Any) -> RefreshStats:
-        stats = refresh(*args, **kwargs)
-        if stats.changed:
-            shared.bump()
-        return stats
-
-    return wrapped
-
-
-def install_shmgen(db_path: str) -> Callable[[], None]:
-    """FeedCache.current() that asks SQLite only when the shared counter moved."""
-    shared = SharedGeneration(db_path)
-    original = FeedCache.current
-
-    def current(self: FeedCache) -> Any:
-        seen = shared.read()  # before the slow path: a change after this is seen next time
-        cached = self._current
-        if cached is not None and getattr(self._local, "shmgen", None) == seen:
-            return cached
-        result = original(self)
-        self._local.shmgen = seen
-        return result
-
-    FeedCache.current = current  # type: ignore[method-assign]
-
-    def undo() -> None:
-        FeedCache.current = original  # type: ignore[method-assign]
-
-    return undo
-
-
-# --------------------------------------------------------------------------- diagnostic
-
-
-def install_no_pragma() -> Callable[[], None]:
-    """Diagnostic, NOT a proposal: FeedCache.current() without its per-request SQLite call
-    (``PRAGMA data_version``), so it no longer notices a refresh. Measures what that call
-    costs a threaded server (the sqlite3 module releases the GIL around it)."""
-    original = FeedCache.current
-
-    def current(self: FeedCache) -> Any:
-        cached = self._current
-        return cached if cached is not None else original(self)
-
-    FeedCache.current = current  # type: ignore[method-assign]
-
-    def undo() -> None:
-        FeedCache.current = original  # type: ignore[method-assign]
-
-    return undo
 
 
 # --------------------------------------------------------------------------- check
