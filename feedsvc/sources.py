@@ -96,13 +96,32 @@ def _examine(real_root: str, path: str, rel: str, name: str, *, is_link: bool,
         return Skipped(rel, f"cannot stat: {e.strerror}")
 
 
-def _as_file(rel: str, path: str, st: os.stat_result) -> SourceFile | Skipped | None:
-    """A non-folder entry: an article file, a skipped special file, or None (not an article name)."""
-    if ignored_name(rel.rsplit("/", 1)[-1]):
+class _Found:
+    """Files and skips gathered by a walk or a targeted look."""
+
+    def __init__(self) -> None:
+        self.files: list[SourceFile] = []
+        self.skipped: list[Skipped] = []
+
+    def entry(self, real_root: str, path: str, rel: str, name: str, *, is_link: bool,
+              follow_symlinks: bool) -> tuple[str, os.stat_result] | None:  # fmt: skip
+        """Record what one directory entry is (an article file or a skip with its reason).
+        Returns the path to open and the stat when it is a folder: the caller walks or refuses."""
+        found = _examine(real_root, path, rel, name, is_link=is_link, follow_symlinks=follow_symlinks)
+        if found is None or isinstance(found, Skipped):
+            if found is not None:
+                self.skipped.append(found)
+            return None
+        path, st = found
+        if stat.S_ISDIR(st.st_mode):
+            return found
+        if ignored_name(name):
+            return None
+        if not stat.S_ISREG(st.st_mode):
+            self.skipped.append(Skipped(rel, "not a regular file"))
+        else:
+            self.files.append(SourceFile(rel, path, st.st_size, st.st_mtime_ns, st.st_dev, st.st_ino))
         return None
-    if not stat.S_ISREG(st.st_mode):
-        return Skipped(rel, "not a regular file")
-    return SourceFile(rel, path, st.st_size, st.st_mtime_ns, st.st_dev, st.st_ino)
 
 
 def scan(root: Path, *, follow_symlinks: bool = True) -> Scan:
@@ -119,8 +138,8 @@ def scan(root: Path, *, follow_symlinks: bool = True) -> Scan:
     if not stat.S_ISDIR(root_stat.st_mode):
         raise SeedsDirError(f"seeds directory {root} is not a directory")
 
-    files: list[SourceFile] = []
-    skipped: list[Skipped] = []
+    found = _Found()
+    files, skipped = found.files, found.skipped
     unreadable: list[str] = []
     seen_dirs = {(root_stat.st_dev, root_stat.st_ino)}
     stack: list[tuple[str, str]] = [(real_root, "")]  # (path to list, relpath prefix)
@@ -161,25 +180,15 @@ def scan(root: Path, *, follow_symlinks: bool = True) -> Scan:
                     continue
             if name.startswith("."):
                 continue  # hidden files and folders (.git, .DS_Store, .x.swp)
-            found = _examine(
+            folder = found.entry(
                 real_root, entry.path, rel, name, is_link=entry.is_symlink(), follow_symlinks=follow_symlinks
             )
-            if found is None or isinstance(found, Skipped):
-                if found is not None:
-                    skipped.append(found)
-                continue
-            path, st = found
-            if stat.S_ISDIR(st.st_mode):
+            if folder is not None:
+                path, st = folder
                 key = (st.st_dev, st.st_ino)
                 if key not in seen_dirs:  # else a link back up the tree, or two links to one folder
                     seen_dirs.add(key)
                     stack.append((path, rel + "/"))
-                continue
-            item = _as_file(rel, path, st)
-            if isinstance(item, SourceFile):
-                files.append(item)
-            elif item is not None:
-                skipped.append(item)
     return Scan(files, skipped, unreadable)  # in walk order: callers sort what they need
 
 
@@ -197,8 +206,7 @@ def scan_paths(root: Path, relpaths: Iterable[str], *, follow_symlinks: bool = T
     real_root = os.path.realpath(root)
     if not os.path.isdir(real_root):
         raise SeedsDirError(f"seeds directory {root} is not accessible")
-    files: list[SourceFile] = []
-    skipped: list[Skipped] = []
+    found = _Found()
     for rel in relpaths:
         parts = rel.split("/")
         if any(not p or p in (".", "..") or p.startswith(".") for p in parts):
@@ -212,22 +220,12 @@ def scan_paths(root: Path, relpaths: Iterable[str], *, follow_symlinks: bool = T
         parent = os.path.dirname(full)
         if os.path.realpath(parent) != parent:
             raise NeedsFullScan(f"{display_path(rel)} is under a symlinked folder")
-        found = _examine(
+        folder = found.entry(
             real_root, full, rel, parts[-1], is_link=os.path.islink(full), follow_symlinks=follow_symlinks
         )
-        if found is None or isinstance(found, Skipped):
-            if found is not None:
-                skipped.append(found)
-            continue
-        path, st = found
-        if stat.S_ISDIR(st.st_mode):
+        if folder is not None:
             raise NeedsFullScan(f"{display_path(rel)} is a folder, or links to one")
-        item = _as_file(rel, path, st)
-        if isinstance(item, SourceFile):
-            files.append(item)
-        elif item is not None:
-            skipped.append(item)
-    return Scan(files, skipped, [])
+    return Scan(found.files, found.skipped, [])
 
 
 def read_file(src: SourceFile, max_bytes: int) -> bytes:
