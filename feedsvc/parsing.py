@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import re
 import warnings
+from dataclasses import dataclass
 from datetime import UTC
 from datetime import datetime
 from datetime import tzinfo
@@ -103,6 +104,17 @@ def split_header(lines: list[str]) -> tuple[dict[str, str], list[str]]:
 # --------------------------------------------------------------------------- article
 
 
+def _parse_items(pattern: re.Pattern[str]) -> list[tuple[object, object]] | None:
+    """The top-level items of ``pattern`` from the stdlib's own regex parser (private, but
+    stable since 3.11); None when it cannot be read."""
+    try:
+        from re import _parser  # type: ignore[attr-defined]
+
+        return list(_parser.parse(pattern.pattern, pattern.flags))
+    except Exception:  # any parser change or odd pattern: no hint
+        return None
+
+
 @functools.lru_cache(maxsize=512)
 def required_literal(pattern: re.Pattern[str]) -> str | None:
     """The longest run of plain characters every match of ``pattern`` must contain, casefolded.
@@ -111,17 +123,15 @@ def required_literal(pattern: re.Pattern[str]) -> str | None:
     like ``\\s+Watch ...»`` have no literal prefix for ``re`` to search on and cost ~10 µs a
     line otherwise. Works for user patterns too; None when no such run is found.
     """
-    try:
-        from re import _parser  # type: ignore[attr-defined]  # the stdlib's own regex parser (private, but stable since 3.11)
-
-        items = list(_parser.parse(pattern.pattern, pattern.flags))
-        literal_op = _parser.LITERAL
-    except Exception:  # any parser change or odd pattern: no hint, always run the regex
+    items = _parse_items(pattern)
+    if items is None:
         return None
+    from re import _parser  # type: ignore[attr-defined]
+
     best = run = ""
     for op, arg in items:
-        if op is literal_op:
-            run += chr(arg)
+        if op is _parser.LITERAL:
+            run += chr(arg)  # type: ignore[arg-type]
             if len(run) > len(best):
                 best = run
         else:
@@ -129,7 +139,48 @@ def required_literal(pattern: re.Pattern[str]) -> str | None:
     return best.casefold() or None
 
 
+def _joinable(pattern: re.Pattern[str]) -> bool:
+    """True when every match of ``pattern`` starts at the start of the line (``^...``), and it
+    can go into one alternation with others: no groups to renumber, no inline global flags."""
+    items = _parse_items(pattern)
+    if not items or pattern.groups:
+        return False
+    from re import _parser  # type: ignore[attr-defined]
+
+    op, arg = items[0]
+    if op is not _parser.AT or arg not in (_parser.AT_BEGINNING, _parser.AT_BEGINNING_STRING):
+        return False
+    try:
+        re.compile(f"^(?:(?:{pattern.pattern}))", pattern.flags)
+    except re.error:  # "(?i)^...": global flags must open the whole pattern
+        return False
+    return True
+
+
 Hinted = tuple[tuple[str | None, re.Pattern[str]], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Matcher:
+    """Does any of a list of patterns match a line? Answered with as little regex work as the
+    patterns allow, and always the same answer as ``any(p.search(line) for p in patterns)``:
+
+    - patterns anchored at the line start (``^...``, as boilerplate patterns are) are joined
+      into one ``^(?:...|...)`` regex, which the engine tries at position 0 only;
+    - every other pattern runs only on lines that contain its required literal.
+    """
+
+    anchored: re.Pattern[str] | None
+    hinted: Hinted
+
+    def search(self, line: str, folded: str) -> bool:
+        """``folded`` is ``line.casefold()``."""
+        if self.anchored is not None and self.anchored.search(line):
+            return True
+        for hint, pattern in self.hinted:  # noqa: SIM110 (a plain loop is faster than any())
+            if (hint is None or hint in folded) and pattern.search(line):
+                return True
+        return False
 
 
 @functools.lru_cache(maxsize=16)
@@ -138,23 +189,33 @@ def _hinted(patterns: tuple[re.Pattern[str], ...]) -> Hinted:
     return tuple((required_literal(p), p) for p in patterns)
 
 
-def _first_match(patterns: Hinted, line: str, folded: str) -> bool:
-    for hint, pattern in patterns:  # noqa: SIM110 (a plain loop is faster than any())
-        if (hint is None or hint in folded) and pattern.search(line):
-            return True
-    return False
+@functools.lru_cache(maxsize=16)
+def _matcher(patterns: tuple[re.Pattern[str], ...]) -> Matcher:
+    """Worked out once per rule set."""
+    joined = [p for p in patterns if _joinable(p)]
+    joined = [p for p in joined if p.flags == joined[0].flags]
+    combined = None
+    if len(joined) > 1:
+        try:
+            combined = re.compile(
+                "^(?:" + "|".join(f"(?:{p.pattern})" for p in joined) + ")", joined[0].flags
+            )
+        except re.error:  # e.g. inline global flags, which must open a pattern
+            combined = None
+    rest = patterns if combined is None else tuple(p for p in patterns if p not in joined)
+    return Matcher(combined, _hinted(rest))
 
 
 def _classify(lines: list[str], rules: ParseRules) -> list[Block]:
     blocks: list[Block] = []
-    boilerplate = _hinted(rules.boilerplate)
-    debris = _hinted(rules.debris)
-    captions = _hinted(rules.captions)
+    boilerplate = _matcher(rules.boilerplate).search
+    captions = _matcher(rules.captions).search
+    debris = _hinted(rules.debris)  # applied in order, one after the other: never joined
     for line in lines:
         if not line:
             continue
         folded = line.casefold()
-        if _first_match(boilerplate, line, folded):
+        if boilerplate(line, folded):
             continue
         changed = False
         for hint, pattern in debris:
@@ -164,9 +225,9 @@ def _classify(lines: list[str], rules: ParseRules) -> list[Block]:
         if changed:
             line = clean_line(line)
             folded = line.casefold()
-            if not line or _first_match(boilerplate, line, folded):
+            if not line or boilerplate(line, folded):
                 continue
-        if _first_match(captions, line, folded):
+        if captions(line, folded):
             blocks.append(Block("caption", line))
         else:
             blocks.append(Block("p", line))

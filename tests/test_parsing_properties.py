@@ -103,3 +103,80 @@ def test_injected_caption_or_boilerplate_never_in_title_or_summary(
     assert line not in article.paragraphs
     if line in CAPTIONS:
         assert line in article.captions
+
+
+# The fast paths of split_lines and of the line classifier against their plain definitions.
+MORE_FRAGMENTS = st.sampled_from(["&amp;", "&mdash;", "&#8203;", "&lt;", "\x1c", "\x1e", "\x0b", "\x0c",
+                                  "e\u0301", "\u3000", "\u200b", "\xad", "  ", "\r\r\n", "\x7f"])  # fmt: skip
+LINE_TEXT = st.one_of(ARTICLE_TEXT, st.lists(st.one_of(FRAGMENTS, MORE_FRAGMENTS, PLAIN)).map("".join))
+
+
+@PROPERTY
+@given(LINE_TEXT)
+@example("a\n")
+@example("a\r\n\r\nb  c \n")
+@example("&amp;lt; &#x1c;x\x1cy")
+def test_split_lines_equals_its_definition(text: str) -> None:
+    from feedsvc.text import clean_line
+    from feedsvc.text import clean_text
+    from feedsvc.text import split_lines
+
+    assert split_lines(text) == [clean_line(line) for line in clean_text(text).splitlines()]
+
+
+PATTERN_SETS = [
+    RULES.boilerplate,
+    RULES.captions,
+    RULES.debris,
+    tuple(re.compile(p, re.IGNORECASE) for p in (r"^a", r"^(b)\1", r"(?i)^c", r"^d|e", r"\Af", r"^$")),
+    tuple(re.compile(p) for p in (r"^Ab", r"^ab$", r"x$")),
+]
+MATCHER_LINE = st.lists(
+    st.one_of(
+        st.sampled_from(BOILERPLATE + CAPTIONS + ["a", "bb", "C", "d", "e", "f", "Ab", "x", " "]), PLAIN
+    )
+).map("".join)
+
+
+@PROPERTY
+@given(st.sampled_from(PATTERN_SETS), MATCHER_LINE)
+def test_matcher_answers_as_the_patterns_one_by_one(patterns: tuple[re.Pattern[str], ...], line: str) -> None:
+    from feedsvc.parsing import _matcher
+
+    expected = any(p.search(line) for p in patterns)
+    assert _matcher(patterns).search(line, line.casefold()) == expected
+
+
+def test_matcher_joins_anchored_patterns_only() -> None:
+    from feedsvc.parsing import _matcher
+
+    matcher = _matcher(RULES.boilerplate)
+    assert matcher.anchored is not None
+    assert matcher.hinted == ()  # every default boilerplate pattern starts with ^
+    mixed = _matcher(PATTERN_SETS[3])
+    assert mixed.anchored is not None
+    assert mixed.anchored.pattern == r"^(?:(?:^a)|(?:\Af)|(?:^$))"
+    # ^(b)\1 has a group, (?i) cannot be joined, ^d|e is not anchored as a whole
+    assert [p.pattern for _, p in mixed.hinted] == [r"^(b)\1", r"(?i)^c", r"^d|e"]
+
+
+LEAD_TEXT = st.lists(
+    st.one_of(
+        st.sampled_from(["WASHINGTON (CNN) -- ", "(AP)", "LONDON, England (Reuters) — ", "PARIS -- ", "Mr.",
+                         "U.S.", "3.5", "...", "…", "….", "?!", '."', ".’", " ", "  ", "\t", "A", "b", "(", "É"]),
+        PLAIN,
+    )
+).map("".join)  # fmt: skip
+
+
+@PROPERTY
+@given(LEAD_TEXT)
+def test_lead_regexes_equal_their_plain_spelling(text: str) -> None:
+    from feedsvc import lead
+
+    plain_end = re.compile(r"""(?:[.!?]+|…)['"’”»)\]]*\s+(?=['"‘“«(\[]*[A-Z0-9À-ÖØ-Þ])""")
+    assert [m.span() for m in lead._SENTENCE_END.finditer(text)] == [
+        m.span() for m in plain_end.finditer(text)
+    ]
+    stripped = lead._DATELINE.sub("", text, count=1)
+    assert lead.strip_dateline(text) == (stripped if stripped.strip() else text)
