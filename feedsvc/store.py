@@ -211,6 +211,10 @@ class Store:
         # opened it (self._local).
         conn = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None, check_same_thread=False)
         conn.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000)}")
+        # For a new index only (an existing one keeps its page size; WAL cannot change it): an
+        # article row is ~3 KB, so a 4 KiB page holds one and wastes a quarter of the file.
+        # 16 KiB pages hold five: ~20% less to write and checkpoint on a cold ingest.
+        conn.execute("PRAGMA page_size = 16384")
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
         # 2 MiB by default, per connection, and a server has one per request thread: a crawl

@@ -320,3 +320,11 @@ def test_two_refresh_processes_leave_one_consistent_index(tmp_path: Path) -> Non
         assert db.execute("SELECT count(*) FROM articles").fetchone() == (200,)
         assert db.execute("SELECT count(*) FROM identities").fetchone() == (200,)
         assert db.execute("SELECT count(*) FROM skipped").fetchone() == (0,)
+
+
+@pytest.mark.parametrize("article_id", ["a.txt", "Politik/Über uns.txt", "council-bike-lanes", "😀/x y.txt", ""])
+def test_guid_is_uuid5_of_the_id(article_id: str) -> None:
+    import uuid
+
+    expected = f"urn:uuid:{uuid.uuid5(feedsvc.refresh.GUID_NAMESPACE, article_id)}"
+    assert feedsvc.refresh.make_guid(article_id) == expected
