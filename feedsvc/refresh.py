@@ -21,17 +21,14 @@ from slugify import slugify
 
 from .config import Settings
 from .errors import LockTimeout
-from .errors import ParseError
 from .errors import StoreError
 from .model import Article
-from .model import ParsedArticle
 from .model import RefreshStats
-from .parsing import parse_bytes
-from .sources import FileChanged
+from .reading import Outcome
+from .reading import read_one
 from .sources import NeedsFullScan
 from .sources import SourceFile
 from .sources import display_path
-from .sources import read_file
 from .sources import scan
 from .sources import scan_paths
 from .store import FileRow
@@ -126,17 +123,6 @@ def rules_key(settings: Settings) -> str:
     return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()[:16]
 
 
-def content_hash(parsed: ParsedArticle, article_id: str) -> str:
-    """Hash of everything that is published: a change here, and only here, moves `updated`."""
-    # Unit/record separators cannot occur in cleaned text (they are removed as XML-illegal).
-    fields = [
-        article_id, parsed.title, parsed.summary, parsed.author or "", "\x1f".join(parsed.tags),
-        parsed.date.isoformat() if parsed.date else "",
-    ]  # fmt: skip
-    fields.extend(b.kind + b.text for b in parsed.blocks)
-    return hashlib.sha256("\x1e".join(fields).encode("utf-8")).hexdigest()
-
-
 class _Pass:
     """State of one refresh pass (kept off the module: no globals).
 
@@ -224,30 +210,24 @@ class _Pass:
         if self.store.put_skipped(path, reason, size, mtime_ns):
             self.removed += 1
 
-    def handle(self, src: SourceFile, row: FileRow | None) -> None:
-        """Read, parse and store one new or changed file."""
-        try:
-            data = read_file(src, self.settings.max_file_bytes)
-        except FileChanged as e:
-            log.info("deferred %s: %s", display_path(src.relpath), e)
-            self.deferred.append(src.relpath)
-            return
-        except ParseError as e:
-            self.skip(src.relpath, e.reason, src.size, src.mtime_ns)
-            return
-        raw = hashlib.sha256(data).hexdigest()
-        known_raw = row.raw_hash if row else None
-        known_id = row.id if row else None
+    def handle(self, src: SourceFile, row: FileRow | None, outcome: Outcome) -> None:
+        """Store what reading one new or changed file gave (reading.read_one)."""
         src_path, size, mtime_ns = src.relpath, src.size, src.mtime_ns
-        if known_raw is not None and raw == known_raw and not self.reparse:
+        if outcome.kind == "defer":
+            log.info("deferred %s: %s", display_path(src_path), outcome.reason)
+            self.deferred.append(src_path)
+            return
+        if outcome.kind == "skip":
+            self.skip(src_path, outcome.reason, size, mtime_ns)
+            return
+        raw = outcome.raw_hash
+        known_id = row.id if row else None
+        if outcome.kind == "same":
             self.store.touch_file(src_path, size, mtime_ns)  # touched: same bytes
             self.unchanged += 1
             return
-        try:
-            parsed = parse_bytes(data, self.rules)
-        except ParseError as e:
-            self.skip(src_path, e.reason, size, mtime_ns)
-            return
+        parsed = outcome.parsed
+        assert parsed is not None
         for note in parsed.warnings:
             log.warning("%s: %s", display_path(src_path), note)
         article_id = parsed.explicit_id or src_path
@@ -259,7 +239,7 @@ class _Pass:
         self._owners[article_id] = src_path
         if known_id is not None and known_id != article_id and self.owner(known_id) == src_path:
             self._owners[known_id] = None  # its Id: header changed: the old id is free in this pass
-        chash = content_hash(parsed, article_id)
+        chash = outcome.content_hash
         if row is not None and row.content_hash == chash and known_id == article_id:
             self.store.touch_file(src_path, size, mtime_ns, raw)  # e.g. whitespace-only edit
             self.unchanged += 1
@@ -351,8 +331,11 @@ def run_refresh(
                 if store.forget_file(path):
                     state.removed += 1
                     log.info("removed %s", display_path(path))
+            rules, max_bytes = state.rules, settings.max_file_bytes
             for index, src in enumerate(changed):
-                state.handle(src, store.file_row(src.relpath) if src.relpath in known_changed else None)
+                row = store.file_row(src.relpath) if src.relpath in known_changed else None
+                known_raw = None if row is None or reparse else row.raw_hash
+                state.handle(src, row, read_one(src, known_raw, rules, max_bytes))
                 if progress is not None and index % 256 == 0:
                     progress(index, total)
             state.flush()

@@ -259,11 +259,12 @@ def read_file(src: SourceFile, max_bytes: int) -> bytes:
         chunks = []
         remaining = max_bytes + 1
         while remaining > 0:
-            chunk = os.read(fd, min(remaining, 1 << 20))
-            if not chunk:
-                break
+            want = min(remaining, 1 << 20)
+            chunk = os.read(fd, want)
             chunks.append(chunk)
             remaining -= len(chunk)
+            if len(chunk) < want:  # a short read of a regular file is its end (checked below)
+                break
         data = b"".join(chunks)
         after = os.fstat(fd)
     except OSError as e:

@@ -69,7 +69,9 @@ _SELECT = f"SELECT {_ARTICLE_COLUMNS} FROM articles a JOIN identities i USING (i
 def format_time(dt: datetime) -> str:
     """Aware datetime -> the RFC 3339 UTC text stored (microseconds, sortable)."""
     # Fixed width (always six fraction digits) so that text order is time order.
-    return dt.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
+    if dt.tzinfo is not UTC:  # every time feedsvc makes is in UTC already
+        dt = dt.astimezone(UTC)
+    return dt.replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
 
 
 def parse_time(text: str) -> datetime:
@@ -476,10 +478,11 @@ class Store:
             [
                 (
                     a.id, a.path, a.title, a.summary, encode_blocks(a.blocks), a.author,
-                    "\n".join(a.tags), format_time(a.published), format_time(a.updated),
+                    "\n".join(a.tags), published, published if a.updated == a.published else format_time(a.updated),
                     a.size, a.mtime_ns, raw_hash, a.content_hash,
                 )
                 for a, raw_hash in items
+                for published in (format_time(a.published),)
             ],
         )  # fmt: skip
 

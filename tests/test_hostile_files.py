@@ -30,6 +30,7 @@ import feedparser
 import pytest
 from conftest import FIXED_NOW
 
+import feedsvc.reading
 import feedsvc.refresh
 import feedsvc.sources
 from feedsvc.config import Settings
@@ -484,7 +485,7 @@ def _unreadable(env: Env) -> None:
 
 def _before_read(env: Env, relpath: str, action: Callable[[], None]) -> list[str]:
     """Run ``action`` once, between the walk's stat of ``relpath`` and its read."""
-    real = feedsvc.refresh.read_file  # type: ignore[attr-defined]
+    real = feedsvc.reading.read_file
     done: list[str] = []
 
     def wrapped(src: SourceFile, max_bytes: int) -> bytes:
@@ -493,7 +494,7 @@ def _before_read(env: Env, relpath: str, action: Callable[[], None]) -> list[str
             action()
         return real(src, max_bytes)
 
-    env.monkeypatch.setattr(feedsvc.refresh, "read_file", wrapped)
+    env.monkeypatch.setattr(feedsvc.reading, "read_file", wrapped)
     return done
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from conftest import FIXED_NOW
 
+import feedsvc.reading
 import feedsvc.refresh
 from feedsvc.config import Settings
 from feedsvc.model import Article
@@ -54,13 +55,13 @@ def by_id(store: Store) -> dict[str, Article]:
 def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Record the relpath of every file refresh reads."""
     seen: list[str] = []
-    real = feedsvc.refresh.read_file
+    real = feedsvc.reading.read_file
 
     def spy(src: SourceFile, max_bytes: int) -> bytes:
         seen.append(src.relpath)
         return real(src, max_bytes)
 
-    monkeypatch.setattr(feedsvc.refresh, "read_file", spy)
+    monkeypatch.setattr(feedsvc.reading, "read_file", spy)
     return seen
 
 
@@ -126,7 +127,7 @@ def test_no_change_refresh_reads_no_file(
     def fail(src: SourceFile, max_bytes: int) -> bytes:
         raise AssertionError(f"read {src.relpath}")
 
-    monkeypatch.setattr(feedsvc.refresh, "read_file", fail)
+    monkeypatch.setattr(feedsvc.reading, "read_file", fail)
     stats = refresh(settings, store, T1)
     assert (stats.added, stats.updated, stats.removed) == (0, 0, 0)
     assert stats.unchanged == 2  # published articles; the skipped file is counted in `skipped`
@@ -280,7 +281,7 @@ def test_file_changing_while_read_is_deferred(
     settings: Settings, store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = write(settings.seeds_dir / "growing.txt", ARTICLE)
-    real = feedsvc.refresh.read_file
+    real = feedsvc.reading.read_file
 
     def append_first(src: SourceFile, max_bytes: int) -> bytes:
         if src.relpath == "growing.txt":
@@ -288,12 +289,12 @@ def test_file_changing_while_read_is_deferred(
                 f.write("Another line arrives while we read.\n")
         return real(src, max_bytes)
 
-    monkeypatch.setattr(feedsvc.refresh, "read_file", append_first)
+    monkeypatch.setattr(feedsvc.reading, "read_file", append_first)
     stats = refresh(settings, store, T0)
     assert (stats.added, stats.deferred) == (2, ("growing.txt",))
     assert store.get("growing.txt") is None
 
-    monkeypatch.setattr(feedsvc.refresh, "read_file", real)
+    monkeypatch.setattr(feedsvc.reading, "read_file", real)
     stats = refresh(settings, store, T1)
     assert (stats.added, stats.deferred) == (1, ())
     article = store.get("growing.txt")
