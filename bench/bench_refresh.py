@@ -37,10 +37,10 @@ from common import env_lines
 from common import fmt_seconds
 from common import log
 from common import make_settings
-from common import median_of
 from common import read_all
 from common import remove_db
 from common import timed
+from common import timed_cpu
 from common import tree_info
 from common import walk
 from gencorpus import generate
@@ -142,25 +142,35 @@ def run(args: argparse.Namespace, work: Path) -> int:
 
     log("floors ...")
     walk(seeds)  # warm-up; the walk floor itself is timed next to (d) and (e) below
-    read_s, _ = median_of(lambda: read_all(seeds), runs)
+    read_all(seeds)
 
-    # (c) cold ingest: a fresh index per run; the last one is kept for (d) and (e).
+    # (c) cold ingest: a fresh index per run; the last one is kept for (d) and (e). Each run is
+    # paired with a read-all floor measured just before it, so a machine that speeds up or
+    # slows down between rounds biases neither side of the ratio.
     cold_runs = args.cold_runs or runs
     cold_times: list[float] = []
+    read_times: list[float] = []
+    pair_ratios: list[float] = []
+    cpu_ratios: list[float] = []
     db = work / "index.sqlite"
     spent = 0.0
     for i in range(cold_runs):
+        read_wall, read_cpu, _ = timed_cpu(lambda: read_all(seeds))
+        read_times.append(read_wall)
         remove_db(db)
         settings = make_settings(seeds, db)
         with Store(db) as store:
-            seconds, stats = timed(lambda settings=settings, store=store: run_refresh(settings, store))
+            seconds, cpu, stats = timed_cpu(lambda settings=settings, store=store: run_refresh(settings, store))
         if stats.added != info.files or stats.skipped:
             sys.exit(f"error: cold ingest added {stats.added} of {info.files} files: {stats.summary_line()}")
         cold_times.append(seconds)
-        spent += seconds
-        log(f"cold ingest {i + 1}/{cold_runs}: {fmt_seconds(seconds)}")
+        pair_ratios.append(seconds / read_wall)
+        cpu_ratios.append(cpu / read_cpu)
+        spent += seconds + read_wall
+        log(f"cold ingest {i + 1}/{cold_runs}: {fmt_seconds(seconds)} (read-all floor {fmt_seconds(read_wall)})")
         if spent + seconds > args.cold_budget:
             break
+    read_s = statistics.median(read_times)
     cold_s = statistics.median(cold_times)
 
     settings = make_settings(seeds, db)
@@ -213,7 +223,7 @@ def run(args: argparse.Namespace, work: Path) -> int:
     print()
     table = Table()
     table.row(f"walk floor: scandir+lstat, recursive ({runs})", walk_s)
-    table.row(f"read-all floor: walk + open/read all ({runs})", read_s)
+    table.row(f"read-all floor: walk + open/read all ({len(read_times)})", read_s)
     table.row(f"cold ingest, vs read-all floor ({len(cold_times)})", cold_s, read_s)
     table.row(f"no-change refresh, vs walk floor ({runs})", nochange_s, walk_s)
     table.row(f"edit-1 refresh, vs no-change ({runs})", edit_s, nochange_s)
@@ -223,7 +233,12 @@ def run(args: argparse.Namespace, work: Path) -> int:
         f"cold ingest: {cold_s / info.files * 1e6:.0f} us/file, {info.files / cold_s:,.0f} files/s "
         f"(runs: {', '.join(fmt_seconds(t) for t in cold_times)})"
     )
-    for name, times in (("walk floor", walk_times), ("no-change", nochange_times), ("edit-1", edit_times)):
+    print(
+        f"cold ingest / read-all floor, paired per round: median {statistics.median(pair_ratios):.1f}x "
+        f"(rounds: {', '.join(f'{r:.1f}x' for r in pair_ratios)}); "
+        f"in CPU time: median {statistics.median(cpu_ratios):.1f}x"
+    )
+    for name, times in (("read-all", read_times), ("walk floor", walk_times), ("no-change", nochange_times), ("edit-1", edit_times)):
         print(f"{name + ':':<12} runs {', '.join(fmt_seconds(t) for t in times)}")
     print(
         f"no-change:   {nochange_s / info.files * 1e6:.1f} us/file; walk floor {walk_s / info.files * 1e6:.1f} us/file"

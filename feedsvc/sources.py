@@ -258,9 +258,13 @@ def read_file(src: SourceFile, max_bytes: int) -> bytes:
             raise ParseError(f"file is larger than the {max_bytes:,} byte limit ({before.st_size:,} bytes)")
         chunks = []
         remaining = max_bytes + 1
+        size, got = before.st_size, 0
         while remaining > 0:
             want = min(remaining, 1 << 20)
+            if got <= size:  # ask for one byte more than the file has: os.read() allocates `want`
+                want = min(want, size + 1 - got)
             chunk = os.read(fd, want)
+            got += len(chunk)
             chunks.append(chunk)
             remaining -= len(chunk)
             if len(chunk) < want:  # a short read of a regular file is its end (checked below)
