@@ -69,7 +69,7 @@ def kill_at_random(proc: subprocess.Popen[str], rng: random.Random) -> tuple[str
             line = proc.stderr.readline()
             if not line or "feedsvc.refresh" in line:
                 break
-        delay = rng.uniform(0.0, 0.12)
+        delay = rng.uniform(0.0, 0.05)  # a refresh of a few hundred changes writes for ~50-100 ms
         time.sleep(delay)
         when = f"{delay * 1000:.0f} ms into the writes"
     os.kill(proc.pid, signal.SIGKILL)  # a process that already exited is a zombie: no error
