@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from collections.abc import Sequence
+from itertools import chain
 
 # --------------------------------------------------------------------------- sentences
 
@@ -177,30 +179,52 @@ def shorten(text: str, limit: int) -> str:
     return cut.rstrip(" ,;:-–—(‘“'\"") + _ELLIPSIS
 
 
-def make_title(lead: str, limit: int) -> str:
-    """A headline from the lead paragraph: its first sentence, without the final full stop."""
-    sentence = next(iter_sentences(strip_dateline(lead)), lead)
+def _title_from(sentence: str, limit: int) -> str:
     if sentence.endswith(".") and not sentence.endswith("..") and sentence[:-1].strip():
         sentence = sentence[:-1].rstrip()  # but a lead of just "." stays: a title is never empty
     return shorten(sentence, limit)
 
 
-def make_summary(paragraphs: tuple[str, ...] | list[str], limit: int) -> str:
+def make_title(lead: str, limit: int) -> str:
+    """A headline from the lead paragraph: its first sentence, without the final full stop."""
+    return _title_from(next(iter_sentences(strip_dateline(lead)), lead), limit)
+
+
+def _summary_from(sentences: Iterator[str], limit: int) -> str:
+    taken: list[str] = []
+    length = 0
+    for sentence in sentences:
+        extra = len(sentence) + (1 if taken else 0)
+        if length + extra > limit:
+            if not taken:
+                return shorten(sentence, limit)
+            break
+        taken.append(sentence)
+        length += extra
+    return " ".join(taken)
+
+
+def _lead_sentences(paragraphs: Sequence[str]) -> Iterator[str]:
+    for index, paragraph in enumerate(paragraphs):
+        yield from iter_sentences(strip_dateline(paragraph) if index == 0 else paragraph)
+
+
+def make_summary(paragraphs: Sequence[str], limit: int) -> str:
     """Whole sentences from the lead paragraphs, up to ``limit`` characters.
 
     Cut on a sentence boundary; when even the first sentence is longer than ``limit``, on a
     word boundary with an ellipsis. Never mid-word.
     """
-    taken: list[str] = []
-    length = 0
-    for index, paragraph in enumerate(paragraphs):
-        text = strip_dateline(paragraph) if index == 0 else paragraph
-        for sentence in iter_sentences(text):
-            extra = len(sentence) + (1 if taken else 0)
-            if length + extra > limit:
-                if not taken:
-                    return shorten(sentence, limit)
-                return " ".join(taken)
-            taken.append(sentence)
-            length += extra
-    return " ".join(taken)
+    return _summary_from(_lead_sentences(paragraphs), limit)
+
+
+def make_title_and_summary(
+    paragraphs: Sequence[str], title_limit: int, summary_limit: int
+) -> tuple[str, str]:
+    """``(make_title(paragraphs[0]), make_summary(paragraphs))``, splitting the lead only once."""
+    lead = iter_sentences(strip_dateline(paragraphs[0]))
+    first = next(lead, None)
+    if first is None:  # nothing to share
+        return make_title(paragraphs[0], title_limit), make_summary(paragraphs, summary_limit)
+    rest = (sentence for paragraph in paragraphs[1:] for sentence in iter_sentences(paragraph))
+    return _title_from(first, title_limit), _summary_from(chain((first,), lead, rest), summary_limit)

@@ -22,6 +22,7 @@ from .errors import ParseError
 from .lead import iter_sentences
 from .lead import make_summary
 from .lead import make_title
+from .lead import make_title_and_summary
 from .lead import split_sentences
 from .lead import strip_dateline
 from .model import Block
@@ -252,8 +253,13 @@ def parse_text(text: str, rules: ParseRules) -> ParsedArticle:
         except (ValueError, OverflowError) as e:
             notes.append(f"unparseable Date: header {header['date']!r} ({e})")
 
-    title = header.get("title") or make_title(paragraphs[0], rules.title_length)
-    summary = header.get("summary") or make_summary(paragraphs, rules.summary_length)
+    title, summary = header.get("title", ""), header.get("summary", "")
+    if not title and not summary:
+        title, summary = make_title_and_summary(paragraphs, rules.title_length, rules.summary_length)
+    elif not title:
+        title = make_title(paragraphs[0], rules.title_length)
+    elif not summary:
+        summary = make_summary(paragraphs, rules.summary_length)
     tags = tuple(dict.fromkeys(t.strip() for t in header.get("tags", "").split(",") if t.strip()))
     return ParsedArticle(
         title=title,

@@ -180,3 +180,14 @@ def test_lead_regexes_equal_their_plain_spelling(text: str) -> None:
     ]
     stripped = lead._DATELINE.sub("", text, count=1)
     assert lead.strip_dateline(text) == (stripped if stripped.strip() else text)
+
+
+@PROPERTY
+@given(st.lists(LEAD_TEXT, min_size=1, max_size=4), st.integers(1, 200), st.integers(1, 400))
+def test_title_and_summary_together_equal_each_alone(
+    paragraphs: list[str], title_limit: int, limit: int
+) -> None:
+    from feedsvc import lead
+
+    expected = (lead.make_title(paragraphs[0], title_limit), lead.make_summary(paragraphs, limit))
+    assert lead.make_title_and_summary(paragraphs, title_limit, limit) == expected
