@@ -12,7 +12,8 @@ bench/benchapp.py) and served in a subprocess by each server setup:
   sync:wN              gunicorn -k sync -w N (sync workers close the connection after each response)
   gthread:wN:tM        gunicorn -k gthread -w N --threads M --keep-alive 5
   ...+nolog            the same with the access log off (production logs every request at INFO)
-  ...+lean, +fast      the same with a prototype of a proposed change (bench/proposal.py)
+  ...+flask            the same with feedsvc's WSGI fast path for feeds taken out: every
+                       request goes through a Flask dispatch, as before that path existed
 
 For each setup, wrk (or the Python fallback of bench/loadgen.py) loads, in turn, for --duration
 seconds each, --runs rounds (interleaved, so a drifting machine load biases no ratio):
@@ -88,24 +89,23 @@ class Setup:
     workers: int
     threads: int
     access_log: bool
-    variant: str = ""  #: prototypes from bench/proposal.py, comma-separated (FEEDSVC_BENCH_VARIANT)
+    flask_only: bool = False  #: without feedsvc's FeedFastPath (FEEDSVC_BENCH_FLASK_ONLY)
 
     @classmethod
     def parse(cls, spec: str) -> Setup:
         base, *flags = spec.split("+")
-        variants = [f for f in flags if f != "nolog"]
-        if any(f not in ("lean", "fast") for f in variants) or {"lean", "fast"} <= set(variants):
-            raise ValueError(f"bad setup flags in {spec!r}: +nolog, +lean or +fast")
+        if any(f not in ("nolog", "flask") for f in flags):
+            raise ValueError(f"bad setup flags in {spec!r}: +nolog, +flask")
         log_on = "nolog" not in flags
-        variant = ",".join(variants)
+        flask_only = "flask" in flags
         parts = base.split(":")
         kind, nums = parts[0], {p[0]: int(p[1:]) for p in parts[1:] if p[:1] in "wt" and p[1:].isdigit()}
         if len(nums) != len(parts) - 1 or kind not in ("waitress", "sync", "gthread"):
             raise ValueError(f"bad setup {spec!r}: e.g. waitress:t8, sync:w4, gthread:w2:t4, ...+nolog")
         if kind == "waitress":
-            return cls(spec, kind, 1, nums.get("t", 8), log_on, variant)
+            return cls(spec, kind, 1, nums.get("t", 8), log_on, flask_only)
         threads = nums.get("t", 1) if kind == "gthread" else 1
-        return cls(spec, kind, nums.get("w", 2), threads, log_on, variant)
+        return cls(spec, kind, nums.get("w", 2), threads, log_on, flask_only)
 
     def argv(self, port: int) -> list[str]:
         if self.kind == "waitress":
@@ -257,7 +257,7 @@ def bench_setup(setup: Setup, config: Path, args: argparse.Namespace, work: Path
     env = {
         "FEEDSVC_CONFIG": str(config),
         "FEEDSVC_BENCH_ACCESS_LOG": "1" if setup.access_log else "0",
-        "FEEDSVC_BENCH_VARIANT": setup.variant,
+        "FEEDSVC_BENCH_FLASK_ONLY": "1" if setup.flask_only else "",
     }
     log_path = work / f"server-{setup.spec.replace(':', '-').replace('+', '-')}.log"
     errors: list[str] = []
@@ -349,18 +349,16 @@ def report(results: list[SetupResult], args: argparse.Namespace) -> None:
 def profile_in_process(config: Path, calls: int) -> None:
     """Microseconds per WSGI call of each route, no server, no sockets; then a cProfile.
 
-    Also the prototypes of bench/proposal.py ("lean", "fast"), after checking that they answer
-    exactly as the current code does.
+    The feed is timed twice: as served (FeedFastPath in front of Flask) and through the Flask
+    route alone (the fast path taken out), against the floor route (always a Flask dispatch).
     """
     from benchapp import add_floor_routes
-    from proposal import check_same_responses
-    from proposal import install_fast_path
-    from proposal import install_lean_serve
     from werkzeug.test import EnvironBuilder
 
     from feedsvc.config import load_settings
     from feedsvc.refresh import run_refresh
     from feedsvc.server import Service
+    from feedsvc.web import FeedFastPath
 
     logging.getLogger().setLevel(logging.WARNING)  # access log off: it is the same for both sides
     service = Service(load_settings(config), run_refresh, watch=False)
@@ -368,17 +366,8 @@ def profile_in_process(config: Path, calls: int) -> None:
     add_floor_routes(service.app)
     flask_app = service.app
     etag, _ = flask_app.config["BENCH_ETAGS"]
-
-    def install_fast() -> Callable[[], None]:
-        install_fast_path(flask_app)
-        return lambda: flask_app.__dict__.pop("wsgi_app", None) and None
-
-    variants: dict[str, Callable[[], Callable[[], None]]] = {"lean": install_lean_serve, "fast": install_fast}
-    for name, make in variants.items():
-        diffs = check_same_responses(flask_app, make)
-        print(f"prototype {name!r}: " + ("same responses as the current code" if not diffs else "DIFFERS:"))
-        for d in diffs:
-            print(f"  {d}")
+    fast_path = flask_app.wsgi_app
+    assert isinstance(fast_path, FeedFastPath)
 
     def start_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> None:
         return None
@@ -387,7 +376,7 @@ def profile_in_process(config: Path, calls: int) -> None:
         environ = EnvironBuilder(path=path, headers=list(headers.items())).get_environ()
 
         def call() -> None:
-            result = service.wsgi()(dict(environ), start_response)
+            result = flask_app.wsgi_app(dict(environ), start_response)
             b"".join(result)
             close = getattr(result, "close", None)
             if close is not None:
@@ -416,26 +405,24 @@ def profile_in_process(config: Path, calls: int) -> None:
     rows = []
     for what, feed, floor in cases:
         # interleave the batches three times; keep the medians
-        times: dict[str, list[float]] = {"current": [], "floor": [], "lean": [], "fast": []}
+        times: dict[str, list[float]] = {"served": [], "flask": [], "floor": []}
         for _ in range(3):
-            times["current"].append(per_call_us(feed))
+            times["served"].append(per_call_us(feed))
             times["floor"].append(per_call_us(floor))
-            for name, make in variants.items():
-                undo = make()
-                try:
-                    times[name].append(per_call_us(feed))
-                finally:
-                    undo()
+            flask_app.wsgi_app = fast_path.app  # type: ignore[method-assign]
+            try:
+                times["flask"].append(per_call_us(feed))
+            finally:
+                flask_app.wsgi_app = fast_path  # type: ignore[method-assign]
         us = {k: statistics.median(v) for k, v in times.items()}
         fl = us["floor"]
         rows.append(
-            [what, f"{us['current']:.1f} us", f"{fl:.1f} us", f"{us['current'] - fl:+.1f} us",
-             f"{fl / us['current']:.2f}x", f"{us['lean']:.1f} us", f"{fl / us['lean']:.2f}x",
-             f"{us['fast']:.1f} us", f"{fl / us['fast']:.2f}x"]
+            [what, f"{us['served']:.1f} us", f"{fl / us['served']:.2f}x", f"{us['flask']:.1f} us",
+             f"{fl / us['flask']:.2f}x", f"{fl:.1f} us"]
         )  # fmt: skip
-    print(f"\nin-process WSGI call through Service.wsgi() (no server; access log off; median of 3x5 batches "
+    print(f"\nin-process WSGI call (no server; access log off; median of 3x5 batches "
           f"of {calls // 5:,} calls); ratio = floor time / feed time = the req/s ratio")  # fmt: skip
-    header = ["what", "feed now", "floor", "feed - floor", "ratio", "lean", "ratio", "fast", "ratio"]
+    header = ["what", "feed as served", "ratio", "feed via Flask only", "ratio", "floor (Flask)"]
     print(text_table(header, rows))
 
     profiler = cProfile.Profile()

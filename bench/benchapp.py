@@ -17,8 +17,8 @@ real routes, so (real route) / (floor route) is the cost of feedsvc's own per-re
 
 ``FEEDSVC_BENCH_ACCESS_LOG=0`` turns the access log off (it is on in production: ``serve``
 logs at INFO, and so does feedsvc/wsgi.py) to measure what it costs.
-``FEEDSVC_BENCH_VARIANT=lean|fast`` installs a prototype of a proposed change to feedsvc/web.py
-(bench/proposal.py) into the served app.
+``FEEDSVC_BENCH_FLASK_ONLY=1`` takes feedsvc's WSGI fast path for feeds (web.FeedFastPath) out,
+so every feed request goes through a Flask dispatch: what it saves.
 """
 
 from __future__ import annotations
@@ -32,8 +32,6 @@ import signal
 import sys
 
 from flask import Flask
-from proposal import install_fast_path
-from proposal import install_lean_serve
 from werkzeug.wrappers import Response
 
 from feedsvc.cli import setup_logging
@@ -79,22 +77,10 @@ def _access_log_setting() -> None:
         logging.getLogger("feedsvc.access").setLevel(logging.WARNING)
 
 
-def _variants() -> set[str]:
-    names = {v for v in os.environ.get("FEEDSVC_BENCH_VARIANT", "").split(",") if v}
-    unknown = names - {"lean", "fast"}
-    if unknown or {"lean", "fast"} <= names:
-        raise SystemExit(f"bad FEEDSVC_BENCH_VARIANT {os.environ['FEEDSVC_BENCH_VARIANT']!r}")
-    return names
-
-
 def _variant(app: Flask) -> None:
-    """Install the prototypes named by FEEDSVC_BENCH_VARIANT (comma-separated; before
-    Service.wsgi() is called)."""
-    names = _variants()
-    if "lean" in names:
-        install_lean_serve()
-    if "fast" in names:
-        install_fast_path(app)
+    """FEEDSVC_BENCH_FLASK_ONLY=1: unwrap the fast path (before Service.wsgi() is called)."""
+    if os.environ.get("FEEDSVC_BENCH_FLASK_ONLY") == "1":
+        app.wsgi_app = app.wsgi_app.app  # type: ignore[attr-defined,method-assign]
 
 
 def gunicorn_app() -> AccessLog:

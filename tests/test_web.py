@@ -596,3 +596,65 @@ def test_unchanged_counter_means_no_store_call(
     second = client.get("/atom.xml")
     assert second.data == first.data
     assert client.get("/atom.xml", headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
+
+
+# ---------------------------------------------------------------------------- the WSGI fast path
+
+
+def _fast_path_cases(app: Flask) -> list[tuple[str, str, dict[str, str]]]:
+    reps = app.extensions["feedsvc"].current().feeds
+    cases: list[tuple[str, str, dict[str, str]]] = []
+    for path, name in web.FEED_PATHS.items():
+        etag, gz_etag = reps[name].etag, reps[name].gzip_etag
+        for headers in (
+            {}, {"Accept-Encoding": "gzip"}, {"Accept-Encoding": "gzip, deflate, br"}, {"Accept-Encoding": "x-gzip"},
+            {"Accept-Encoding": "gzip;q=0"}, {"Accept-Encoding": "gzip;q=0.5, identity"}, {"Accept-Encoding": "identity"},
+            {"Accept-Encoding": "*"}, {"If-None-Match": etag}, {"If-None-Match": gz_etag},
+            {"If-None-Match": etag, "Accept-Encoding": "gzip"}, {"If-None-Match": gz_etag, "Accept-Encoding": "gzip"},
+            {"If-None-Match": f'"x", {etag}'}, {"If-None-Match": f"W/{etag}"}, {"If-None-Match": '"nope"'},
+            {"If-None-Match": "*"}, {"If-None-Match": ""}, {"If-Modified-Since": "Sat, 01 Jan 2000 00:00:00 GMT"},
+            {"If-Modified-Since": "Fri, 01 Jan 2100 00:00:00 GMT"}, {"If-Modified-Since": "yesterday"},
+            {"If-None-Match": '"nope"', "If-Modified-Since": "Fri, 01 Jan 2100 00:00:00 GMT"},
+        ):  # fmt: skip
+            cases += [("GET", path, headers)]
+        cases += [("HEAD", path, {}), ("POST", path, {}), ("GET", path + "?x=1", {}), ("GET", path + "/", {})]
+    return cases
+
+
+def test_fast_path_answers_exactly_as_the_flask_routes(app: Flask) -> None:
+    from werkzeug.test import Client
+
+    fast = Client(app)  # app.wsgi_app is the fast path, in front of Flask
+    assert isinstance(app.wsgi_app, web.FeedFastPath)
+    flask_only = Client(app.wsgi_app.app)  # the same app without it
+    for method, path, headers in _fast_path_cases(app):
+        a = fast.open(path, method=method, headers=headers)
+        b = flask_only.open(path, method=method, headers=headers)
+        where = (method, path, headers)
+        assert a.status == b.status, where
+        assert sorted(a.headers.items()) == sorted(b.headers.items()), where
+        assert a.get_data() == b.get_data(), where
+
+
+def test_fast_path_answers_common_feed_requests_without_flask(app: Flask) -> None:
+    fast: web.FeedFastPath = app.wsgi_app  # type: ignore[assignment]
+    dispatched: list[str] = []
+    inner = fast.app
+
+    def counting(environ: dict[str, object], start_response: Callable[..., object]) -> object:
+        dispatched.append(str(environ["PATH_INFO"]))
+        return inner(environ, start_response)
+
+    fast.app = counting  # type: ignore[assignment]
+    client = app.test_client()
+    etag = app.extensions["feedsvc"].current().feeds["rss"].etag
+    assert client.get("/atom.xml").status_code == 200
+    assert client.get("/feed.json", headers={"Accept-Encoding": "gzip, br"}).status_code == 200
+    assert client.get("/rss.xml", headers={"If-None-Match": etag}).status_code == 304
+    assert dispatched == []
+    assert (
+        client.get("/rss.xml", headers={"If-Modified-Since": "Fri, 01 Jan 2100 00:00:00 GMT"}).status_code
+        == 200
+    )
+    assert client.get("/").status_code == 200
+    assert dispatched == ["/rss.xml", "/"]
