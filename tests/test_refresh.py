@@ -329,3 +329,40 @@ def test_guid_is_uuid5_of_the_id(article_id: str) -> None:
 
     expected = f"urn:uuid:{uuid.uuid5(feedsvc.refresh.GUID_NAMESPACE, article_id)}"
     assert feedsvc.refresh.make_guid(article_id) == expected
+
+
+def test_an_index_of_schema_1_is_migrated_and_keeps_its_identities(settings: Settings) -> None:
+    """An index written before migration 2 (guid UNIQUE) opens, keeps every identity and article."""
+    from feedsvc.store import MIGRATIONS
+
+    settings.db_path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(settings.db_path, isolation_level=None)
+    conn.execute("PRAGMA journal_mode = WAL")
+    for statement in MIGRATIONS[0].split(";"):
+        if statement.strip():
+            conn.execute(statement)
+    conn.execute("PRAGMA user_version = 1")
+    conn.close()
+    with Store(settings.db_path) as store:
+        first = run_refresh(settings, store, now=lambda: FIXED_NOW)
+        assert first.added > 0
+        before = {a.id: (a.guid, a.slug, a.published) for a in store.snapshot(1000).articles}
+    conn = sqlite3.connect(settings.db_path, isolation_level=None)  # back to schema 1 by hand
+    conn.execute("PRAGMA user_version = 1")
+    conn.close()
+    with Store(settings.db_path) as store:  # migrates again: 1 -> 2 on a populated index
+        run_refresh(settings, store, now=lambda: FIXED_NOW + timedelta(days=1))
+        after = {a.id: (a.guid, a.slug, a.published) for a in store.snapshot(1000).articles}
+    assert after == before
+    conn = sqlite3.connect(settings.db_path)
+    try:
+        assert conn.execute("PRAGMA user_version").fetchone() == (len(MIGRATIONS),)
+        assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        indexed = {
+            column[2]
+            for index in conn.execute("PRAGMA index_list(identities)").fetchall()
+            for column in conn.execute(f"PRAGMA index_info('{index[1]}')").fetchall()
+        }
+        assert indexed == {"id", "slug"}  # the primary key and the slug's UNIQUE; no guid index
+    finally:
+        conn.close()
