@@ -130,7 +130,7 @@ def iter_sentences(paragraph: str) -> Iterator[str]:
     start = 0
     for m in _SENTENCE_END.finditer(paragraph):
         is_stop = paragraph[m.start()] == "." and not paragraph.startswith("..", m.start())
-        if is_stop and _is_abbreviation(paragraph[start : m.start()]):
+        if is_stop and _is_abbreviation(paragraph[max(start, m.start() - 40) : m.start()]):
             continue
         sentence = paragraph[start : m.start() + len(m.group(0).rstrip())].strip()
         if sentence:
@@ -155,11 +155,13 @@ _DATELINE = re.compile(
     r"|^[A-Z][A-Z.'’ -]{2,30}(?:, [A-Z][A-Za-z.'’ -]{1,30})?\s+(?:--|—|–)\s+"
 )
 _ELLIPSIS = "…"
+# Literals one of which every _DATELINE match contains.
+_DATELINE_MARKS = ("(CNN)", "(AP)", "(Reuters)", "(AFP)", "(UPI)", "(PA)", "(BBC)", "--", "—", "–")
 
 
 def strip_dateline(text: str) -> str:
     """Remove a leading wire-service dateline, as shown in a title or summary."""
-    if "(" not in text and "-" not in text and "—" not in text and "–" not in text:
+    if not any(mark in text for mark in _DATELINE_MARKS):
         return text  # every dateline has one of these: skip the backtracking regex
     m = _DATELINE.match(text)  # both branches are anchored at the start
     if m is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import mmap
 import os
 import sqlite3
@@ -80,6 +81,7 @@ _ARTICLE_COLUMNS = (
 _SELECT = f"SELECT {_ARTICLE_COLUMNS} FROM articles a JOIN identities i USING (id)"  # noqa: S608 (constants)
 
 
+@functools.lru_cache(maxsize=256)  # a refresh formats the same instant two or three times
 def format_time(dt: datetime) -> str:
     """Aware datetime -> the RFC 3339 UTC text stored (microseconds, sortable)."""
     # Fixed width (always six fraction digits) so that text order is time order.
