@@ -302,10 +302,22 @@ def run_refresh(
             except NeedsFullScan as e:
                 log.debug("full refresh: %s", e)
                 found = None
-        if found is None:
-            found = scan(settings.seeds_dir, follow_symlinks=settings.follow_symlinks)
-            stamps, skipped_paths = store.stamps()
         unchanged = 0
+        if found is None:
+            stamps, skipped_paths = store.stamps()
+            def same_stamp(relpath: str, size: int, mtime_ns: int) -> bool:
+                """Asked by the walk for each plain file: True (and forgotten here) when the
+                index has the same size and mtime for it."""
+                nonlocal unchanged
+                stamp = stamps.get(relpath)
+                if stamp is None or reparse or stamp[0] != size or stamp[1] != mtime_ns:
+                    return False
+                del stamps[relpath]
+                if relpath not in skipped_paths:  # a still-skipped file counts in `skipped`
+                    unchanged += 1
+                return True
+
+            found = scan(settings.seeds_dir, follow_symlinks=settings.follow_symlinks, unchanged=same_stamp)
         changed: list[SourceFile] = []
         known_changed: set[str] = set()
         for src in found.files:

@@ -6,6 +6,7 @@ import errno
 import logging
 import os
 import stat
+from collections.abc import Callable
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -124,11 +125,17 @@ class _Found:
         return None
 
 
-def scan(root: Path, *, follow_symlinks: bool = True) -> Scan:
+def scan(
+    root: Path, *, follow_symlinks: bool = True, unchanged: Callable[[str, int, int], bool] | None = None
+) -> Scan:
     """Walk ``root`` (iteratively: deep trees are fine) and stat every candidate file.
 
     Symlinks are followed only to targets inside ``root``; loops and dangling links are
     skipped with a reason. Raises SeedsDirError when ``root`` itself cannot be listed.
+
+    ``unchanged(relpath, size, mtime_ns)``, when given, is asked about each plain file as it is
+    found; a file it answers True for is left out of ``files`` (a no-change refresh of 100,000
+    files then holds no SourceFile for them: about 40 MB less at its peak).
     """
     real_root = os.path.realpath(root)
     try:
@@ -167,9 +174,10 @@ def scan(root: Path, *, follow_symlinks: bool = True) -> Scan:
                     except OSError:
                         pass  # the general path below records why
                     else:
-                        files.append(
-                            SourceFile(rel, entry.path, st.st_size, st.st_mtime_ns, st.st_dev, st.st_ino)
-                        )
+                        if unchanged is None or not unchanged(rel, st.st_size, st.st_mtime_ns):
+                            files.append(
+                                SourceFile(rel, entry.path, st.st_size, st.st_mtime_ns, st.st_dev, st.st_ino)
+                            )
                         continue
             elif not name.isascii():
                 try:

@@ -366,3 +366,19 @@ def test_an_index_of_schema_1_is_migrated_and_keeps_its_identities(settings: Set
         assert indexed == {"id", "slug"}  # the primary key and the slug's UNIQUE; no guid index
     finally:
         conn.close()
+
+
+def test_the_walk_leaves_out_what_the_refresh_calls_unchanged(settings: Settings) -> None:
+    from feedsvc.sources import scan
+
+    everything = scan(settings.seeds_dir).files
+    assert everything
+    asked: list[tuple[str, int, int]] = []
+
+    def unchanged(relpath: str, size: int, mtime_ns: int) -> bool:
+        asked.append((relpath, size, mtime_ns))
+        return relpath != everything[0].relpath
+
+    kept = scan(settings.seeds_dir, unchanged=unchanged).files
+    assert kept == [everything[0]]
+    assert sorted(asked) == sorted((f.relpath, f.size, f.mtime_ns) for f in everything)
