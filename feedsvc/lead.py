@@ -159,6 +159,32 @@ _ELLIPSIS = "…"
 _DATELINE_MARKS = ("(CNN)", "(AP)", "(Reuters)", "(AFP)", "(UPI)", "(PA)", "(BBC)", "--", "—", "–")
 
 
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+_DAY = r"\d{1,2}(?:st|nd|rd|th)?"
+# A paragraph that is nothing but a date: "December 3, 2004", "Friday, 3 December 2004",
+# "2004-12-03". Wikinews and some wires open an article with one.
+_DATE_LINE = re.compile(
+    r"(?:(?:mon|tue|tues|wed|wednes|thu|thur|thurs|fri|sat|satur|sun)(?:day)?\.?,?\s+)?"
+    rf"(?:{_MONTH}\s+{_DAY},?\s+\d{{4}}|{_DAY}\s+{_MONTH},?\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}})\.?",
+    re.IGNORECASE,
+)
+
+
+def is_date_line(paragraph: str) -> bool:
+    """True for a paragraph that is only a date ("December 3, 2004"): a dateline, not a lead."""
+    return len(paragraph) <= 40 and _DATE_LINE.fullmatch(paragraph) is not None
+
+
+def lead_paragraphs(paragraphs: Sequence[str]) -> Sequence[str]:
+    """The paragraphs a title and summary are made from: all, but an opening date line."""
+    if len(paragraphs) > 1 and is_date_line(paragraphs[0]):
+        return paragraphs[1:]
+    return paragraphs
+
+
 def strip_dateline(text: str) -> str:
     """Remove a leading wire-service dateline, as shown in a title or summary."""
     if not any(mark in text for mark in _DATELINE_MARKS):

@@ -19,7 +19,9 @@ from dateutil import parser as date_parser
 from dateutil.tz import tzoffset
 
 from .errors import ParseError
+from .lead import is_date_line
 from .lead import iter_sentences
+from .lead import lead_paragraphs
 from .lead import make_summary
 from .lead import make_title
 from .lead import make_title_and_summary
@@ -253,13 +255,14 @@ def parse_text(text: str, rules: ParseRules) -> ParsedArticle:
         except (ValueError, OverflowError) as e:
             notes.append(f"unparseable Date: header {header['date']!r} ({e})")
 
+    lead = lead_paragraphs(paragraphs)  # an opening "December 3, 2004" is not the headline
     title, summary = header.get("title", ""), header.get("summary", "")
     if not title and not summary:
-        title, summary = make_title_and_summary(paragraphs, rules.title_length, rules.summary_length)
+        title, summary = make_title_and_summary(lead, rules.title_length, rules.summary_length)
     elif not title:
-        title = make_title(paragraphs[0], rules.title_length)
+        title = make_title(lead[0], rules.title_length)
     elif not summary:
-        summary = make_summary(paragraphs, rules.summary_length)
+        summary = make_summary(lead, rules.summary_length)
     tags = tuple(dict.fromkeys(t.strip() for t in header.get("tags", "").split(",") if t.strip()))
     return ParsedArticle(
         title=title,
@@ -290,6 +293,7 @@ __all__ = [  # the text and lead helpers are re-exported: this is the parser's p
     "clean_line",
     "clean_text",
     "decode",
+    "is_date_line",
     "iter_sentences",
     "make_summary",
     "make_title",

@@ -263,6 +263,30 @@ def test_title_is_cut_only_when_longer_than_140() -> None:
     assert kept == exact.split(" ")[: len(kept)]  # whole words only
 
 
+@pytest.mark.parametrize(
+    "date_line",
+    ["December 3, 2004", "3 December 2004", "Friday, December 3rd, 2004", "Fri. 3 Dec. 2004", "2004-12-03"],
+)
+def test_an_opening_date_line_is_not_the_title(date_line: str) -> None:
+    article = parse(f"{date_line}\nThe Congo may be preparing troops. Talks failed.\nSecond paragraph here.")
+    assert article.title == "The Congo may be preparing troops"
+    assert article.summary.startswith("The Congo may be preparing troops.")
+    assert article.paragraphs[0] == date_line  # still part of the body
+    assert article.date is None  # the published date stays the header's, or first seen
+
+
+@pytest.mark.parametrize(
+    "lead",
+    ["December 3, 2004 was a Friday. It rained.", "On December 3, 2004 it rained.", "2004 was a leap year."],
+)
+def test_a_lead_that_only_starts_with_a_date_is_the_title(lead: str) -> None:
+    assert parse(f"{lead}\nMore text.").title == lead.split(". ")[0].removesuffix(".")
+
+
+def test_a_date_line_alone_is_still_the_title() -> None:
+    assert parse("December 3, 2004\n").title == "December 3, 2004"
+
+
 def test_title_has_no_trailing_full_stop() -> None:
     assert parse("A one-sentence article.").title == "A one-sentence article"
 
