@@ -153,10 +153,12 @@ _DATELINE = re.compile(
     r"^(?:[A-Z][A-Za-z.'’ -]{0,40}(?:, [A-Z][A-Za-z.'’ -]{0,30})?\s*)?"
     r"\((?:CNN|AP|Reuters|AFP|UPI|PA|BBC)\)\s*(?:--|—|–|-)?\s*"
     r"|^[A-Z][A-Z.'’ -]{2,30}(?:, [A-Z][A-Za-z.'’ -]{1,30})?\s+(?:--|—|–)\s+"
+    # "CAPE CANAVERAL, Florida - ": a plain hyphen only after a place in capitals and a region
+    r"|^[A-Z][A-Z.'’ -]{2,30}, [A-Z][A-Za-z.'’ ]{1,30}?\s+-\s+"
 )
 _ELLIPSIS = "…"
 # Literals one of which every _DATELINE match contains.
-_DATELINE_MARKS = ("(CNN)", "(AP)", "(Reuters)", "(AFP)", "(UPI)", "(PA)", "(BBC)", "--", "—", "–")
+_DATELINE_MARKS = ("(CNN)", "(AP)", "(Reuters)", "(AFP)", "(UPI)", "(PA)", "(BBC)", "--", "—", "–", " - ")
 
 
 _MONTH = (

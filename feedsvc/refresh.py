@@ -110,7 +110,7 @@ def make_guid(article_id: str) -> str:
 
 
 # Bump when the parser changes what it makes of the same text: every file is parsed again.
-PARSER_VERSION = 2  # 2: an opening date line is not the title
+PARSER_VERSION = 2  # 2: an opening date line is not the title; "CITY, Region - " datelines
 
 
 def rules_key(settings: Settings) -> str:

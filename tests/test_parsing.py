@@ -287,6 +287,24 @@ def test_a_date_line_alone_is_still_the_title() -> None:
     assert parse("December 3, 2004\n").title == "December 3, 2004"
 
 
+@pytest.mark.parametrize(
+    ("lead", "title"),
+    [
+        (
+            "CAPE CANAVERAL, Florida - The first new rocket is cleared to launch. More.",
+            "The first new rocket is cleared to launch",
+        ),
+        ("WASHINGTON (CNN) -- The Senate voted today. More.", "The Senate voted today"),
+        ("LONDON, England (Reuters) - Shares fell. More.", "Shares fell"),
+        ("NASA - the agency - said little. More.", "NASA - the agency - said little"),
+        ("Spider-Man, Peter Parker - a hero. More.", "Spider-Man, Peter Parker - a hero"),
+        ("PARIS, France - Rain - and more rain. More.", "Rain - and more rain"),
+    ],
+)
+def test_wire_datelines_are_not_in_the_title(lead: str, title: str) -> None:
+    assert parse(lead).title == title
+
+
 def test_title_has_no_trailing_full_stop() -> None:
     assert parse("A one-sentence article.").title == "A one-sentence article"
 

@@ -162,7 +162,7 @@ def test_matcher_joins_anchored_patterns_only() -> None:
 
 LEAD_TEXT = st.lists(
     st.one_of(
-        st.sampled_from(["WASHINGTON (CNN) -- ", "(AP)", "BERLIN – ", "(BBC) ", "ROME - ", "LONDON, England (Reuters) — ", "PARIS -- ", "Mr.",
+        st.sampled_from(["WASHINGTON (CNN) -- ", "(AP)", "BERLIN – ", "CAPE CANAVERAL, Florida - ", "(BBC) ", "ROME - ", "LONDON, England (Reuters) — ", "PARIS -- ", "Mr.",
                          "U.S.", "3.5", "...", "…", "….", "?!", '."', ".’", " ", "  ", "\t", "A", "b", "(", "É"]),
         PLAIN,
     )
