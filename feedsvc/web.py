@@ -369,7 +369,7 @@ def index() -> Response:
             articles = cache.store.page(per_page, (page - 1) * per_page)
             if not articles:
                 return None
-        has_next = len(articles) == per_page and bool(cache.store.page(1, page * per_page))
+        has_next = page * per_page < published.count  # the count of this generation
         body = _html("index.html", articles=articles, page=page, has_next=has_next)
         return Representation.build(body, HTML_TYPE, published.last_modified, cache.max_age)
 

@@ -12,6 +12,7 @@ from datetime import datetime
 from datetime import timedelta
 from email.utils import format_datetime
 from email.utils import parsedate_to_datetime
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -658,3 +659,34 @@ def test_fast_path_answers_common_feed_requests_without_flask(app: Flask) -> Non
     )
     assert client.get("/").status_code == 200
     assert dispatched == ["/rss.xml", "/"]
+
+
+# ---------------------------------------------------------------------------- index pages
+
+
+@pytest.mark.parametrize("per_page", [1, 3, 7])
+def test_index_pages_list_every_article_once_newest_first(
+    settings: Settings, store: Store, seeds_dir: Path, per_page: int
+) -> None:
+    for n in range(9):  # 11 articles with the two seeds; some share a published instant
+        (seeds_dir / f"story-{n}.txt").write_text(
+            f"Date: 2025-03-0{1 + n % 3} 10:00 UTC\n\nStory number {n} happened today.\n", "utf-8"
+        )
+    run_refresh(settings, store, now=lambda: FIXED_NOW)
+    app = create_app(settings.with_overrides(max_items=per_page), store=store)
+    client = app.test_client()
+    expected = [a.slug for a in store.latest()]
+    seen: list[str] = []
+    page = 1
+    while True:
+        r = client.get(f"/?page={page}")
+        assert r.status_code == 200
+        html = r.get_data(as_text=True)
+        links = [e.attrs["href"] for e in find(html, "a") if "/articles/" in str(e.attrs.get("href"))]
+        seen += [str(href).rsplit("/", 1)[1] for href in links]
+        if not find(html, "a", rel="next"):
+            break
+        page += 1
+    assert seen == expected
+    assert page == -(-len(expected) // per_page)
+    assert client.get(f"/?page={page + 1}").status_code == 404
