@@ -43,7 +43,9 @@ def read_one(src: SourceFile, known_raw: str | None, rules: ParseRules, max_byte
         parsed = parse_bytes(data, rules)
     except ParseError as e:
         return Outcome("skip", raw, reason=e.reason)
-    return Outcome("parsed", raw, parsed, content_hash=content_hash(parsed, parsed.explicit_id or src.relpath))
+    return Outcome(
+        "parsed", raw, parsed, content_hash=content_hash(parsed, parsed.explicit_id or src.relpath)
+    )
 
 
 def content_hash(parsed: ParsedArticle, article_id: str) -> str:

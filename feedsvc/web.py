@@ -307,7 +307,7 @@ class FeedFastPath:
             return self.app(environ, start_response)
         try:
             rep = self.cache.current().feeds[name]
-        except Exception:  # noqa: BLE001 - the Flask route meets the same error and answers it
+        except Exception:  # the Flask route meets the same error and answers it
             return self.app(environ, start_response)
         inm = environ.get("HTTP_IF_NONE_MATCH")
         if inm is not None:
