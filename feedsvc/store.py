@@ -500,11 +500,10 @@ class Store:
             [
                 (
                     a.id, a.path, a.title, a.summary, encode_blocks(a.blocks), a.author,
-                    "\n".join(a.tags), published, published if a.updated == a.published else format_time(a.updated),
+                    "\n".join(a.tags), format_time(a.published), format_time(a.updated),
                     a.size, a.mtime_ns, raw_hash, a.content_hash,
                 )
                 for a, raw_hash in items
-                for published in (format_time(a.published),)
             ],
         )  # fmt: skip
 
