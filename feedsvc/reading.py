@@ -12,7 +12,7 @@ from typing import NamedTuple
 from .errors import ParseError
 from .model import ParsedArticle
 from .model import ParseRules
-from .parsing import parse_bytes
+from .parse import parse_bytes
 from .sources import FileChanged
 from .sources import SourceFile
 from .sources import read_file

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from feedsvc.parsing import author_name
-from feedsvc.parsing import clean_text
+from feedsvc.parse import author_name
+from feedsvc.parse import clean_text
 
 
 @pytest.mark.parametrize(

@@ -15,11 +15,11 @@ from feedsvc.config import load_settings
 from feedsvc.model import Block
 from feedsvc.model import ParsedArticle
 from feedsvc.model import ParseRules
-from feedsvc.parsing import ParseError
-from feedsvc.parsing import body_html
-from feedsvc.parsing import parse_bytes
-from feedsvc.parsing import parse_text
-from feedsvc.parsing import split_sentences
+from feedsvc.parse import ParseError
+from feedsvc.parse import body_html
+from feedsvc.parse import parse_bytes
+from feedsvc.parse import parse_text
+from feedsvc.parse import split_sentences
 
 DATA = Path(__file__).parent / "data"
 PARSE_DATA = DATA / "parse"

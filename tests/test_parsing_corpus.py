@@ -13,10 +13,10 @@ from conftest import corpus_dir
 from feedsvc.config import Settings
 from feedsvc.model import ParsedArticle
 from feedsvc.model import ParseRules
-from feedsvc.parsing import clean_line
-from feedsvc.parsing import is_date_line
-from feedsvc.parsing import parse_bytes
-from feedsvc.parsing import strip_dateline
+from feedsvc.parse import clean_line
+from feedsvc.parse import is_date_line
+from feedsvc.parse import parse_bytes
+from feedsvc.parse import strip_dateline
 
 pytestmark = pytest.mark.corpus
 

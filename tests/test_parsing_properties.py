@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 
 from feedsvc.config import Settings
 from feedsvc.model import ParsedArticle
-from feedsvc.parsing import ParseError
-from feedsvc.parsing import parse_bytes
-from feedsvc.parsing import parse_text
+from feedsvc.parse import ParseError
+from feedsvc.parse import parse_bytes
+from feedsvc.parse import parse_text
 
 RULES = Settings(seeds_dir=Path("seeds"), db_path=Path("index.sqlite")).parse_rules()
 XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -117,9 +117,9 @@ LINE_TEXT = st.one_of(ARTICLE_TEXT, st.lists(st.one_of(FRAGMENTS, MORE_FRAGMENTS
 @example("a\r\n\r\nb  c \n")
 @example("&amp;lt; &#x1c;x\x1cy")
 def test_split_lines_equals_its_definition(text: str) -> None:
-    from feedsvc.text import clean_line
-    from feedsvc.text import clean_text
-    from feedsvc.text import split_lines
+    from feedsvc.parse.text import clean_line
+    from feedsvc.parse.text import clean_text
+    from feedsvc.parse.text import split_lines
 
     assert split_lines(text) == [clean_line(line) for line in clean_text(text).splitlines()]
 
@@ -141,14 +141,14 @@ MATCHER_LINE = st.lists(
 @PROPERTY
 @given(st.sampled_from(PATTERN_SETS), MATCHER_LINE)
 def test_matcher_answers_as_the_patterns_one_by_one(patterns: tuple[re.Pattern[str], ...], line: str) -> None:
-    from feedsvc.parsing import _matcher
+    from feedsvc.parse.article import _matcher
 
     expected = any(p.search(line) for p in patterns)
     assert _matcher(patterns).search(line, line.casefold()) == expected
 
 
 def test_matcher_joins_anchored_patterns_only() -> None:
-    from feedsvc.parsing import _matcher
+    from feedsvc.parse.article import _matcher
 
     matcher = _matcher(RULES.boilerplate)
     assert matcher.anchored is not None
@@ -172,7 +172,7 @@ LEAD_TEXT = st.lists(
 @PROPERTY
 @given(LEAD_TEXT)
 def test_lead_regexes_equal_their_plain_spelling(text: str) -> None:
-    from feedsvc import lead
+    from feedsvc.parse import lead
 
     plain_end = re.compile(r"""(?:[.!?]+|…)['"’”»)\]]*\s+(?=['"‘“«(\[]*[A-Z0-9À-ÖØ-Þ])""")
     assert [m.span() for m in lead._SENTENCE_END.finditer(text)] == [
@@ -187,7 +187,7 @@ def test_lead_regexes_equal_their_plain_spelling(text: str) -> None:
 def test_title_and_summary_together_equal_each_alone(
     paragraphs: list[str], title_limit: int, limit: int
 ) -> None:
-    from feedsvc import lead
+    from feedsvc.parse import lead
 
     expected = (lead.make_title(paragraphs[0], title_limit), lead.make_summary(paragraphs, limit))
     assert lead.make_title_and_summary(paragraphs, title_limit, limit) == expected

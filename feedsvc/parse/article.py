@@ -18,7 +18,11 @@ from email.utils import parseaddr
 from dateutil import parser as date_parser
 from dateutil.tz import tzoffset
 
-from .errors import ParseError
+from ..errors import ParseError
+from ..model import Block
+from ..model import ParsedArticle
+from ..model import ParseRules
+from ..model import blocks_html
 from .lead import is_date_line
 from .lead import iter_sentences
 from .lead import lead_paragraphs
@@ -27,10 +31,6 @@ from .lead import make_title
 from .lead import make_title_and_summary
 from .lead import split_sentences
 from .lead import strip_dateline
-from .model import Block
-from .model import ParsedArticle
-from .model import ParseRules
-from .model import blocks_html
 from .text import clean_line
 from .text import clean_text
 from .text import decode

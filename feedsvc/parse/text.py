@@ -10,7 +10,7 @@ import html
 import re
 import unicodedata
 
-from .errors import ParseError
+from ..errors import ParseError
 
 # --------------------------------------------------------------------------- decoding
 
