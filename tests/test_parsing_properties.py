@@ -116,12 +116,62 @@ LINE_TEXT = st.one_of(ARTICLE_TEXT, st.lists(st.one_of(FRAGMENTS, MORE_FRAGMENTS
 @example("a\n")
 @example("a\r\n\r\nb  c \n")
 @example("&amp;lt; &#x1c;x\x1cy")
+@example("Title: T\r\x1b\nAuthor: Jo\r\n\r\nBody.")  # characters go before lines are split
+@example("a\r\x00\nb\r\x1b[0m\nc\r\u200b\x7f\nd")
+@example("a\r&#10;b&#13;\nc")  # references are decoded first: these are one CRLF each
 def test_split_lines_equals_its_definition(text: str) -> None:
     from feedsvc.parse.text import clean_line
     from feedsvc.parse.text import clean_text
     from feedsvc.parse.text import split_lines
 
+    # Clean the characters of the whole text, then split it: a control between CR and LF is
+    # removed and leaves one CRLF.
     assert split_lines(text) == [clean_line(line) for line in clean_text(text).splitlines()]
+
+
+# Characters the cleaning removes, so never a line end (unlike \v \f \x85 \u2028): stray debris
+# a header line can end with. A lone ESC only before a line end: "ESC A" is an escape sequence
+# and takes the "A" of "Author" with it.
+_STRAY = ["\x00", "\x01", "\x07", "\x08", "\x0e", "\x1c", "\x1e", "\x1f", "\x7f", "\x81", "\x9b",
+          "\x1b[31m", "\x1b[0m", "\x1b]0;t\x07", "\u200b", "\ufeff"]  # fmt: skip
+STRAY = st.lists(st.sampled_from(_STRAY), max_size=3).map("".join)
+STRAY_BEFORE_END = st.lists(st.sampled_from([*_STRAY, "\x1b"]), max_size=3).map("".join)
+WORDS = st.lists(
+    st.sampled_from(["Harbour", "reopens", "Jo", "O'Neil", "3", "café", "Zürich"]), min_size=1, max_size=4
+)
+
+
+# Up to 7 lines below (title, author, blank, 4 body lines): what comes before, inside (CRLF
+# only) and after each line end.
+STRAYS = st.lists(st.tuples(STRAY_BEFORE_END, STRAY_BEFORE_END, STRAY), min_size=7, max_size=7)
+BODY = st.lists(
+    st.sampled_from(["The harbour reopened.", "Boats are back.", "Zoë is glad."]), min_size=1, max_size=4
+)
+
+
+@PROPERTY
+@given(
+    title=WORDS.map(" ".join),
+    author=st.none() | WORDS.map(" ".join),
+    body=BODY,
+    newline=st.sampled_from(["\n", "\r\n", "\r"]),
+    strays=STRAYS,
+)
+@example(
+    title="T", author="Jo", body=["Body."], newline="\r\n", strays=[("", "\x1b", "")] + [("", "", "")] * 6
+)
+@example(title="T", author=None, body=["Body."], newline="\r", strays=[("\x00", "", "\x1b[0m")] * 7)
+def test_header_survives_stray_controls_at_line_ends(
+    title: str, author: str | None, body: list[str], newline: str, strays: list[tuple[str, str, str]]
+) -> None:
+    lines = [f"Title: {title}", *([f"Author: {author}"] if author else []), "", *body]
+    ends = [
+        before + (newline if newline != "\r\n" else "\r" + inside + "\n") + after
+        for before, inside, after in strays
+    ]
+    text = "".join(line + end for line, end in zip(lines, ends, strict=False))
+    article = parse_text(text, RULES)
+    assert (article.title, article.author, article.paragraphs) == (title, author, tuple(body))
 
 
 PATTERN_SETS = [

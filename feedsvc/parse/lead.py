@@ -209,15 +209,43 @@ def shorten(text: str, limit: int) -> str:
     return cut.rstrip(" ,;:-–—(‘“'\"") + _ELLIPSIS
 
 
+# What may open a sentence but not a headline: stray sentence ends, dashes, bullets, commas
+# (". The minister spoke.", "— The minister spoke."). Not quotes or brackets, and not a sign
+# before a number ("-5 degrees", ".5 percent").
+_TITLE_JUNK = re.compile(r"[\s.!?…,;:*•·‐‑‒–—―-]+(?![0-9])")
+
+
+def _is_title_sentence(sentence: str) -> bool:
+    """A "sentence" of punctuation only ("." "..." "!?" "—") is no headline."""
+    return any(c.isalnum() for c in sentence)
+
+
+def _title_sentence(sentences: Iterator[str], seen: list[str]) -> str | None:
+    """The first sentence that can be a headline; every sentence taken is added to ``seen``."""
+    for sentence in sentences:
+        seen.append(sentence)
+        if _is_title_sentence(sentence):
+            return sentence
+    return None
+
+
 def _title_from(sentence: str, limit: int) -> str:
+    junk = _TITLE_JUNK.match(sentence)
+    if junk and sentence[junk.end() :].strip():
+        sentence = sentence[junk.end() :].lstrip()
     if sentence.endswith(".") and not sentence.endswith("..") and sentence[:-1].strip():
         sentence = sentence[:-1].rstrip()  # but a lead of just "." stays: a title is never empty
     return shorten(sentence, limit)
 
 
 def make_title(lead: str, limit: int) -> str:
-    """A headline from the lead paragraph: its first sentence, without the final full stop."""
-    return _title_from(next(iter_sentences(strip_dateline(lead)), lead), limit)
+    """A headline from the lead paragraph: its first sentence with a word in it, without the
+    final full stop (or its first sentence, or the lead, when none has a word)."""
+    seen: list[str] = []
+    sentence = _title_sentence(iter_sentences(strip_dateline(lead)), seen)
+    if sentence is None:
+        sentence = seen[0] if seen else lead
+    return _title_from(sentence, limit)
 
 
 def _summary_from(sentences: Iterator[str], limit: int) -> str:
@@ -253,8 +281,9 @@ def make_title_and_summary(
 ) -> tuple[str, str]:
     """``(make_title(paragraphs[0]), make_summary(paragraphs))``, splitting the lead only once."""
     lead = iter_sentences(strip_dateline(paragraphs[0]))
-    first = next(lead, None)
-    if first is None:  # nothing to share
+    seen: list[str] = []  # the sentences of the lead read so far: the summary starts with them
+    first = _title_sentence(lead, seen)
+    if first is None:  # no sentence with a word: nothing to share
         return make_title(paragraphs[0], title_limit), make_summary(paragraphs, summary_limit)
     rest = (sentence for paragraph in paragraphs[1:] for sentence in iter_sentences(paragraph))
-    return _title_from(first, title_limit), _summary_from(chain((first,), lead, rest), summary_limit)
+    return _title_from(first, title_limit), _summary_from(chain(seen, lead, rest), summary_limit)
