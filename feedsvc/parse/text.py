@@ -43,24 +43,115 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF16_LE, "utf-16-le"),
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
-# Bytes that do not occur in text: C0 controls other than \t \n \v \f \r and ESC.
-_BINARY_BYTES = bytes(c for c in range(32) if c not in (9, 10, 11, 12, 13, 27))
-_BINARY_SAMPLE = 65536
+_SAMPLE = 65536  # bytes (or characters) judged: enough to tell, cheap for a huge file
+
+# Known binary formats by their first bytes: (pattern matched at the start, name for the skip
+# reason). A short list of what lands in a folder of articles; the control share below catches
+# the rest. Short magics are spelt out far enough that an article cannot begin with them
+# ("MZ Wallace opened..." is not an .exe, "ID3 tags" is not an MP3).
+_MAGIC: tuple[tuple[re.Pattern[bytes], str], ...] = tuple(
+    (re.compile(pattern, re.DOTALL), name)
+    for pattern, name in (
+        (rb"\x89PNG\r\n\x1a\n", "PNG image"),
+        (rb"\xff\xd8\xff", "JPEG image"),
+        (rb"GIF8[79]a", "GIF image"),
+        (rb"RIFF.{4}(?:WEBP|WAVE|AVI )", "WebP, WAV or AVI media"),
+        (rb"\x00\x00..ftyp", "MP4/QuickTime media"),  # a box size, then "ftyp" at offset 4
+        (rb"ID3[\x02-\x04]\x00", "MP3 audio"),
+        (rb"OggS\x00", "Ogg media"),
+        (rb"%PDF-", "PDF document"),
+        (rb"PK(?:\x03\x04|\x05\x06|\x07\x08)", "ZIP archive, docx, odt or epub"),
+        (rb"\x1f\x8b", "gzip data"),
+        (rb"BZh[1-9](?:1AY&SY|\x17rE8P\x90)", "bzip2 data"),
+        (rb"\xfd7zXZ\x00", "xz data"),
+        (rb"7z\xbc\xaf\x27\x1c", "7-Zip archive"),
+        (rb"\x28\xb5\x2f\xfd", "Zstandard data"),
+        (rb".{257}ustar(?:\x0000|  \x00)", "tar archive"),  # POSIX and GNU
+        (rb"\x7fELF", "ELF executable"),
+        (rb"\xfe\xed\xfa[\xce\xcf]|[\xce\xcf]\xfa\xed\xfe", "Mach-O executable"),
+        (rb"\xca\xfe\xba\xbe", "Java class or Mach-O universal binary"),
+        (rb"MZ.[\x00\x01]", "Windows/DOS executable"),  # then a byte count below 512
+        (rb"SQLite format 3\x00", "SQLite database"),
+    )
+)
+
+# C0 controls that do not occur in text: all but \t \n \v \f \r, and ESC (a terminal capture
+# is text: its escape sequences are removed by the cleaning below). NUL counts.
+_CONTROL_BYTES = bytes(c for c in range(32) if c not in (9, 10, 11, 12, 13, 27))
+_CONTROL_CHARS = dict.fromkeys(_CONTROL_BYTES)  # str.translate table that deletes them
+# More than this share of controls in the sample and a file is binary. Random bytes (zip,
+# gzip or JPEG data, anything encrypted) hold 26/256, about 10%, of them; executables and
+# uncompressed binary formats far more. Text with stray debris (a NUL from a bad copy, a
+# pasted BEL) holds well under 1%, and then they are removed. 5% leaves room on both sides:
+# a 1 KiB random file sits more than five standard deviations above it, and a 200-character
+# article may still carry ten stray controls. At 10% or more, compressed data of a format not
+# in _MAGIC would pass as an article of mojibake.
+_BINARY_SHARE = 0.05
+
+# Wide text without a BOM is full of NULs in a fixed pattern: ASCII in UTF-16-LE is "T\0e\0x\0t\0".
+# (encoding, offsets within each 4 bytes that are mostly NUL, offsets that almost never are)
+_WIDE: tuple[tuple[str, tuple[int, ...], tuple[int, ...]], ...] = (
+    ("utf-32-le", (2, 3), (0,)),
+    ("utf-32-be", (0, 1), (3,)),
+    ("utf-16-le", (1, 3), (0, 2)),
+    ("utf-16-be", (0, 2), (1, 3)),
+)
 
 
-def looks_binary(data: bytes) -> bool:
-    """True when a sample of ``data`` has NUL bytes or more than 2% other control bytes."""
-    sample = data[:_BINARY_SAMPLE]
-    if not sample:
-        return False
-    if b"\x00" in sample:
-        return True
-    stripped = sample.translate(None, _BINARY_BYTES)
-    return (len(sample) - len(stripped)) > len(sample) * 0.02
+def _share(count: int, total: int) -> str:
+    return f"{100 * count / total:.3g}%"
+
+
+def _controls_in(sample: bytes) -> int:
+    return len(sample) - len(sample.translate(None, _CONTROL_BYTES))
+
+
+def _text_controls_in(sample: str) -> int:
+    return len(sample) - len(sample.translate(_CONTROL_CHARS))
+
+
+def _sniff_wide(sample: bytes) -> str | None:
+    """The UTF-32/UTF-16 codec whose NUL pattern ``sample`` shows, or None.
+
+    Only text mostly in U+0000-U+00FF has the pattern in UTF-16 (Latin scripts: English,
+    French, German...); Cyrillic or Greek UTF-16 without a BOM is left to the control share.
+    """
+    groups = len(sample) // 4
+    if not groups:
+        return None
+    nuls = [sample[k : groups * 4 : 4].count(0) / groups for k in range(4)]
+    for encoding, mostly_nul, not_nul in _WIDE:
+        # "almost never" leaves room for U+xx00 characters (U+2000, U+4E00, an emoji's low
+        # surrogate) in a short sample; what decodes is then judged like any other text
+        if all(nuls[k] >= 0.5 for k in mostly_nul) and all(nuls[k] <= 0.2 for k in not_nul):
+            return encoding
+    return None
+
+
+def _magic(sample: bytes) -> str | None:
+    """The name of the known binary format ``sample`` starts like, or None."""
+    for magic, name in _MAGIC:
+        if magic.match(sample):
+            return name
+    return None
+
+
+def _wide_text(data: bytes, encoding: str) -> str | None:
+    """``data`` decoded as UTF-16/32 when it decodes and is text; else None."""
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+    sample = text[:_SAMPLE]
+    return None if _text_controls_in(sample) > len(sample) * _BINARY_SHARE else text
 
 
 def decode(data: bytes) -> str:
-    """Bytes of a seed file -> text. Raises ParseError for empty or binary data."""
+    """Bytes of a seed file -> text. Raises ParseError for empty or binary data.
+
+    A BOM names the encoding; UTF-16/32 without one is known by its NUL pattern; anything else is
+    UTF-8, with bytes UTF-8 rejects read as cp1252.
+    """
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             body = data[len(bom) :]
@@ -68,13 +159,26 @@ def decode(data: bytes) -> str:
                 text = body.decode(encoding)
             except UnicodeDecodeError as e:
                 raise ParseError(f"undecodable {encoding} text: {e.reason} at byte {e.start}") from e
-            if looks_binary(text[:_BINARY_SAMPLE].encode("utf-8")):  # same rule as without a BOM
-                raise ParseError("binary file (NUL or control bytes)")
+            head = text[:_SAMPLE]
+            controls = _text_controls_in(head)
+            if controls > len(head) * _BINARY_SHARE:  # the same rule as without a BOM
+                raise ParseError(f"binary file ({_share(controls, len(head))} control characters)")
             return text
     if not data.strip():
         raise ParseError("empty file")
-    if looks_binary(data):
-        raise ParseError("binary file (NUL or control bytes)")
+    sample = data[:_SAMPLE]
+    name = _magic(sample)
+    if name:
+        raise ParseError(f"binary file ({name})")
+    if b"\x00" in sample:
+        wide = _sniff_wide(sample)
+        wide_text = _wide_text(data, wide) if wide else None
+        if wide_text is not None:
+            return wide_text
+    # Binary when it looks binary: a few NULs or controls in text are removed by the cleaning.
+    controls = _controls_in(sample)
+    if controls > len(sample) * _BINARY_SHARE:
+        raise ParseError(f"binary file ({_share(controls, len(sample))} control bytes)")
     return data.decode("utf-8", errors="feedsvc-cp1252")
 
 
