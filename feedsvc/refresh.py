@@ -110,7 +110,7 @@ def make_guid(article_id: str) -> str:
 
 
 # Bump when the parser changes what it makes of the same text: every file is parsed again.
-PARSER_VERSION = 2  # 2: an opening date line is not the title; "CITY, Region - " datelines
+PARSER_VERSION = 3  # 3: the line classifier (parse/classify.py); 2: an opening date line is not the title
 
 
 def rules_key(settings: Settings) -> str:

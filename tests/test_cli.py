@@ -57,7 +57,7 @@ def test_refresh_prints_a_summary_and_one_line_per_skipped_file(config: Path, se
     assert m.groups() == ("2", "0", "0", "0", "2")
     assert sorted(lines[1:]) == [
         "skipped empty.txt: empty file",
-        "skipped sub/binary.txt: binary file (NUL or control bytes)",
+        "skipped sub/binary.txt: binary file (100% control bytes)",
     ]
 
     again = run("--config", config, "refresh", "--no-progress")

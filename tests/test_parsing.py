@@ -91,17 +91,17 @@ def test_blank_lines_are_tolerated() -> None:
     assert article.paragraphs == ("First paragraph.", "Second paragraph.")
 
 
-def test_nul_byte_is_binary() -> None:
-    with pytest.raises(ParseError, match="binary"):
-        parse(b"A perfectly normal sentence\x00 with one NUL byte inside it.")
+def test_one_nul_byte_is_removed_not_fatal() -> None:
+    article = parse(b"A perfectly normal sentence\x00 with one NUL byte inside it.")
+    assert article.paragraphs == ("A perfectly normal sentence with one NUL byte inside it.",)
 
 
 @pytest.mark.parametrize(
     "bom, encoding", [(codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le")], ids=["utf-8", "utf-16"]
 )
-def test_nul_after_a_bom_is_binary(bom: bytes, encoding: str) -> None:
-    with pytest.raises(ParseError, match="binary"):
-        parse(bom + "A sentence with\x00 one NUL character inside it.".encode(encoding))
+def test_one_nul_after_a_bom_is_removed(bom: bytes, encoding: str) -> None:
+    article = parse(bom + "A sentence with\x00 one NUL character inside it.".encode(encoding))
+    assert article.paragraphs == ("A sentence with one NUL character inside it.",)
 
 
 def test_sparse_controls_and_ansi_escapes_are_removed() -> None:
@@ -271,8 +271,15 @@ def test_an_opening_date_line_is_not_the_title(date_line: str) -> None:
     article = parse(f"{date_line}\nThe Congo may be preparing troops. Talks failed.\nSecond paragraph here.")
     assert article.title == "The Congo may be preparing troops"
     assert article.summary.startswith("The Congo may be preparing troops.")
-    assert article.paragraphs[0] == date_line  # still part of the body
-    assert article.date is None  # the published date stays the header's, or first seen
+    # A date line is a timestamp: it dates the article (no Date: header) and is not body text.
+    assert article.paragraphs[0] == "The Congo may be preparing troops. Talks failed."
+    assert date_line not in article.paragraphs
+    assert article.date == datetime(2004, 12, 3, tzinfo=UTC)
+
+
+def test_a_header_date_wins_over_a_date_line() -> None:
+    article = parse("Date: 2020-01-02T03:04:05Z\n\nDecember 3, 2004\nThe Congo may be preparing troops.")
+    assert article.date == datetime(2020, 1, 2, 3, 4, 5, tzinfo=UTC)
 
 
 @pytest.mark.parametrize(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import re
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC
 from datetime import datetime
@@ -23,6 +24,11 @@ from ..model import Block
 from ..model import ParsedArticle
 from ..model import ParseRules
 from ..model import blocks_html
+from .classify import TEXT_KINDS
+from .classify import Line
+from .classify import byline_name
+from .classify import classify
+from .classify import find_date
 from .lead import is_date_line
 from .lead import iter_sentences
 from .lead import lead_paragraphs
@@ -209,41 +215,75 @@ def _matcher(patterns: tuple[re.Pattern[str], ...]) -> Matcher:
     return Matcher(combined, _hinted(rest))
 
 
-def _classify(lines: list[str], rules: ParseRules) -> list[Block]:
-    blocks: list[Block] = []
+def _rule_matchers(
+    rules: ParseRules,
+) -> tuple[Callable[[str], bool], Callable[[str], bool], Callable[[str], str]]:
+    """The ``[parse]`` patterns as the three questions the classifier asks of a line."""
     boilerplate = _matcher(rules.boilerplate).search
     captions = _matcher(rules.captions).search
     debris = _hinted(rules.debris)  # applied in order, one after the other: never joined
-    for line in lines:
-        if not line:
-            continue
+
+    def is_boilerplate(line: str) -> bool:
+        return boilerplate(line, line.casefold())
+
+    def is_caption(line: str) -> bool:
+        return captions(line, line.casefold())
+
+    def cut_debris(line: str) -> str:
         folded = line.casefold()
-        if boilerplate(line, folded):
-            continue
         changed = False
         for hint, pattern in debris:
             if hint is None or hint in folded:
                 line, count = pattern.subn("", line)
                 changed = changed or count > 0
-        if changed:
-            line = clean_line(line)
-            folded = line.casefold()
-            if not line or boilerplate(line, folded):
+        return clean_line(line) if changed else line
+
+    return is_boilerplate, is_caption, cut_debris
+
+
+def classify_lines(lines: list[str], rules: ParseRules) -> list[Line]:
+    """The class of every line of an article body (the header already taken off)."""
+    is_boilerplate, is_caption, cut_debris = _rule_matchers(rules)
+    return classify(lines, is_boilerplate=is_boilerplate, is_caption=is_caption, cut_debris=cut_debris)
+
+
+def _found_author(lines: list[Line]) -> str | None:
+    for line in lines:
+        if line.kind == "byline":
+            name = byline_name(line.text)
+            if name:
+                return name
+    return None
+
+
+def _found_date(lines: list[Line], rules: ParseRules) -> datetime | None:
+    """The first date a timestamp or date line above the lead gives."""
+    for line in lines:
+        if line.kind == "lead":
+            break
+        if line.kind in ("timestamp", "dateline", "byline"):
+            found = find_date(line.text)
+            if found is None:
                 continue
-        if captions(line, folded):
-            blocks.append(Block("caption", line))
-        else:
-            blocks.append(Block("p", line))
-    return blocks
+            try:
+                return parse_date(found, rules.timezone)
+            except (ValueError, OverflowError):
+                continue
+    return None
 
 
 def parse_text(text: str, rules: ParseRules) -> ParsedArticle:
     """Decoded seed text -> ParsedArticle. Raises ParseError when nothing publishable is left."""
     header, body_lines = split_header(split_lines(text))
-    blocks = _classify(body_lines, rules)
+    lines = classify_lines(body_lines, rules)
+    blocks = tuple(
+        Block("p" if line.kind in TEXT_KINDS else "caption", line.text)
+        for line in lines
+        if line.kind in TEXT_KINDS or line.kind == "caption"
+    )
     paragraphs = [b.text for b in blocks if b.kind == "p"]
     if not paragraphs:
-        if blocks:
+        if lines:
             raise ParseError("nothing left after removing captions and boilerplate")
         raise ParseError("no article text")
     notes: list[str] = []
@@ -254,8 +294,16 @@ def parse_text(text: str, rules: ParseRules) -> ParsedArticle:
             date = parse_date(header["date"], rules.timezone)
         except (ValueError, OverflowError) as e:
             notes.append(f"unparseable Date: header {header['date']!r} ({e})")
+    if date is None and "date" not in header:
+        date = _found_date(lines, rules)
 
-    lead = lead_paragraphs(paragraphs)  # an opening "December 3, 2004" is not the headline
+    # The title and summary come from the lead on: the stand-first, date lines and other
+    # text above the lead are in the body, not in the headline.
+    start = next((i for i, line in enumerate(lines) if line.kind == "lead"), None)
+    # Subheads and one-line labels inside the text are not summary material.
+    lead = [line.text for line in lines[start:] if line.sentence] if start is not None else []
+    if not lead:
+        lead = list(lead_paragraphs(paragraphs))
     title, summary = header.get("title", ""), header.get("summary", "")
     if not title and not summary:
         title, summary = make_title_and_summary(lead, rules.title_length, rules.summary_length)
@@ -264,11 +312,12 @@ def parse_text(text: str, rules: ParseRules) -> ParsedArticle:
     elif not summary:
         summary = make_summary(lead, rules.summary_length)
     tags = tuple(dict.fromkeys(t.strip() for t in header.get("tags", "").split(",") if t.strip()))
+    author = author_name(header.get("author", "")) if "author" in header else _found_author(lines)
     return ParsedArticle(
         title=title,
         summary=summary,
-        blocks=tuple(blocks),
-        author=author_name(header.get("author", "")),
+        blocks=blocks,
+        author=author,
         tags=tags,
         date=date,
         explicit_id=header.get("id") or None,

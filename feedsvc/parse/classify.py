@@ -1,0 +1,260 @@
+"""Every line of an article gets a class, with the reason that decided it.
+
+Order of decisions:
+1. fixed phrases (``[parse]`` patterns): boilerplate is dropped, debris cut out, captions with a
+   credit in brackets are captions;
+2. the learned model (model_lines.py) says how likely each other line is the article's text;
+3. the shape of a line names what a non-text line is (byline, timestamp, related link, comment,
+   caption, chrome), and finds bylines, timestamps and date lines inside the text;
+4. the lead is the first line of text that is a real paragraph; text above it is a stand-first.
+
+Pure functions: nothing here opens a file or reads configuration.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from . import features
+from .lead import is_date_line
+from .lead import strip_dateline
+from .model_lines import LEAD_CANDIDATES
+from .model_lines import LineModel
+from .model_lines import lead_vectors
+from .model_lines import line_model
+
+Kind = Literal[
+    "lead",
+    "body",
+    "standfirst",
+    "caption",
+    "byline",
+    "dateline",
+    "timestamp",
+    "boilerplate",
+    "comment",
+    "related",
+]
+#: The classes whose lines are the article's text, in the body.
+TEXT_KINDS = frozenset({"lead", "body", "dateline"})
+THRESHOLD = 0.5  #: a line is text when the model gives it at least this probability
+CONTINUE = 0.1  #: ... or at least this, when it ends like a sentence and follows text
+PROSE_WORDS = 12  #: a full paragraph has at least this many words (CJK: 30 characters)
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One line of an article and what it is."""
+
+    text: str
+    kind: Kind
+    score: float  #: the model's probability that the line is article text (1.0/0.0 for rules)
+    reason: str  #: what decided, for ``feedsvc explain``
+    sentence: bool = False  #: text that ends like a sentence: summary material
+
+
+# "By Jane Smith", "Por Ana", "Von Hans": a byline's first word, in the languages of the
+# dev set and their neighbours (a fixed phrase, so a pattern).
+_BY = re.compile(
+    r"^(?:by|written by|words by|posted by|reported by|por|par|von|di|da|door|av|af|oleh|przez|"
+    r"od|autor|автор|від|от|tarafından|του|της|bởi)\s*[:\-–—]?\s+(?=\S)",
+    re.IGNORECASE,
+)
+# A date inside a line: ISO dates, numeric dates, and dates with English month names (what
+# dateutil can read). A year alone is not a date.
+_MONTHS = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+_DATE_IN_LINE = re.compile(
+    r"\b(?:\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?)?"
+    r"|\d{1,2}[./]\d{1,2}[./](?:19|20)\d{2}"
+    rf"|{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+(?:19|20)\d{{2}}"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTHS},?\s+(?:19|20)\d{{2}})\b",
+    re.IGNORECASE,
+)
+_TIME_IN_LINE = re.compile(r"\b(?:[01]?\d|2[0-3])[:.h][0-5]\d\b|\b\d{4}\s+(?:GMT|UTC|[A-Z]{2,4}T)\b")
+# "BAAR, SWITZERLAND", "WASHINGTON": a dateline on a line of its own.
+_CAP = r"[^\W\d_a-z\u00df-\u00ff]"  # a letter that is not lower case (Latin)
+_PLACE = re.compile(rf"^{_CAP}(?:{_CAP}|[ .'’-]){{1,30}}(?:, ?{_CAP}(?:{_CAP}|[ .'’-]){{1,30}})?$")
+# Where a byline's name ends: a comma, a separator, a date, a role.
+_NAME_END = re.compile(r"\s*(?:,|\||•|·|/|\s[-–—]\s|\d|\(|\bfor\b|\bin\b|\bon\b).*$")
+
+
+def find_date(line: str) -> str | None:
+    """The date (and time, when there is one) written in a line, as text; None when none."""
+    m = _DATE_IN_LINE.search(line)
+    if m is None:
+        return None
+    date = m.group(0)
+    if "T" in date or ":" in date:
+        return date
+    t = _TIME_IN_LINE.search(line)
+    return f"{date} {t.group(0)}" if t else date
+
+
+def is_timestamp(line: str) -> bool:
+    """A short line that gives a date (and maybe a time, a byline, a section), not a sentence
+    that mentions one."""
+    date = find_date(line)
+    if date is None:
+        return False
+    rest = _TIME_IN_LINE.sub(" ", _DATE_IN_LINE.sub(" ", line))
+    words = len(rest.split())
+    stripped = line.rstrip(features.CLOSERS)
+    sentence = bool(stripped) and stripped[-1] in ".!?" and words >= 2
+    return words <= 10 and not sentence
+
+
+def byline_name(line: str) -> str | None:
+    """The author's name in a byline ("By Jane Smith, CNN" -> "Jane Smith"); None when the line
+    is not shaped like one."""
+    m = _BY.match(line)
+    rest = line[m.end() :] if m else line
+    name = _NAME_END.sub("", rest).strip(" .:-–—")
+    words = name.split()
+    if not 2 <= len(words) <= 8 or len(name) > 80:
+        return None
+    joiners = {"and", "&", "und", "e", "et", "y", "i", "и", "de", "van", "von", "da", "di", "del", "la", "le"}
+    capitals = sum(1 for w in words if w[:1].isupper() or w.casefold() in joiners)
+    if capitals < len(words) or any(ch.isdigit() for ch in name):
+        return None
+    return name if (m is not None or "," in line or "|" in line) else None
+
+
+def _is_prose(shape: features.LineShape, line: str) -> bool:
+    """A real paragraph: a sentence or more of running text."""
+    if shape.values[features.NAMES.index("cjk")]:
+        return len(line) >= 30 and shape.terminal
+    return shape.words >= PROSE_WORDS and shape.terminal
+
+
+def lead_candidates(prose: Sequence[bool]) -> list[int]:
+    """The first few full paragraphs of text: the lines that may be the lead."""
+    return [i for i, x in enumerate(prose) if x][:LEAD_CANDIDATES]
+
+
+def choose_lead(
+    model: LineModel,
+    lines: Sequence[str],
+    shapes: Sequence[features.LineShape],
+    p1: Sequence[float],
+    probs: Sequence[float],
+    prose: Sequence[bool],
+) -> int:
+    """The index of the lead: of the first few paragraphs, the one the lead model rates
+    highest; the first line of text when there is no paragraph."""
+    candidates = lead_candidates(prose)
+    if not candidates:
+        return len(lines)
+    datelined = [bool(prose[i]) and strip_dateline(line) != line for i, line in enumerate(lines)]
+    rows = lead_vectors(candidates, shapes, p1, probs, prose, datelined)
+    scores = [model.lead.probability(r) for r in rows]
+    return candidates[max(range(len(candidates)), key=scores.__getitem__)]
+
+
+def _name_other(
+    line: str, shape: features.LineShape, index: int, first_text: int, last_text: int
+) -> tuple[Kind, str]:
+    """What a line the model calls not-text is, from its shape and where it stands."""
+    if index < first_text and _BY.match(line) and byline_name(line) is not None:
+        return "byline", "a byline word and a name above the text"
+    if is_timestamp(line):
+        return "timestamp", "a date in a short line"
+    if index < first_text and byline_name(line) is not None:
+        return "byline", "a name in a short line above the text"
+    if index > last_text and _is_prose(shape, line):
+        return "comment", "prose below the article's text"
+    if index > last_text and not shape.terminal and shape.words >= 4:
+        return "related", "a headline-like line below the text"
+    if 0 <= first_text - index <= 2 and shape.words >= 8 and not shape.terminal:
+        return "caption", "a sentence without a full stop just above the text"
+    return "boilerplate", "site chrome: short, list-like or away from the text"
+
+
+Matcher = Callable[[str], bool]
+
+
+def classify(
+    lines: Sequence[str],
+    *,
+    is_boilerplate: Matcher,
+    is_caption: Matcher,
+    cut_debris: Callable[[str], str],
+    model: LineModel | None = None,
+) -> list[Line]:
+    """The class of every non-empty line of an article body (the header already taken off)."""
+    kept: list[str] = []
+    fixed: list[Line | None] = []
+    for raw in lines:
+        if not raw:
+            continue
+        if is_boilerplate(raw):
+            kept.append(raw)
+            fixed.append(Line(raw, "boilerplate", 0.0, "a [parse] boilerplate pattern"))
+            continue
+        line = cut_debris(raw)
+        if not line or is_boilerplate(line):
+            kept.append(raw)
+            fixed.append(Line(raw, "boilerplate", 0.0, "nothing left after [parse] debris patterns"))
+            continue
+        kept.append(line)
+        fixed.append(Line(line, "caption", 0.0, "a [parse] caption pattern") if is_caption(line) else None)
+    if not kept:
+        return []
+    shapes = features.shapes(kept)
+    model = model or line_model()
+    p1, probs = model.probabilities(shapes)
+    text = [f is None and p >= THRESHOLD for f, p in zip(fixed, probs, strict=True)]
+    previous = False  # is the line above (rule-decided lines aside) text?
+    for i in range(len(kept)):  # a sentence right after text goes on with it
+        if fixed[i] is not None:
+            continue
+        if not text[i] and previous and shapes[i].terminal and probs[i] >= CONTINUE:
+            text[i] = True
+        previous = text[i]
+    prose = [t and _is_prose(s, line) for t, s, line in zip(text, shapes, kept, strict=True)]
+    if not any(prose):  # a short note, a list: too little prose for the model to go by
+        text = [f is None for f in fixed]
+    lead = choose_lead(model, kept, shapes, p1, probs, prose)
+    marks = [i for i, t in enumerate(text) if t]
+    first_text = marks[0] if marks else len(kept)
+    last_text = marks[-1] if marks else -1
+    out: list[Line] = []
+    lead_found = False
+    for i, (line, shape, p) in enumerate(zip(kept, shapes, probs, strict=True)):
+        if fixed[i] is not None:
+            out.append(fixed[i])  # type: ignore[arg-type]
+            continue
+        if not text[i]:
+            kind, why = _name_other(line, shape, i, first_text, last_text)
+            out.append(Line(line, kind, p, f"model {p:.2f} < {THRESHOLD}; {why}"))
+            continue
+        if i < lead and prose[i]:
+            out.append(Line(line, "standfirst", p, f"model {p:.2f}; a paragraph above the lead"))
+            continue
+        if not lead_found and not prose[i]:
+            if is_date_line(line) or is_timestamp(line):
+                out.append(Line(line, "timestamp", p, "a date in a short line above the lead"))
+            elif _PLACE.match(line):
+                out.append(Line(line, "dateline", p, "a place in capitals above the lead"))
+            elif byline_name(line) is not None and _BY.match(line):
+                out.append(Line(line, "byline", p, "a name after a byline word above the lead"))
+            else:
+                out.append(Line(line, "body", p, f"model {p:.2f}; not yet a full paragraph"))
+            continue
+        if not lead_found:
+            lead_found = True
+            out.append(Line(line, "lead", p, f"model {p:.2f}; the lead model's pick", True))
+        else:
+            out.append(Line(line, "body", p, f"model {p:.2f}", shape.terminal))
+    if not any(line.kind in TEXT_KINDS for line in out):  # only a date, a byline...: keep it
+        out = [
+            Line(x.text, "body", x.score, x.reason + "; kept: nothing else is text") if f is None else x
+            for x, f in zip(out, fixed, strict=True)
+        ]
+    return out
