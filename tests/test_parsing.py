@@ -201,7 +201,7 @@ def test_caption_lines_are_captions(caption: str) -> None:
     assert article.blocks[0] == Block("caption", caption)
     assert article.captions == (caption, caption)
     assert article.title == "The storm closed two roads"
-    assert article.summary == "The storm closed two roads. Crews worked overnight."
+    assert article.summary == "Crews worked overnight."  # the title's sentence is not repeated
 
 
 @pytest.mark.parametrize(
@@ -270,7 +270,7 @@ def test_title_is_cut_only_when_longer_than_140() -> None:
 def test_an_opening_date_line_is_not_the_title(date_line: str) -> None:
     article = parse(f"{date_line}\nThe Congo may be preparing troops. Talks failed.\nSecond paragraph here.")
     assert article.title == "The Congo may be preparing troops"
-    assert article.summary.startswith("The Congo may be preparing troops.")
+    assert article.summary == "Talks failed. Second paragraph here."
     # A date line is a timestamp: it dates the article (no Date: header) and is not body text.
     assert article.paragraphs[0] == "The Congo may be preparing troops. Talks failed."
     assert date_line not in article.paragraphs
@@ -346,13 +346,16 @@ def test_long_first_sentence_is_cut_on_a_word_boundary() -> None:
     assert len(article.summary) <= 400
 
 
-def test_seed_summary_is_its_first_two_paragraphs() -> None:
+def test_seed_summary_goes_on_after_the_title() -> None:
     article = parse(SEED.read_bytes())
     assert article.title == (
         "Iran has appeared to acknowledge for the first time that it sent drones to Russia in the "
         "months before the invasion of Ukraine"
     )
-    assert article.summary == " ".join(article.paragraphs[:2])
+    assert article.paragraphs[0] == article.title + "."  # the lead is one sentence: the title
+    # so the summary goes on from paragraph 2, in whole sentences, up to 400 characters
+    assert article.summary.startswith(article.paragraphs[1] + " ")
+    assert len(article.summary) <= 400 < len(article.summary) + len(article.paragraphs[3])
     assert len(article.captions) == 3
     assert not any("Get in touch" in p or "For more stories" in p for p in article.paragraphs)
 

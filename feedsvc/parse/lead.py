@@ -279,11 +279,18 @@ def make_summary(paragraphs: Sequence[str], limit: int) -> str:
 def make_title_and_summary(
     paragraphs: Sequence[str], title_limit: int, summary_limit: int
 ) -> tuple[str, str]:
-    """``(make_title(paragraphs[0]), make_summary(paragraphs))``, splitting the lead only once."""
+    """The title (make_title of the first paragraph) and a summary of the sentences after it:
+    when the title is the whole first sentence, the summary does not repeat it."""
     lead = iter_sentences(strip_dateline(paragraphs[0]))
     seen: list[str] = []  # the sentences of the lead read so far: the summary starts with them
     first = _title_sentence(lead, seen)
     if first is None:  # no sentence with a word: nothing to share
         return make_title(paragraphs[0], title_limit), make_summary(paragraphs, summary_limit)
     rest = (sentence for paragraph in paragraphs[1:] for sentence in iter_sentences(paragraph))
-    return _title_from(first, title_limit), _summary_from(chain(seen, lead, rest), summary_limit)
+    title = _title_from(first, title_limit)
+    if title.endswith(_ELLIPSIS):  # the title is cut: the summary gives the whole sentence
+        return title, _summary_from(chain(seen, lead, rest), summary_limit)
+    # The title is the whole first sentence: the summary goes on from there rather than say it
+    # twice (a reader shows both), unless there is nothing else to say.
+    after = (sentence for sentence in chain(lead, rest) if _is_title_sentence(sentence))
+    return title, _summary_from(after, summary_limit) or _summary_from(iter(seen), summary_limit)
