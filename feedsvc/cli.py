@@ -5,11 +5,15 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import os
+import re
 import signal
 import sys
+import textwrap
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from typing import NamedTuple
 from typing import TypeVar
 
 import click
@@ -18,10 +22,21 @@ from . import __version__
 from .config import Settings
 from .config import load_settings
 from .errors import FeedsvcError
+from .errors import ParseError
 from .model import Article
+from .model import ParsedArticle
+from .model import ParseRules
 from .model import rfc3339
+from .parse import decode
+from .parse import parse_bytes
+from .parse import split_header
+from .parse import split_lines
+from .parse.article import classify_lines
+from .parse.classify import TEXT_KINDS
 from .refresh import run_refresh
+from .sources import SourceFile
 from .sources import display_path
+from .sources import read_file
 from .store import Store
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -170,6 +185,168 @@ def list_(settings: Settings, as_json: bool, limit: int | None) -> None:
             click.echo(_article_json(article))
         else:
             click.echo(f"{rfc3339(article.published)}  {article.slug}  {article.title}")
+
+
+# --------------------------------------------------------------------------- explain
+
+
+class _Explained(NamedTuple):
+    """One line of an article file, as `feedsvc explain` shows it."""
+
+    n: int  #: line number: 1-based, counting the line ends the parser splits on
+    kind: str  #: a classify.Kind, or "header"
+    score: float | None  #: the model's probability that the line is article text; None: a rule decided
+    reason: str
+    text: str  #: as the parser saw it (after [parse] debris patterns)
+
+
+def _read_any(path: Path, max_bytes: int) -> bytes:
+    """A file named on the command line, read with the checks and size limit refresh uses."""
+    try:
+        real = os.path.realpath(path)
+        st = os.stat(real)
+    except FileNotFoundError:
+        raise click.ClickException(f"{display_path(str(path))}: file not found") from None
+    except OSError as e:  # the words refresh uses for a file it cannot stat
+        why = "permission denied" if isinstance(e, PermissionError) else f"cannot stat: {e.strerror}"
+        raise click.ClickException(f"{display_path(str(path))}: {why}") from None
+    src = SourceFile(str(path), real, st.st_size, st.st_mtime_ns, st.st_dev, st.st_ino)
+    try:
+        return read_file(src, max_bytes)
+    except FeedsvcError as e:  # why refresh would skip it ("larger than the ... limit"), or changed
+        raise click.ClickException(f"{display_path(str(path))}: {e}") from None
+
+
+def _explain_lines(data: bytes, rules: ParseRules) -> list[_Explained]:
+    """Every non-empty line of an article file with its class and the reason for it.
+
+    Raises ParseError when the bytes are not text (empty, binary).
+    """
+    lines = split_lines(decode(data))
+    _, body = split_header(lines)
+    offset = len(lines) - len(body)  # the header block, with any blank lines above it
+    out: list[_Explained] = []
+    seen: set[str] = set()
+    for n, line in enumerate(lines[:offset], 1):
+        if line:
+            key = line.split(":", 1)[0].strip().lower()
+            why = f"header field {key}" + (" again: ignored" if key in seen else "")
+            seen.add(key)
+            out.append(_Explained(n, "header", None, why, line))
+    numbers = [offset + i for i, line in enumerate(body, 1) if line]
+    # classify() gives one Line per non-empty line, in order; a mismatch is a bug: let zip raise.
+    for n, found in zip(numbers, classify_lines(body, rules), strict=True):
+        rule = "[parse]" in found.reason  # a [parse] pattern decided: its score is not the model's
+        out.append(_Explained(n, found.kind, None if rule else found.score, found.reason, found.text))
+    return out
+
+
+_MODEL_PREFIX = re.compile(r"^model \d+\.\d+(?: < [\d.]+)?(?:; |$)")
+_KIND_COLORS = {**dict.fromkeys(TEXT_KINDS, "green"), "caption": "cyan", "header": "blue"}
+
+
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _explain_table(items: list[_Explained], width: int) -> list[str]:
+    """The lines as aligned rows: number, class, p, a preview of the text, the reason.
+
+    A reason loses the model's probability (the p column has it); the preview is as wide as the
+    longest reason lets it be within ``width``, from 24 (fewer below 90 columns) to 60 characters.
+    """
+    reasons = [
+        item.reason if item.score is None else (_MODEL_PREFIX.sub("", item.reason) or "text, by the model")
+        for item in items
+    ]
+    nw = len(str(items[-1].n)) if items else 1
+    fixed = nw + 2 + 11 + 2 + 4 + 2  # "boilerplate" is the longest class name
+    narrowest = min(24, width - fixed - 2 - 16)  # leave a reason at least 16 characters
+    preview = max(narrowest, min(60, width - fixed - 2 - max(map(len, reasons), default=0)))
+    room = width - fixed - preview - 2
+    rows = [f"{'#':>{nw}}  {'class':<11}  {'p':>4}  {'text':<{preview}}  reason"]
+    for item, reason in zip(items, reasons, strict=True):
+        kind = click.style(f"{item.kind:<11}", fg=_KIND_COLORS.get(item.kind))
+        score = "rule" if item.score is None else f"{item.score:.2f}"
+        text = _clip(item.text, preview)
+        rows.append(f"{item.n:>{nw}}  {kind}  {score:>4}  {text:<{preview}}  {_clip(reason, room)}")
+    return rows
+
+
+def _explain_result(parsed: ParsedArticle, width: int) -> list[str]:
+    """Title, summary, author, date and the size of the body; long values wrapped."""
+
+    def field(name: str, value: str) -> str:
+        return textwrap.fill(value, width, initial_indent=f"{name + ':':<9}", subsequent_indent=" " * 9)
+
+    paragraphs, captions = len(parsed.paragraphs), len(parsed.captions)
+    body = f"{paragraphs} paragraph{'s' * (paragraphs != 1)}, {captions} caption{'s' * (captions != 1)}"
+    rows = [
+        field("title", parsed.title or "-"),
+        field("summary", parsed.summary or "-"),
+        field("author", parsed.author or "-"),
+        field("date", rfc3339(parsed.date) if parsed.date else "-"),
+        field("body", body),
+    ]
+    rows.extend(field("warning", note) for note in parsed.warnings)
+    return rows
+
+
+def _explain_json(items: list[_Explained], parsed: ParsedArticle | None, error: str | None) -> str:
+    lines = [
+        {"n": x.n, "kind": x.kind, "score": None if x.score is None else round(x.score, 4),
+         "reason": x.reason, "text": x.text}
+        for x in items
+    ]  # fmt: skip
+    result: dict[str, Any] = {
+        "lines": lines,
+        "title": parsed.title if parsed else None,
+        "summary": parsed.summary if parsed else None,
+        "author": parsed.author if parsed else None,
+        "date": rfc3339(parsed.date) if parsed and parsed.date else None,
+        "paragraphs": len(parsed.paragraphs) if parsed else 0,
+        "captions": len(parsed.captions) if parsed else 0,
+        "warnings": list(parsed.warnings) if parsed else [],
+        "error": error,
+    }
+    return json.dumps(result, ensure_ascii=False)
+
+
+@cli.command()
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="One JSON object: the lines and the result.")
+@click.option("--width", type=click.IntRange(min=60), default=100, show_default=True, help="Columns to fit.")
+@pass_settings
+def explain(settings: Settings, file: Path, as_json: bool, width: int) -> None:
+    """Show how FILE parses: each line's class and why, then its title, summary, author and date.
+
+    p is the model's probability that a line is article text (text from 0.50); "rule": the header
+    block or a [parse] pattern decided. FILE may be any file; it is read with the [seeds]
+    max_file_bytes limit. A file that refresh would skip exits non-zero (after its lines, if any).
+    """
+    rules = settings.parse_rules()
+    data = _read_any(file, settings.max_file_bytes)
+    try:
+        items = _explain_lines(data, rules)
+    except ParseError as e:  # empty or binary: there are no lines to show
+        raise click.ClickException(f"{display_path(str(file))}: {e.reason}") from None
+    parsed: ParsedArticle | None = None
+    error = None
+    try:
+        parsed = parse_bytes(data, rules)
+    except ParseError as e:  # nothing left after boilerplate...: the lines above show why
+        error = e.reason
+    if as_json:
+        click.echo(_explain_json(items, parsed, error))
+    else:
+        color = False if os.environ.get("NO_COLOR") else None  # else: only on a terminal
+        for row in _explain_table(items, width):
+            click.echo(row, color=color)
+        if parsed is not None:
+            click.echo()
+            click.echo("\n".join(_explain_result(parsed, width)))
+    if error is not None:
+        raise click.ClickException(f"{display_path(str(file))}: {error}")
 
 
 def _interrupt(signum: int, frame: object) -> None:
