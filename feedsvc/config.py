@@ -32,6 +32,7 @@ DEFAULT_BOILERPLATE = (
     r"^(?:share|follow) (?:this|us) on\b",
     r"^e-?mail to a friend\.?$",
     r"^copyright \d{4} .{0,80}all rights reserved",
+    r"^(?:copyright\s*)?(?:©|\(c\)|copyright)\s*\d{4}",  # "© 2019 CBS Interactive Inc.", "Copyright © 2024 …"
     r"^all rights reserved\.?$",
     r"^(?:advertisement|advert|sponsored)$",
     r"^(?:read more|more:|related:|related articles?:?)$",

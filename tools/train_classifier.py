@@ -89,6 +89,10 @@ def seedstyle(corpus: pathlib.Path, folder: str, limit: int) -> list[tuple[str, 
 
 
 Doc = tuple[str, str, list[str], list[int]]
+# A second copy of each real page, its features measured as if no stop-word list fitted and
+# its words unknown: what a Japanese or Chinese page looks like to the model. Without these,
+# the model has never seen such a page and guesses.
+BLIND = "blind:"
 
 
 def vocabulary(docs: list[Doc], min_sites: int) -> list[str]:
@@ -102,6 +106,15 @@ def vocabulary(docs: list[Doc], min_sites: int) -> list[str]:
     return sorted(w for w, g in sites.items() if len(g) >= min_sites)
 
 
+def line_weights(lines: list[str], by_words: float) -> np.ndarray:
+    """Every page weighs the same; within a page, a line weighs by its share of the words, as
+    body F1 counts words (by_words=1), or all lines alike (0), or in between."""
+    words = np.array([len(x.split()) for x in lines], dtype=float)
+    even = np.full(len(lines), 1.0 / len(lines))
+    share = words / words.sum() if words.sum() else even
+    return 20.0 * (by_words * share + (1 - by_words) * even)
+
+
 def stage1_matrix(docs: list[Doc], vocab: list[str]):  # type: ignore[no-untyped-def]
     from scipy import sparse
 
@@ -109,13 +122,14 @@ def stage1_matrix(docs: list[Doc], vocab: list[str]):  # type: ignore[no-untyped
     dense: list[list[float]] = []
     rows, cols, vals = [], [], []
     shapes_all = []
-    for _group, _name, lines, _y in docs:
-        shapes = features.shapes(lines)
+    for _group, name, lines, _y in docs:
+        blind = name.startswith(BLIND)
+        shapes = features.shapes(lines, known_language=not blind)
         shapes_all.append(shapes)
         for shape, row in zip(shapes, model_lines.vectors(shapes), strict=True):
             r = len(dense)
             dense.append(row)
-            hits = [index[t] for t in shape.tokens if t in index]
+            hits = [] if blind else [index[t] for t in shape.tokens if t in index]
             if shape.tokens:
                 for c in hits:
                     rows.append(r)
@@ -154,7 +168,7 @@ def train(docs: list[Doc], args: argparse.Namespace, folds: int):  # type: ignor
     vocab = vocabulary(docs, args.min_sites)
     x, lex, shapes = stage1_matrix(docs, vocab)
     y = np.concatenate([np.array(d[3]) for d in docs])
-    weight = np.concatenate([np.full(len(d[2]), 20.0 / len(d[2])) for d in docs])
+    weight = np.concatenate([line_weights(d[2], args.by_words) for d in docs])
     groups = np.concatenate([np.array([d[0]] * len(d[2])) for d in docs])
     offsets = np.cumsum([0] + [len(d[2]) for d in docs])
     fold = site_folds(groups, folds)
@@ -226,6 +240,7 @@ def site_folds(groups: np.ndarray, folds: int) -> np.ndarray:
 
 def corpus_docs(args: argparse.Namespace) -> list[Doc]:
     docs = realpages(args.corpus)
+    docs += [(group, BLIND + name, lines, y) for group, name, lines, y in docs]
     for folder in ("bbc-seedstyle", "cnndm-sample-seedstyle", "wikinews-sample-seedstyle"):
         if (args.corpus / folder).is_dir():
             docs += seedstyle(args.corpus, folder, args.seed_docs)
@@ -244,7 +259,12 @@ def options(argv: list[str] | None = None) -> argparse.Namespace:
         "--threshold", type=float, default=0.5, help="with --evaluate: try another text threshold"
     )
     ap.add_argument("--prose-words", type=int, default=12, help="with --evaluate: words of a full paragraph")
-    ap.add_argument("--continue", dest="continue_", type=float, default=0.1, help="with --evaluate")
+    ap.add_argument("--continue", dest="continue_", type=float, default=0.2, help="with --evaluate")
+    ap.add_argument("--by-words", type=float, default=0.6, help="weigh lines by their words (0-1)")
+    ap.add_argument("--lead-margin", type=float, default=0.0, help="with --evaluate: classify.LEAD_MARGIN")
+    ap.add_argument("--fill", type=float, default=0.2, help="with --evaluate: classify.FILL")
+    ap.add_argument("--gap", type=int, default=2, help="with --evaluate: classify.GAP")
+    ap.add_argument("--run-share", type=float, default=0.5, help="with --evaluate: classify.RUN_SHARE")
     ap.add_argument("--evaluate", action="store_true", help="nested cross-validation on whole pages")
     ap.add_argument("--write", action="store_true", help=f"write {OUT.relative_to(ROOT)}")
     return ap.parse_args(argv)
@@ -278,7 +298,7 @@ def page_table(docs: list[Doc], models: dict[str, model_lines.LineModel], corpus
     original = classify.line_model
     try:
         for group, name, _lines, _y in docs:
-            if group.endswith("seedstyle"):
+            if group.endswith("seedstyle") or name.startswith(BLIND):
                 continue
             classify.line_model = lambda g=group: models[g]  # type: ignore[misc]
             variant, file = name.split("/")
@@ -326,6 +346,10 @@ def main() -> None:
         classify.THRESHOLD = args.threshold
         classify.PROSE_WORDS = args.prose_words
         classify.CONTINUE = args.continue_
+        classify.GAP = args.gap
+        classify.FILL = args.fill
+        classify.LEAD_MARGIN = args.lead_margin
+        classify.RUN_SHARE = args.run_share
         evaluate(docs, args)
         return
     print(f"{len(docs)} documents, {sum(len(d[2]) for d in docs)} lines", file=sys.stderr)

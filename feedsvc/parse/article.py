@@ -229,14 +229,15 @@ def _rule_matchers(
     def is_caption(line: str) -> bool:
         return captions(line, line.casefold())
 
-    def cut_debris(line: str) -> str:
-        folded = line.casefold()
-        changed = False
+    def cut_debris(original: str) -> str:
+        """The line with debris cut out; ``original`` itself when there was none."""
+        folded = original.casefold()
+        line, changed = original, False
         for hint, pattern in debris:
             if hint is None or hint in folded:
                 line, count = pattern.subn("", line)
                 changed = changed or count > 0
-        return clean_line(line) if changed else line
+        return clean_line(line) if changed else original
 
     return is_boilerplate, is_caption, cut_debris
 
@@ -276,10 +277,12 @@ def parse_text(text: str, rules: ParseRules) -> ParsedArticle:
     """Decoded seed text -> ParsedArticle. Raises ParseError when nothing publishable is left."""
     header, body_lines = split_header(split_lines(text))
     lines = classify_lines(body_lines, rules)
+    # Text, and the captions a [parse] pattern found (a credit in brackets). A line the model
+    # only takes for a caption is left out: shown as one, a misjudged headline would be worse.
     blocks = tuple(
         Block("p" if line.kind in TEXT_KINDS else "caption", line.text)
         for line in lines
-        if line.kind in TEXT_KINDS or line.kind == "caption"
+        if line.kind in TEXT_KINDS or (line.kind == "caption" and line.rule)
     )
     paragraphs = [b.text for b in blocks if b.kind == "p"]
     if not paragraphs:

@@ -42,7 +42,7 @@ Kind = Literal[
 #: The classes whose lines are the article's text, in the body.
 TEXT_KINDS = frozenset({"lead", "body", "dateline"})
 THRESHOLD = 0.5  #: a line is text when the model gives it at least this probability
-CONTINUE = 0.1  #: ... or at least this, when it ends like a sentence and follows text
+CONTINUE = 0.2  #: ... or at least this, when it ends like a sentence and follows text
 PROSE_WORDS = 12  #: a full paragraph has at least this many words (CJK: 30 characters)
 
 
@@ -55,6 +55,7 @@ class Line:
     score: float  #: the model's probability that the line is article text (1.0/0.0 for rules)
     reason: str  #: what decided, for ``feedsvc explain``
     sentence: bool = False  #: text that ends like a sentence: summary material
+    rule: bool = False  #: decided by a [parse] pattern, not by the model or a line's shape
 
 
 # "By Jane Smith", "Por Ana", "Von Hans": a byline's first word, in the languages of the
@@ -110,6 +111,11 @@ def is_timestamp(line: str) -> bool:
     return words <= 10 and not sentence
 
 
+def is_byline(line: str) -> bool:
+    """A byline word and a name ("By Jane Smith, CNN", "Por Ana Souza")."""
+    return _BY.match(line) is not None and byline_name(line) is not None
+
+
 def byline_name(line: str) -> str | None:
     """The author's name in a byline ("By Jane Smith, CNN" -> "Jane Smith"); None when the line
     is not shaped like one."""
@@ -133,6 +139,68 @@ def _is_prose(shape: features.LineShape, line: str) -> bool:
     return shape.words >= PROSE_WORDS and shape.terminal
 
 
+LEAD_MARGIN = 0.0  #: how much more likely a later paragraph must be to be the lead than the first
+FILL = 0.2  #: ... or at least this, when it lies between lines of text
+GAP = 2  #: lines that are not text (rules aside) and still do not break the run of text
+RUN_SHARE = 0.5  #: a run of text apart from the main one stays when it is this large
+
+
+def main_run(text: Sequence[bool], sizes: Sequence[int], fixed: Sequence[Line | None]) -> list[bool]:
+    """The article is one run of text: runs of text lines split by more than GAP lines of chrome
+    (lines the rules decided do not count) are compared by size, and a run much smaller than
+    the largest (a cookie notice above it, a reader's comment below a comment form) is not
+    text."""
+    runs: list[list[int]] = []
+    gap = GAP + 1
+    for i, is_text in enumerate(text):
+        if fixed[i] is not None:
+            continue
+        if is_text:
+            if gap > GAP or not runs:
+                runs.append([])
+            runs[-1].append(i)
+            gap = 0
+        else:
+            gap += 1
+    if len(runs) < 2:
+        return list(text)
+    size = [sum(sizes[i] for i in run) for run in runs]
+    biggest = max(size)
+    out = list(text)
+    for run, n in zip(runs, size, strict=True):
+        if n < RUN_SHARE * biggest:
+            for i in run:
+                out[i] = False
+    return out
+
+
+def is_full_paragraph(line: str) -> bool:
+    """A line of at least PROSE_WORDS words (CJK: 30 characters) ending like a sentence: the
+    cheap test behind the fast path. The same as _is_prose on the line's shape."""
+    stripped = line.rstrip(features.CLOSERS)
+    if not stripped or stripped[-1] not in features.TERMINAL:
+        return False
+    if features.is_cjk_line(line):
+        return len(line) >= 30
+    return line.count(" ") + 1 >= PROSE_WORDS
+
+
+def _one_run_of_prose(lines: Sequence[str], fixed: Sequence[Line | None]) -> list[Line]:
+    """Every line no rule took is a full paragraph: the article is one run of prose with no
+    chrome to tell apart, so all of it is text and the first paragraph is the lead. (On the
+    BBC, CNN and Wikinews corpora and the real pages, the model agrees on 2,069 of the 2,071
+    files that qualify; it is skipped, which makes clean seed files cheap.)"""
+    out: list[Line] = []
+    for line, rule in zip(lines, fixed, strict=True):
+        if rule is not None:
+            out.append(rule)
+        elif not any(x.kind == "lead" for x in out):
+            out.append(Line(line, "lead", 1.0, "every line is a full paragraph; the first", True))
+        else:
+            out.append(Line(line, "body", 1.0, "every line is a full paragraph", True))
+    return out
+
+
 def lead_candidates(prose: Sequence[bool]) -> list[int]:
     """The first few full paragraphs of text: the lines that may be the lead."""
     return [i for i, x in enumerate(prose) if x][:LEAD_CANDIDATES]
@@ -151,17 +219,20 @@ def choose_lead(
     candidates = lead_candidates(prose)
     if not candidates:
         return len(lines)
-    datelined = [bool(prose[i]) and strip_dateline(line) != line for i, line in enumerate(lines)]
+    datelined = [i in candidates and strip_dateline(line) != line for i, line in enumerate(lines)]
     rows = lead_vectors(candidates, shapes, p1, probs, prose, datelined)
     scores = [model.lead.probability(r) for r in rows]
-    return candidates[max(range(len(candidates)), key=scores.__getitem__)]
+    best = max(range(len(candidates)), key=scores.__getitem__)
+    # Passing over the first paragraph takes a clear preference: a stand-first is passed over
+    # by a margin, a lead that merely looks like one (a quote, one short sentence) is not.
+    return candidates[best] if scores[best] >= scores[0] + LEAD_MARGIN else candidates[0]
 
 
 def _name_other(
     line: str, shape: features.LineShape, index: int, first_text: int, last_text: int
 ) -> tuple[Kind, str]:
     """What a line the model calls not-text is, from its shape and where it stands."""
-    if index < first_text and _BY.match(line) and byline_name(line) is not None:
+    if index < first_text and is_byline(line):
         return "byline", "a byline word and a name above the text"
     if is_timestamp(line):
         return "timestamp", "a date in a short line"
@@ -195,17 +266,23 @@ def classify(
             continue
         if is_boilerplate(raw):
             kept.append(raw)
-            fixed.append(Line(raw, "boilerplate", 0.0, "a [parse] boilerplate pattern"))
+            fixed.append(Line(raw, "boilerplate", 0.0, "a [parse] boilerplate pattern", rule=True))
             continue
-        line = cut_debris(raw)
-        if not line or is_boilerplate(line):
+        line = cut_debris(raw)  # the same object when no debris was cut
+        if line is not raw and (not line or is_boilerplate(line)):
             kept.append(raw)
-            fixed.append(Line(raw, "boilerplate", 0.0, "nothing left after [parse] debris patterns"))
+            fixed.append(
+                Line(raw, "boilerplate", 0.0, "nothing left after [parse] debris patterns", rule=True)
+            )
             continue
         kept.append(line)
-        fixed.append(Line(line, "caption", 0.0, "a [parse] caption pattern") if is_caption(line) else None)
+        fixed.append(
+            Line(line, "caption", 0.0, "a [parse] caption pattern", rule=True) if is_caption(line) else None
+        )
     if not kept:
         return []
+    if all(f is not None or is_full_paragraph(line) for line, f in zip(kept, fixed, strict=True)):
+        return _one_run_of_prose(kept, fixed)
     shapes = features.shapes(kept)
     model = model or line_model()
     p1, probs = model.probabilities(shapes)
@@ -217,6 +294,18 @@ def classify(
         if not text[i] and previous and shapes[i].terminal and probs[i] >= CONTINUE:
             text[i] = True
         previous = text[i]
+    # Bylines and timestamps sit between chrome and the article: they never join two runs.
+    meta = [
+        f is None and t and (is_timestamp(x) or is_byline(x))
+        for x, f, t in zip(kept, fixed, text, strict=True)
+    ]
+    runs = main_run([t and not m for t, m in zip(text, meta, strict=True)], [len(x) for x in kept], fixed)
+    text = [r or m for r, m in zip(runs, meta, strict=True)]
+    marks = [i for i, t in enumerate(text) if t]
+    if marks:  # inside the run of text, a likely line (a list item, a subhead) is text too
+        for i in range(marks[0] + 1, marks[-1]):
+            if not text[i] and fixed[i] is None and probs[i] >= FILL:
+                text[i] = True
     prose = [t and _is_prose(s, line) for t, s, line in zip(text, shapes, kept, strict=True)]
     if not any(prose):  # a short note, a list: too little prose for the model to go by
         text = [f is None for f in fixed]
@@ -238,12 +327,12 @@ def classify(
             out.append(Line(line, "standfirst", p, f"model {p:.2f}; a paragraph above the lead"))
             continue
         if not lead_found and not prose[i]:
-            if is_date_line(line) or is_timestamp(line):
+            if is_byline(line):  # asked first, as _name_other does: "By Jo Bloggs, 3 May 2024"
+                out.append(Line(line, "byline", p, "a name after a byline word above the lead"))
+            elif is_date_line(line) or is_timestamp(line):
                 out.append(Line(line, "timestamp", p, "a date in a short line above the lead"))
             elif _PLACE.match(line):
                 out.append(Line(line, "dateline", p, "a place in capitals above the lead"))
-            elif byline_name(line) is not None and _BY.match(line):
-                out.append(Line(line, "byline", p, "a name after a byline word above the lead"))
             else:
                 out.append(Line(line, "body", p, f"model {p:.2f}; not yet a full paragraph"))
             continue

@@ -16,16 +16,27 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
+from itertools import chain
 
 # Characters that end a sentence in the scripts feedsvc meets (Latin, Cyrillic, Greek, CJK,
 # Arabic, Devanagari), and closing quotes/brackets that may follow them.
-_TERMINAL = frozenset(".!?…。！？।؟")
+TERMINAL = frozenset(".!?…。！？।؟")
 CLOSERS = "\"'”’»)]›」』）"
 _OPENERS = frozenset("\"'“‘«„‹「『")
-_WORD = re.compile(r"\w+")
+# Punctuation that may cling to a word: turned into spaces before a line is split into words
+# (str.translate and str.split run in C; a \w+ regex costs three times as much).
+_PUNCTUATION = str.maketrans(
+    dict.fromkeys(".,;:!?\"'()[]{}“”‘’«»„‹›—–-/\\|&*%$#@+=<>…·•。、！？「」『』（）", " ")
+)
 # Marks of site chrome and lists rather than prose: separators, arrows, bullets, pipes.
-_SEPARATORS = frozenset("|/>•·»«→←▶►★☆#@©®™=+*_~^[]{}<\\")
-_SENTENCE_BREAK = re.compile(r"[.!?。！？][\"'”’»)\]]*\s+\S")
+# One str.translate marks digits as "0" and separators as "|", so two counts measure both.
+_SEPARATOR_CHARS = "|/>•·»«→←▶►★☆#@©®™=+*_~^[]{}<\\"
+_MARKS = str.maketrans({**dict.fromkeys("0123456789", "0"), **dict.fromkeys(_SEPARATOR_CHARS, "|")})
+_DIGIT_BYTES = b"0123456789"
+_SEPARATOR_BYTES = bytes(c for c in _SEPARATOR_CHARS.encode("utf-8") if c < 128)
+_CJK = re.compile("[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]")
+# A sentence break inside a line: sentence punctuation, then a space.
+_BREAKS = (". ", "! ", "? ", "。")
 _URL = re.compile(r"https?://|www\.|\.com\b|\.org\b|@\w")
 
 
@@ -36,22 +47,31 @@ class StopWords:
     languages: tuple[str, ...]
     sets: tuple[frozenset[str], ...]
     masks: dict[str, int]  #: word -> bit i set when the word is in language i's list
+    telling: dict[str, int]  #: the same for words of at most _SHARED lists: "a" or "la", in
+    #: dozens of lists, tell no language apart, and counting them is most of the cost
 
     def language_of(self, words: Sequence[str]) -> int:
         """The index of the language whose function words cover most of ``words``; -1 when
-        no list covers at least 10 % of them (CJK text without spaces, code, lists)."""
-        masks = self.masks
-        counts = Counter(masks[w] for w in words if w in masks)
-        if not counts:
+        no list covers at least 5 % of them (CJK text without spaces, code, lists). Only words
+        of a few lists count: they tell languages apart."""
+        per_language = Counter(chain.from_iterable(map(_bits, filter(None, map(self.telling.get, words)))))
+        if sum(per_language.values()) < 10:  # too few telling words (a short text): count them all
+            per_language = Counter(chain.from_iterable(map(_bits, filter(None, map(self.masks.get, words)))))
+        if not per_language:
             return -1
-        per_language: Counter[int] = Counter()
-        for mask, n in counts.items():
-            while mask:
-                low = mask & -mask
-                per_language[low.bit_length() - 1] += n
-                mask ^= low
-        best, hits = per_language.most_common(1)[0]
-        return best if hits >= 0.1 * len(words) else -1
+        # The most hits; on a tie, the first language in the file's (alphabetical) order.
+        hits = max(per_language.values())
+        best = min(i for i, n in per_language.items() if n == hits)
+        return best if hits >= 0.05 * len(words) else -1
+
+
+@functools.lru_cache(maxsize=4096)
+def _bits(mask: int) -> tuple[int, ...]:
+    """The indexes of the bits set in ``mask`` (the same few masks recur in every article)."""
+    return tuple(i for i in range(mask.bit_length()) if mask >> i & 1)
+
+
+_SHARED = 10
 
 
 @functools.cache
@@ -70,11 +90,8 @@ def stop_words() -> StopWords:
         sets.append(frozenset(words.split()))
         for word in sets[-1]:
             masks[word] = masks.get(word, 0) | bit
-    return StopWords(tuple(languages), tuple(sets), masks)
-
-
-def _is_cjk(ch: str) -> bool:
-    return "\u3040" <= ch <= "\u30ff" or "\u4e00" <= ch <= "\u9fff" or "\uac00" <= ch <= "\ud7af"
+    telling = {w: m for w, m in masks.items() if m.bit_count() <= _SHARED}
+    return StopWords(tuple(languages), tuple(sets), masks, telling)
 
 
 # The names of the features, in the order line_features returns them.
@@ -99,6 +116,8 @@ NAMES = (
     "last",  # the last line
     "rel_pos",  # 0 at the top, 1 at the bottom
     "colon_end",  # ends in a colon: a label or an introduction
+    "no_language",  # no stop-word list fits the article (CJK, or too little text): the
+    # function-word features say nothing, and the model must go by the others
 )
 
 
@@ -113,27 +132,51 @@ class LineShape:
     stop_density: float
 
 
-def _shape(line: str, stops: frozenset[str] | None, index: int, count: int) -> LineShape:
-    words = _WORD.findall(line.casefold())
-    n_words = len(words)
-    n_chars = len(line)
+def is_cjk_line(line: str) -> bool:
+    """Mostly Chinese, Japanese or Korean characters (in its first 40): words are not spaced."""
+    return len(_CJK.findall(line, 0, 40)) > 10
+
+
+_SAMPLE = 240  #: characters of a line its word-level shares are measured on
+
+
+def _shape(line: str, words: list[str], stops: frozenset[str] | None, index: int, count: int) -> LineShape:
+    # Word-level shares are measured on the line's first _SAMPLE characters (``words`` are
+    # that sample's words): a paragraph shows its nature in its first sentence, and regex
+    # scans of whole 700-character paragraphs cost more than the rest of a refresh.
+    sample = line[:_SAMPLE]
+    n_sample = len(words)
+    n_words = line.count(" ") + 1 if line else 0  # lines come with single spaces only
+    n_chars = len(line) or 1
     stripped = line.rstrip(CLOSERS)
-    terminal = bool(stripped) and stripped[-1] in _TERMINAL
-    cjk = sum(1 for ch in line[:40] if _is_cjk(ch)) > 10
-    stop_density = sum(1 for w in words if w in stops) / n_words if stops is not None and n_words else 0.0
-    tokens = line.split()
-    capitals = sum(1 for t in tokens if t[:1].isupper()) / len(tokens) if tokens else 0.0
-    letters = [ch for ch in line if ch.isalpha()]
-    upper_line = len(letters) >= 3 and all(not ch.islower() for ch in letters) and not cjk
-    digits = sum(1 for ch in line if ch.isdigit()) / n_chars if n_chars else 0.0
-    separators = sum(1 for ch in line if ch in _SEPARATORS) / n_chars if n_chars else 0.0
+    terminal = bool(stripped) and stripped[-1] in TERMINAL
+    cjk = is_cjk_line(line)
+    if cjk:
+        n_words = max(n_words, n_chars // 4)
+    stop_density = sum(map(stops.__contains__, words)) / n_sample if stops is not None and n_sample else 0.0
+    tokens = sample.count(" ") + 1 if sample else 0
+    capitals = sum(map(str.istitle, sample.split())) / tokens if tokens else 0.0
+    upper_line = not cjk and line.upper() == line and line.lower() != line
+    length = len(sample) or 1
+    if sample.isascii():  # bytes.translate deletes a set of bytes at C speed
+        raw = sample.encode("ascii")
+        digits = (length - len(raw.translate(None, _DIGIT_BYTES))) / length
+        separators = (length - len(raw.translate(None, _SEPARATOR_BYTES))) / length
+    else:
+        marked = sample.translate(_MARKS)
+        digits = marked.count("0") / length
+        separators = marked.count("|") / length
+    url = (
+        "://" in sample or "www." in sample or ".com" in sample or ".org" in sample or "@" in sample
+    ) and bool(_URL.search(sample))
+    breaks = min(3, sum(map(sample.count, _BREAKS)))
     values = (
         math.log1p(n_chars),
         math.log1p(n_words),
         1.0 if n_words < 4 and not cjk else 0.0,
         1.0 if n_words >= 25 or (cjk and n_chars >= 60) else 0.0,
         1.0 if terminal else 0.0,
-        min(3, len(_SENTENCE_BREAK.findall(line))) / 3,
+        breaks / 3,
         stop_density,
         1.0 if stops is not None and n_words >= 4 and stop_density == 0.0 else 0.0,
         capitals,
@@ -142,29 +185,40 @@ def _shape(line: str, stops: frozenset[str] | None, index: int, count: int) -> L
         separators,
         line.count(",") / n_words if n_words else 0.0,
         1.0 if line[:1] in _OPENERS else 0.0,
-        1.0 if _URL.search(line) else 0.0,
+        1.0 if url else 0.0,
         1.0 if cjk else 0.0,
         1.0 if index == 0 else 0.0,
         1.0 if index == count - 1 else 0.0,
         index / (count - 1) if count > 1 else 0.0,
         1.0 if line.endswith(":") else 0.0,
+        1.0 if stops is None else 0.0,
     )
     return LineShape(values, frozenset(words), n_words, terminal, stop_density)
 
 
+def _sample_words(line: str) -> list[str]:
+    return line[:_SAMPLE].casefold().translate(_PUNCTUATION).split()
+
+
 def article_language(lines: Sequence[str]) -> int:
     """The article's language as an index into stop_words().languages; -1 when unknown."""
+    return _language([_sample_words(line) for line in lines])
+
+
+def _language(words: Sequence[list[str]]) -> int:
     sample: list[str] = []
-    for line in lines:
-        sample.extend(_WORD.findall(line.casefold()))
-        if len(sample) >= 400:
+    for w in words:
+        sample.extend(w)
+        if len(sample) >= 200:
             break
     return stop_words().language_of(sample)
 
 
-def shapes(lines: Sequence[str]) -> list[LineShape]:
-    """The features of every line of one article, in order."""
-    language = article_language(lines)
+def shapes(lines: Sequence[str], *, known_language: bool = True) -> list[LineShape]:
+    """The features of every line of one article, in order. ``known_language=False`` measures
+    them as if no stop-word list fitted (the training script teaches the model that case)."""
+    words = [_sample_words(line) for line in lines]
+    language = _language(words) if known_language else -1
     stops = stop_words().sets[language] if language >= 0 else None
     count = len(lines)
-    return [_shape(line, stops, i, count) for i, line in enumerate(lines)]
+    return [_shape(line, w, stops, i, count) for i, (line, w) in enumerate(zip(lines, words, strict=True))]
