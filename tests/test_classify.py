@@ -83,15 +83,9 @@ _COOKIE_LEAD = (
     "the cookie notice above the byline (two sentences, 20+ words) is scored as text and is "
     "the first full paragraph, so the lead model picks it as the lead"
 )
-_CJK_SENTENCES = (
-    "lead.iter_sentences splits only before white space and a Latin capital, so a Japanese "
-    "lead (sentences ended by 。 with no space) is one sentence: the whole 3-sentence "
-    "paragraph becomes the title"
-)
 XFAIL: dict[tuple[str, str], str] = {
     ("title", "en-library-flood"): _COOKIE_LEAD,
     ("title", "de-bahn-baustelle"): _COOKIE_LEAD,
-    ("title", "ja-kotsu-jiko"): _CJK_SENTENCES,
     ("summary", "en-library-flood"): _COOKIE_LEAD,
     ("summary", "de-bahn-baustelle"): _COOKIE_LEAD,
     ("header", "en-library-flood"): _COOKIE_LEAD + "; the byline and timestamp after it are body",
@@ -197,13 +191,6 @@ def test_page_chrome_is_not_in_title_or_summary(name: str) -> None:
                 assert sentence.rstrip("。.") not in shown, sentence
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="lead._SENTENCE_END wants a Latin capital or a digit after the full stop, so Cyrillic "
-    "(and Greek) sentences are never split: the title is the first 140 characters of the lead, "
-    "cut mid-sentence (the ru page's first sentence is longer than 140, which hides it there)",
-)
 def test_a_russian_title_is_the_first_sentence() -> None:
     lead = (
         "Авария на теплотрассе оставила без отопления двести домов в Заречном районе. "

@@ -426,3 +426,46 @@ def test_every_parse_fixture_has_expectations() -> None:
     texts = {p.stem for p in PARSE_DATA.glob("*.txt")}
     expectations = {p.name.removesuffix(".expected.json") for p in PARSE_DATA.glob("*.expected.json")}
     assert texts == expectations and len(texts) >= 4
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "sentences"),
+    [
+        ("Авария произошла ночью. Ремонт идёт.", ["Авария произошла ночью.", "Ремонт идёт."]),
+        (
+            "Η κυβέρνηση ανακοίνωσε μέτρα. Οι πολίτες αντέδρασαν.",
+            ["Η κυβέρνηση ανακοίνωσε μέτρα.", "Οι πολίτες αντέδρασαν."],
+        ),
+        (
+            "事故があった。警察によると、けが人はいない。",
+            ["事故があった。", "警察によると、けが人はいない。"],
+        ),
+        ("「大丈夫」と話した。 次の文。", ["「大丈夫」と話した。", "次の文。"]),
+        ("Он сказал: «Всё хорошо». Потом ушёл.", ["Он сказал: «Всё хорошо».", "Потом ушёл."]),
+        ("т. е. слово. Дальше.", ["т. е. слово.", "Дальше."]),  # no capital after "т.": one sentence
+    ],
+)
+def test_sentences_end_in_other_scripts(paragraph: str, sentences: list[str]) -> None:
+    assert split_sentences(paragraph) == sentences
+
+
+def test_a_cjk_title_drops_its_full_stop() -> None:
+    assert parse("事故があった。警察によると、けが人はいない。").title == "事故があった"
+
+
+def test_a_long_title_is_cut_after_a_clause_when_one_ends_late_enough() -> None:
+    from feedsvc.parse.lead import shorten
+
+    text = (
+        "The harbour authority will replace the 120-year-old swing bridge at Port Ellery with a "
+        "lifting span by 2027, officials said on Tuesday in a statement to the press"
+    )
+    assert shorten(text, 140) == text[: text.index(", officials")] + "…"  # the comma at 111 of 140
+    # A clause that ends too early (before two thirds of the room) is not worth the words lost.
+    assert shorten(text, 60) == "The harbour authority will replace the 120-year-old swing…"
+    assert shorten("Ein Satz, der lang genug ist, um gekürzt zu werden, und mehr", 40) == (
+        "Ein Satz, der lang genug ist…"  # the comma at 28 of 39 characters of room
+    )
+    assert shorten("Ein Satz, der lang genug ist um gekürzt zu werden, und mehr", 40) == (
+        "Ein Satz, der lang genug ist um…"  # the only comma, at 8: a word boundary
+    )

@@ -104,7 +104,12 @@ _NON_TERMINAL = frozenset(
 # Sentence-final punctuation, closing quotes/brackets, then space and a sentence start.
 # Written to open with a character set ("[.!?]+|…", spelt so that re's search can skip to the
 # candidates instead of trying every position: about 3x faster on long paragraphs).
-_SENTENCE_END = re.compile(r"""[.!?…](?:(?<=[.!?])[.!?]*)?['"’”»)\]]*\s+(?=['"‘“«(\[]*[A-Z0-9À-ÖØ-Þ])""")
+# A capital that may start a sentence: Latin, Greek, Cyrillic. CJK full stops (。！？) end a
+# sentence whatever follows, with or without a space.
+_SENTENCE_END = re.compile(
+    r"""[.!?…](?:(?<=[.!?])[.!?]*)?['"’”»)\]]*\s+(?=['"‘“«„(\[]*[A-Z0-9À-ÖØ-ÞΑ-ΩА-ЯЁ])"""
+    r"""|[。！？][」』）"”’]*\s*(?=\S)"""
+)
 _DOTTED = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")
 
 
@@ -198,11 +203,19 @@ def strip_dateline(text: str) -> str:
     return stripped if stripped.strip() else text
 
 
+_CLAUSE_ENDS = (", ", "; ", ": ", " – ", " — ", " -- ", "、", "，")
+
+
 def shorten(text: str, limit: int) -> str:
-    """Cut ``text`` on a word boundary to at most ``limit`` characters, ending in an ellipsis."""
+    """Cut ``text`` to at most ``limit`` characters, ending in an ellipsis: after a clause
+    (a comma, a semicolon, a dash) when one ends in the last third of the room, else on a word
+    boundary. Never mid-word."""
     if len(text) <= limit:
         return text
     cut = text[: max(1, limit - 1)]
+    clause = max(cut.rfind(mark) for mark in _CLAUSE_ENDS)
+    if clause >= (2 * limit) // 3:
+        return cut[:clause].rstrip(" ,;:-–—(‘“'\"、，") + _ELLIPSIS
     space = cut.rfind(" ")
     if space > limit // 3:
         cut = cut[:space]
@@ -233,7 +246,7 @@ def _title_from(sentence: str, limit: int) -> str:
     junk = _TITLE_JUNK.match(sentence)
     if junk and sentence[junk.end() :].strip():
         sentence = sentence[junk.end() :].lstrip()
-    if sentence.endswith(".") and not sentence.endswith("..") and sentence[:-1].strip():
+    if sentence.endswith((".", "。")) and not sentence.endswith("..") and sentence[:-1].strip():
         sentence = sentence[:-1].rstrip()  # but a lead of just "." stays: a title is never empty
     return shorten(sentence, limit)
 
