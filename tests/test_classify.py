@@ -732,3 +732,47 @@ def test_first_stage_equals_its_plain_definition(lines: list[str]) -> None:
         model.first.probability(r, s.tokens) for r, s in zip(model_lines.vectors(shapes), shapes, strict=True)
     ]
     assert model.first_stage(shapes) == pytest.approx(plain, abs=1e-12)
+
+
+def test_a_short_closing_sentence_still_takes_the_fast_path() -> None:
+    lines = [
+        "The Rev. Robert Hale, the founder of a television ministry watched by millions, died on Thursday.",
+        "He was 88 years old.",
+    ]
+    out = classify(
+        lines,
+        is_boilerplate=lambda line: False,
+        is_caption=lambda line: False,
+        cut_debris=lambda line: line,
+        model=cast(LineModel, _NoModel()),
+    )
+    assert [x.kind for x in out] == ["lead", "body"]
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        [
+            "He was 88 years old.",
+            "The Rev. Robert Hale, the founder of a ministry watched by millions, died.",
+        ],
+        [
+            "The Rev. Robert Hale, the founder of a ministry watched by millions, died on Thursday.",
+            "Aged 88.",
+        ],
+        [
+            "The Rev. Robert Hale, the founder of a ministry watched by millions, died on Thursday.",
+            "Read more",
+        ],
+    ],
+    ids=["opens-short", "three-words", "no-full-stop"],
+)
+def test_the_fast_path_needs_a_full_opening_paragraph_and_sentences(lines: list[str]) -> None:
+    with pytest.raises(AssertionError, match="must not be asked"):
+        classify(
+            lines,
+            is_boilerplate=lambda line: False,
+            is_caption=lambda line: False,
+            cut_debris=lambda line: line,
+            model=cast(LineModel, _NoModel()),
+        )
