@@ -102,6 +102,8 @@ def find_date(line: str) -> str | None:
 def is_timestamp(line: str) -> bool:
     """A short line that gives a date (and maybe a time, a byline, a section), not a sentence
     that mentions one."""
+    if line.count(" ") > 24:  # more than 10 words besides the longest date and time: no need to look
+        return False
     date = find_date(line)
     if date is None:
         return False
