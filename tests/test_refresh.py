@@ -333,7 +333,7 @@ def test_guid_is_uuid5_of_the_id(article_id: str) -> None:
 
 def test_an_index_of_schema_1_is_migrated_and_keeps_its_identities(settings: Settings) -> None:
     """An index written before migration 2 (guid UNIQUE) opens, keeps every identity and article."""
-    from feedsvc.store import MIGRATIONS
+    from feedsvc.store._schema import MIGRATIONS
 
     settings.db_path.parent.mkdir(parents=True, exist_ok=True)
     conn = sqlite3.connect(settings.db_path, isolation_level=None)

@@ -1,150 +1,31 @@
-"""The article index: SQLite (WAL), one connection per thread, versioned schema."""
+"""The article index in SQLite (WAL): one connection per thread."""
 
 from __future__ import annotations
 
 import contextlib
-import functools
-import mmap
-import os
 import sqlite3
 import threading
 from collections.abc import Iterable
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import UTC
-from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 
-from .errors import StoreError
-from .model import Article
-from .model import Block
-from .model import BlockKind
-from .model import Listing
-from .model import Skipped
-
-# Each entry upgrades the schema by one version; never edit one that has shipped.
-MIGRATIONS: tuple[str, ...] = (
-    """
-    CREATE TABLE identities (          -- permanent: survives edits, deletes and re-adds
-        id TEXT PRIMARY KEY,
-        guid TEXT NOT NULL UNIQUE,
-        slug TEXT NOT NULL UNIQUE,
-        first_seen TEXT NOT NULL
-    ) WITHOUT ROWID;
-    CREATE TABLE articles (
-        id TEXT PRIMARY KEY REFERENCES identities(id),
-        path TEXT NOT NULL UNIQUE,
-        title TEXT NOT NULL,
-        summary TEXT NOT NULL,
-        blocks TEXT NOT NULL,          -- one block a line: "p" or "c", then the text
-        author TEXT,
-        tags TEXT NOT NULL,            -- one tag a line
-        published TEXT NOT NULL,       -- RFC 3339, UTC
-        updated TEXT NOT NULL,
-        size INTEGER NOT NULL,
-        mtime_ns INTEGER NOT NULL,
-        raw_hash TEXT NOT NULL,        -- of the file's bytes: a touch changes nothing
-        content_hash TEXT NOT NULL     -- of what is published: only this moves `updated`
-    );
-    CREATE INDEX articles_newest ON articles(published DESC, id DESC);
-    CREATE TABLE skipped (
-        path TEXT PRIMARY KEY,
-        reason TEXT NOT NULL,
-        size INTEGER NOT NULL,
-        mtime_ns INTEGER NOT NULL
-    ) WITHOUT ROWID;
-    CREATE TABLE state (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
-    INSERT INTO state VALUES ('generation', '0');
-    """,
-    # 2: no UNIQUE index on guid. A guid is uuid5 of the (unique) id, nothing looks one up, and
-    # its random keys made the index the costliest part of inserting an identity (~0.5 s of a
-    # 100,000-file ingest with a 1 MiB page cache).
-    """
-    CREATE TABLE identities_v2 (
-        id TEXT PRIMARY KEY,
-        guid TEXT NOT NULL,
-        slug TEXT NOT NULL UNIQUE,
-        first_seen TEXT NOT NULL
-    ) WITHOUT ROWID;
-    INSERT INTO identities_v2 (id, guid, slug, first_seen) SELECT id, guid, slug, first_seen FROM identities;
-    DROP TABLE identities;
-    ALTER TABLE identities_v2 RENAME TO identities;
-    """,
-)
-
-_ARTICLE_COLUMNS = (
-    "a.id, i.guid, i.slug, a.title, a.summary, a.blocks, a.author, a.tags, "
-    "a.published, a.updated, a.path, a.size, a.mtime_ns, a.content_hash"
-)
-_SELECT = f"SELECT {_ARTICLE_COLUMNS} FROM articles a JOIN identities i USING (id)"  # noqa: S608 (constants)
-
-
-@functools.lru_cache(maxsize=256)  # a refresh formats the same instant two or three times
-def format_time(dt: datetime) -> str:
-    """Aware datetime -> the RFC 3339 UTC text stored (microseconds, sortable)."""
-    # Fixed width (always six fraction digits) so that text order is time order.
-    if dt.tzinfo is not UTC:  # every time feedsvc makes is in UTC already
-        dt = dt.astimezone(UTC)
-    return dt.replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
-
-
-def parse_time(text: str) -> datetime:
-    return datetime.fromisoformat(text)  # "Z" is understood since Python 3.11
-
-
-_KIND_CODES = {"p": "p", "caption": "c"}
-_CODE_KINDS: dict[str, BlockKind] = {"p": "p", "c": "caption"}
-
-
-def encode_blocks(blocks: tuple[Block, ...]) -> str:
-    """Blocks -> one line each, kind code first. Cleaned text never holds a line break."""
-    return "\n".join(_KIND_CODES[b.kind] + b.text for b in blocks)
-
-
-def decode_blocks(text: str) -> tuple[Block, ...]:
-    return tuple(Block(_CODE_KINDS[line[0]], line[1:]) for line in text.split("\n") if line)
-
-
-def _row_to_article(row: tuple) -> Article:  # type: ignore[type-arg]
-    return Article(
-        id=row[0], guid=row[1], slug=row[2], title=row[3], summary=row[4],
-        blocks=decode_blocks(row[5]), author=row[6], tags=tuple(row[7].split("\n")) if row[7] else (),
-        published=parse_time(row[8]), updated=parse_time(row[9]), path=row[10],
-        size=row[11], mtime_ns=row[12], content_hash=row[13],
-    )  # fmt: skip
-
-
-@dataclass(frozen=True, slots=True)
-class FileRow:
-    """What the index remembers about one file, for change detection."""
-
-    path: str
-    size: int
-    mtime_ns: int
-    raw_hash: str | None  #: None for a skipped file
-    id: str | None
-    content_hash: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Identity:
-    id: str
-    guid: str
-    slug: str
-    first_seen: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class Snapshot:
-    """A consistent view of the index: the articles and the generation they belong to."""
-
-    generation: int
-    articles: tuple[Article, ...]
-    last_refresh: datetime | None
-    changed_at: datetime  #: when the generation last moved (else when the index was made)
-    count: int = 0  #: how many articles are published in all
+from ..errors import StoreError
+from ..model import Article
+from ..model import Listing
+from ..model import Skipped
+from ._schema import SELECT
+from ._schema import connect
+from ._schema import encode_blocks
+from ._schema import migrate
+from ._schema import row_to_article
+from ._types import FileRow
+from ._types import Identity
+from ._types import Snapshot
+from ._types import format_time
+from ._types import parse_time
+from .files import ChangeCounter
 
 
 @contextmanager
@@ -160,53 +41,7 @@ def _wrap(message: str) -> Iterator[None]:
         raise StoreError(f"{message}: {e}") from e
 
 
-class ChangeCounter:
-    """An 8-byte counter in ``<index>.gen``, memory-mapped by every process using the index.
-
-    Every committed write transaction bumps it, so a reader learns "nothing changed" from one
-    memory read, without a SQLite call (which releases the GIL: a thread hand-off per request
-    in a threaded server). Unavailable (read-only folder, ":memory:") means readers ask SQLite.
-    """
-
-    def __init__(self, path: str) -> None:
-        self.path = path
-        self._map: mmap.mmap | None = None
-        self._failed = False
-        self._lock = threading.Lock()
-
-    def _mapped(self) -> mmap.mmap | None:
-        if self._map is None and not self._failed:
-            with self._lock:
-                if self._map is None and not self._failed:
-                    try:
-                        fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
-                        try:
-                            if os.fstat(fd).st_size < 8:
-                                os.ftruncate(fd, 8)
-                            self._map = mmap.mmap(fd, 8)
-                        finally:
-                            os.close(fd)
-                    except (OSError, ValueError):
-                        self._failed = True
-        return self._map
-
-    def value(self) -> int | None:
-        mapped = self._mapped()
-        return None if mapped is None else int.from_bytes(mapped[:8], "little")
-
-    def bump(self) -> None:
-        mapped = self._mapped()
-        if mapped is not None:
-            mapped[:8] = ((int.from_bytes(mapped[:8], "little") + 1) % 2**64).to_bytes(8, "little")
-
-    def close(self) -> None:
-        with self._lock:
-            if self._map is not None:
-                self._map.close()
-                self._map = None
-
-
-class Store:
+class SQLiteStore:
     """Reads and writes the index. Thread-safe: each thread gets its own connection."""
 
     def __init__(self, path: Path | str, *, timeout: float = 10.0) -> None:
@@ -221,65 +56,20 @@ class Store:
 
     # ------------------------------------------------------------------ connections
 
-    def _connect(self) -> sqlite3.Connection:
-        if self.path != ":memory:":
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        # check_same_thread=False only so that close() can close every thread's connection at
-        # shutdown (from the main thread); each one is still used only by the thread that
-        # opened it (self._local).
-        conn = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None, check_same_thread=False)
-        conn.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000)}")
-        # For a new index only (an existing one keeps its page size; WAL cannot change it): an
-        # article row is ~3 KB, so a 4 KiB page holds one and wastes a quarter of the file.
-        # 16 KiB pages hold five: ~20% less to write and checkpoint on a cold ingest.
-        conn.execute("PRAGMA page_size = 16384")
-        conn.execute("PRAGMA journal_mode = WAL")
-        conn.execute("PRAGMA synchronous = NORMAL")
-        # 2 MiB by default, per connection, and a server has one per request thread: a crawl
-        # of deep index pages grew the process by ~20 MB. Pages come from the OS cache anyway.
-        conn.execute("PRAGMA cache_size = -1024")
-        # No foreign_keys: enforcing REFERENCES doubled the cost of an article insert, and
-        # refresh.py writes the identity before its article in the same transaction.
-        return conn
-
     @property
     def conn(self) -> sqlite3.Connection:
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
         if conn is None:
             with _wrap(f"cannot open the index {self.path}"):
-                conn = self._connect()
+                conn = connect(self.path, self.timeout)
                 if not self._migrated:
                     with self._migrate_lock:
-                        self._migrate(conn)
+                        migrate(conn, self.path)
                         self._migrated = True
             self._local.conn = conn
             with self._lock:
                 self._connections.append(conn)
         return conn
-
-    def _migrate(self, conn: sqlite3.Connection) -> None:
-        (version,) = conn.execute("PRAGMA user_version").fetchone()
-        if version > len(MIGRATIONS):
-            raise StoreError(f"{self.path} was written by a newer feedsvc (schema {version})")
-        if version == len(MIGRATIONS):
-            return
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            (version,) = conn.execute("PRAGMA user_version").fetchone()
-            for number in range(version, len(MIGRATIONS)):
-                for statement in MIGRATIONS[number].split(";"):
-                    if statement.strip():
-                        conn.execute(statement)
-                conn.execute(f"PRAGMA user_version = {number + 1}")
-            # When the index was made: the date of a feed that has never had an article.
-            conn.execute(
-                "INSERT OR IGNORE INTO state (key, value) VALUES ('created_at', ?)",
-                (format_time(datetime.now(UTC).replace(microsecond=0)),),
-            )
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
 
     def close(self) -> None:
         """Close every connection this Store opened (from any thread)."""
@@ -291,7 +81,7 @@ class Store:
             self._connections.clear()
         self._local = threading.local()
 
-    def __enter__(self) -> Store:
+    def __enter__(self) -> SQLiteStore:
         return self
 
     def __exit__(
@@ -361,25 +151,23 @@ class Store:
 
     def latest(self, limit: int | None = None) -> list[Article]:
         """Published articles, newest first."""
-        sql = _SELECT + " ORDER BY a.published DESC, a.id DESC"
+        sql = SELECT + " ORDER BY a.published DESC, a.id DESC"
         with self._read() as conn:
             if limit is None:
                 rows = conn.execute(sql).fetchall()
             else:
                 rows = conn.execute(sql + " LIMIT ?", (limit,)).fetchall()
-        return [_row_to_article(r) for r in rows]
+        return [row_to_article(r) for r in rows]
 
     def snapshot(self, limit: int) -> Snapshot:
         """The newest ``limit`` articles and the generation, read in one transaction."""
         with self._read() as conn:
             state = dict(conn.execute("SELECT key, value FROM state").fetchall())
             (count,) = conn.execute("SELECT count(*) FROM articles").fetchone()
-            rows = conn.execute(
-                _SELECT + " ORDER BY a.published DESC, a.id DESC LIMIT ?", (limit,)
-            ).fetchall()
+            rows = conn.execute(SELECT + " ORDER BY a.published DESC, a.id DESC LIMIT ?", (limit,)).fetchall()
         return Snapshot(
             int(state["generation"]),
-            tuple(_row_to_article(r) for r in rows),
+            tuple(row_to_article(r) for r in rows),
             parse_time(state["last_refresh"]) if "last_refresh" in state else None,
             parse_time(state["changed_at"] if "changed_at" in state else state["created_at"]),
             count,
@@ -404,13 +192,13 @@ class Store:
 
     def get(self, article_id: str) -> Article | None:
         with self._read() as conn:
-            row = conn.execute(_SELECT + " WHERE a.id = ?", (article_id,)).fetchone()
-        return None if row is None else _row_to_article(row)
+            row = conn.execute(SELECT + " WHERE a.id = ?", (article_id,)).fetchone()
+        return None if row is None else row_to_article(row)
 
     def get_by_slug(self, slug: str) -> Article | None:
         with self._read() as conn:
-            row = conn.execute(_SELECT + " WHERE i.slug = ?", (slug,)).fetchone()
-        return None if row is None else _row_to_article(row)
+            row = conn.execute(SELECT + " WHERE i.slug = ?", (slug,)).fetchone()
+        return None if row is None else row_to_article(row)
 
     def skipped(self) -> list[Skipped]:
         with _wrap("cannot read the index"):

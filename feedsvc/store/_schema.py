@@ -1,0 +1,141 @@
+"""The SQLite schema: migrations, connection settings, and how a row maps to an Article."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC
+from datetime import datetime
+from pathlib import Path
+
+from ..errors import StoreError
+from ..model import Article
+from ..model import Block
+from ..model import BlockKind
+from ._types import format_time
+from ._types import parse_time
+
+# Each entry upgrades the schema by one version; never edit one that has shipped.
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE identities (          -- permanent: survives edits, deletes and re-adds
+        id TEXT PRIMARY KEY,
+        guid TEXT NOT NULL UNIQUE,
+        slug TEXT NOT NULL UNIQUE,
+        first_seen TEXT NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TABLE articles (
+        id TEXT PRIMARY KEY REFERENCES identities(id),
+        path TEXT NOT NULL UNIQUE,
+        title TEXT NOT NULL,
+        summary TEXT NOT NULL,
+        blocks TEXT NOT NULL,          -- one block a line: "p" or "c", then the text
+        author TEXT,
+        tags TEXT NOT NULL,            -- one tag a line
+        published TEXT NOT NULL,       -- RFC 3339, UTC
+        updated TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        mtime_ns INTEGER NOT NULL,
+        raw_hash TEXT NOT NULL,        -- of the file's bytes: a touch changes nothing
+        content_hash TEXT NOT NULL     -- of what is published: only this moves `updated`
+    );
+    CREATE INDEX articles_newest ON articles(published DESC, id DESC);
+    CREATE TABLE skipped (
+        path TEXT PRIMARY KEY,
+        reason TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        mtime_ns INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TABLE state (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+    INSERT INTO state VALUES ('generation', '0');
+    """,
+    # 2: no UNIQUE index on guid. A guid is uuid5 of the (unique) id, nothing looks one up, and
+    # its random keys made the index the costliest part of inserting an identity (~0.5 s of a
+    # 100,000-file ingest with a 1 MiB page cache).
+    """
+    CREATE TABLE identities_v2 (
+        id TEXT PRIMARY KEY,
+        guid TEXT NOT NULL,
+        slug TEXT NOT NULL UNIQUE,
+        first_seen TEXT NOT NULL
+    ) WITHOUT ROWID;
+    INSERT INTO identities_v2 (id, guid, slug, first_seen) SELECT id, guid, slug, first_seen FROM identities;
+    DROP TABLE identities;
+    ALTER TABLE identities_v2 RENAME TO identities;
+    """,
+)
+
+_ARTICLE_COLUMNS = (
+    "a.id, i.guid, i.slug, a.title, a.summary, a.blocks, a.author, a.tags, "
+    "a.published, a.updated, a.path, a.size, a.mtime_ns, a.content_hash"
+)
+SELECT = f"SELECT {_ARTICLE_COLUMNS} FROM articles a JOIN identities i USING (id)"  # noqa: S608 (constants)
+
+_KIND_CODES = {"p": "p", "caption": "c"}
+_CODE_KINDS: dict[str, BlockKind] = {"p": "p", "c": "caption"}
+
+
+def encode_blocks(blocks: tuple[Block, ...]) -> str:
+    """Blocks -> one line each, kind code first. Cleaned text never holds a line break."""
+    return "\n".join(_KIND_CODES[b.kind] + b.text for b in blocks)
+
+
+def decode_blocks(text: str) -> tuple[Block, ...]:
+    return tuple(Block(_CODE_KINDS[line[0]], line[1:]) for line in text.split("\n") if line)
+
+
+def row_to_article(row: tuple) -> Article:  # type: ignore[type-arg]
+    return Article(
+        id=row[0], guid=row[1], slug=row[2], title=row[3], summary=row[4],
+        blocks=decode_blocks(row[5]), author=row[6], tags=tuple(row[7].split("\n")) if row[7] else (),
+        published=parse_time(row[8]), updated=parse_time(row[9]), path=row[10],
+        size=row[11], mtime_ns=row[12], content_hash=row[13],
+    )  # fmt: skip
+
+
+def connect(path: str, timeout: float) -> sqlite3.Connection:
+    """A new connection to the index, set up as every connection must be."""
+    if path != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    # check_same_thread=False only so that close() can close every thread's connection at
+    # shutdown (from the main thread); each one is still used only by the thread that
+    # opened it (SQLiteStore._local).
+    conn = sqlite3.connect(path, timeout=timeout, isolation_level=None, check_same_thread=False)
+    conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+    # For a new index only (an existing one keeps its page size; WAL cannot change it): an
+    # article row is ~3 KB, so a 4 KiB page holds one and wastes a quarter of the file.
+    # 16 KiB pages hold five: ~20% less to write and checkpoint on a cold ingest.
+    conn.execute("PRAGMA page_size = 16384")
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = NORMAL")
+    # 2 MiB by default, per connection, and a server has one per request thread: a crawl
+    # of deep index pages grew the process by ~20 MB. Pages come from the OS cache anyway.
+    conn.execute("PRAGMA cache_size = -1024")
+    # No foreign_keys: enforcing REFERENCES doubled the cost of an article insert, and
+    # refresh.py writes the identity before its article in the same transaction.
+    return conn
+
+
+def migrate(conn: sqlite3.Connection, path: str) -> None:
+    """Bring the schema to the newest version (PRAGMA user_version counts MIGRATIONS applied)."""
+    (version,) = conn.execute("PRAGMA user_version").fetchone()
+    if version > len(MIGRATIONS):
+        raise StoreError(f"{path} was written by a newer feedsvc (schema {version})")
+    if version == len(MIGRATIONS):
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        (version,) = conn.execute("PRAGMA user_version").fetchone()
+        for number in range(version, len(MIGRATIONS)):
+            for statement in MIGRATIONS[number].split(";"):
+                if statement.strip():
+                    conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {number + 1}")
+        # When the index was made: the date of a feed that has never had an article.
+        conn.execute(
+            "INSERT OR IGNORE INTO state (key, value) VALUES ('created_at', ?)",
+            (format_time(datetime.now(UTC).replace(microsecond=0)),),
+        )
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
