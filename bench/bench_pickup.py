@@ -231,12 +231,12 @@ def attach_log_times(server: Server, probes: list[tuple[Probe, float]]) -> None:
 def render_floor(config: Path, runs: int = 5) -> float:
     """Seconds of one FeedCache render (snapshot + Atom + RSS + JSON + gzip) of this index."""
     from feedsvc.config import load_settings
-    from feedsvc.store import Store
+    from feedsvc.store import open_store
     from feedsvc.web import FeedCache
 
     settings = load_settings(config)
     times = []
-    with Store(settings.db_path) as store:
+    with open_store(settings) as store:
         cache = FeedCache(store, settings)
         generation = store.generation()
         for _ in range(runs):
@@ -255,11 +255,11 @@ def profile_render(config: Path, renders: int = 10) -> None:
     import pstats
 
     from feedsvc.config import load_settings
-    from feedsvc.store import Store
+    from feedsvc.store import open_store
     from feedsvc.web import FeedCache
 
     settings = load_settings(config)
-    with Store(settings.db_path) as store:
+    with open_store(settings) as store:
         cache = FeedCache(store, settings)
         generation = store.generation()
         cache._render(generation)
@@ -272,7 +272,7 @@ def profile_render(config: Path, renders: int = 10) -> None:
         feeds = cache._render(generation).feeds
     buf = io.StringIO()
     stats = pstats.Stats(profiler, stream=buf).sort_stats("cumulative")
-    stats.print_stats(r"web.py|render.py|gzip|store.py|feedgen/feed.py|json", 16)
+    stats.print_stats(r"web.py|render.py|gzip|store/sqlite.py|feedgen/feed.py|json", 16)
     text = buf.getvalue()
     print(f"\ncProfile of {renders} renders of the three feeds, by cumulative time:")
     print(text[text.find("   ncalls") :].rstrip() if "   ncalls" in text else text)

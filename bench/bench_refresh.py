@@ -47,7 +47,7 @@ from gencorpus import generate
 
 from feedsvc.model import RefreshStats
 from feedsvc.refresh import run_refresh
-from feedsvc.store import Store
+from feedsvc.store import open_store
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -159,7 +159,7 @@ def run(args: argparse.Namespace, work: Path) -> int:
         read_times.append(read_wall)
         remove_db(db)
         settings = make_settings(seeds, db)
-        with Store(db) as store:
+        with open_store(db) as store:
             seconds, cpu, stats = timed_cpu(lambda settings=settings, store=store: run_refresh(settings, store))
         if stats.added != info.files or stats.skipped:
             sys.exit(f"error: cold ingest added {stats.added} of {info.files} files: {stats.summary_line()}")
@@ -174,7 +174,7 @@ def run(args: argparse.Namespace, work: Path) -> int:
     cold_s = statistics.median(cold_times)
 
     settings = make_settings(seeds, db)
-    with Store(db) as store:
+    with open_store(db) as store:
         # (d) no-change refresh on the ingested index. One Store for all runs, as in the
         # long-running server; an untimed warm-up refresh opens its connection.
         def no_change_check(stats: RefreshStats) -> None:
@@ -255,7 +255,7 @@ def profile_cold(seeds: Path, db: Path, top: int, out: Path | None, files: int) 
     remove_db(db)
     settings = make_settings(seeds, db)
     profiler = cProfile.Profile()
-    with Store(db) as store:
+    with open_store(db) as store:
         profiler.enable()
         stats = run_refresh(settings, store)
         profiler.disable()

@@ -33,7 +33,7 @@ from gencorpus import generate
 
 from feedsvc.config import load_settings
 from feedsvc.refresh import run_refresh
-from feedsvc.store import Store
+from feedsvc.store import open_store
 
 HOST = "127.0.0.1"
 BENCH_DIR = Path(__file__).resolve().parent
@@ -122,7 +122,7 @@ def prepare_dataset(
     settings = load_settings(config)
     log(f"refreshing the index {settings.db_path} ...")
     started = time.perf_counter()
-    with Store(settings.db_path) as store:
+    with open_store(settings) as store:
         stats = run_refresh(settings, store)
     log(f"  {stats.summary_line()} ({fmt_seconds(time.perf_counter() - started)})")
     files = tree_info(seeds).files

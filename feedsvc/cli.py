@@ -37,7 +37,7 @@ from .refresh import run_refresh
 from .sources import SourceFile
 from .sources import display_path
 from .sources import read_file
-from .store import Store
+from .store import open_store
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -117,7 +117,7 @@ def refresh(settings: Settings, progress: bool | None) -> None:
     """Scan the seeds folder once and update the index; print what changed."""
     show = sys.stderr.isatty() if progress is None else progress
     try:
-        with Store(settings.db_path) as store:
+        with open_store(settings) as store:
             if show:
                 with click.progressbar(length=1, label="refreshing", file=sys.stderr) as bar:
 
@@ -176,7 +176,7 @@ def serve(settings: Settings, host: str | None, port: int | None, watch: bool | 
 def list_(settings: Settings, as_json: bool, limit: int | None) -> None:
     """Show what is published, newest first."""
     try:
-        with Store(settings.db_path) as store:
+        with open_store(settings) as store:
             articles = store.latest(limit)
     except FeedsvcError as e:
         raise click.ClickException(str(e)) from None

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import logging
-import os
 import re
 import time
 import uuid
 from collections.abc import Callable
 from collections.abc import Collection
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC
 from datetime import datetime
 from datetime import timedelta
@@ -20,8 +16,6 @@ from datetime import timedelta
 from slugify import slugify
 
 from .config import Settings
-from .errors import LockTimeout
-from .errors import StoreError
 from .model import Article
 from .model import RefreshStats
 from .reading import Outcome
@@ -46,42 +40,6 @@ SLUG_MAX = 80
 
 def utcnow() -> datetime:
     return datetime.now(UTC).replace(microsecond=0)
-
-
-@contextmanager
-def refresh_lock(db_path: str, *, timeout: float | None) -> Iterator[bool]:
-    """Hold the cross-process refresh lock (flock on ``<db>.lock``).
-
-    Yields True when held. With ``timeout=None`` it does not wait and yields False when
-    another process holds it; otherwise it waits up to ``timeout`` seconds, then raises.
-    """
-    lock_path = db_path + ".lock"
-    os.makedirs(os.path.dirname(lock_path) or ".", exist_ok=True)
-    try:
-        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o644)
-    except OSError as e:
-        raise StoreError(f"cannot open the refresh lock {lock_path}: {e.strerror}") from e
-    try:
-        deadline = None if timeout is None else time.monotonic() + timeout
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if deadline is None:
-                    yield False
-                    return
-                if time.monotonic() >= deadline:
-                    raise LockTimeout(
-                        f"another refresh held {lock_path} for more than {timeout:g}s"
-                    ) from None
-                time.sleep(0.02)
-        try:
-            yield True
-        finally:
-            fcntl.flock(fd, fcntl.LOCK_UN)
-    finally:
-        os.close(fd)
 
 
 _ASCII_SLUG_JUNK = re.compile(r"[^a-z0-9]+")
@@ -287,7 +245,7 @@ def run_refresh(
     """
     started = time.perf_counter()
     timeout = settings.lock_timeout if wait else None
-    with refresh_lock(str(settings.db_path), timeout=timeout) as held:
+    with store.coordinator.ingest_lock(timeout) as held:
         if not held:
             return RefreshStats(ran=False)
         key = rules_key(settings)

@@ -14,7 +14,7 @@ from .model import RefreshStats
 from .scheduler import RefreshRunner
 from .scheduler import build_scheduler
 from .sources import ignored_name
-from .store import Store
+from .store import open_store
 from .web import create_app
 
 log = logging.getLogger(__name__)
@@ -109,7 +109,7 @@ class Service:
                  watch: bool | None = None) -> None:  # fmt: skip
         """``refresh(settings, store, paths=None)`` is run_refresh or a wrapper of it."""
         self.settings = settings
-        self.store = Store(settings.db_path)
+        self.store = open_store(settings)
         self._refresh = refresh
         self.runner = RefreshRunner(
             lambda: refresh(settings, self.store),

@@ -54,6 +54,7 @@ from .render import render_atom
 from .render import render_json
 from .render import render_rss
 from .store import Store
+from .store import open_store
 from .store import parse_time
 
 log = logging.getLogger(__name__)
@@ -140,10 +141,9 @@ class Published:
 class FeedCache:
     """Renders feeds once per store generation; every request after that is a dict lookup.
 
-    Change detection per request is one memory read of the store's change counter (a shared
-    mmap every writer bumps); where that is unavailable, ``PRAGMA data_version`` plus
-    ``total_changes`` on the thread's own connection. Only when something committed do we read
-    the generation.
+    Change detection per request is one read of the coordinator's change count (a shared mmap
+    every writer bumps); where that is unavailable, the store's ``data_version()``. Only when
+    something committed do we read the generation.
     """
 
     def __init__(self, store: Store, settings: Settings) -> None:
@@ -160,7 +160,7 @@ class FeedCache:
     def current(self) -> Published:
         """The published state; on a store failure, the last good one (if any)."""
         cached = self._current
-        counter = self.store.change_counter()
+        counter = self.store.coordinator.change_count()
         if counter is not None and cached is not None and counter == self._seen_counter:
             return cached  # nothing was committed anywhere since we last looked
         cached, fresh = self._current_from_store()
@@ -174,10 +174,7 @@ class FeedCache:
         local = self._local
         cached = self._current
         try:
-            # PRAGMA data_version ignores this connection's own commits (POST /refresh runs the
-            # refresh on the request thread, through this thread's connection): total_changes
-            # counts exactly those.
-            version = (self.store.data_version(), self.store.conn.total_changes)
+            version = self.store.data_version()
             if cached is not None and getattr(local, "version", None) == version:
                 return cached, True
             generation = self.store.generation()
@@ -516,7 +513,7 @@ def create_app(
     app.config["FEEDSVC"] = settings
     app.config["MAX_CONTENT_LENGTH"] = 64 * 1024
     app.config["TRAP_BAD_REQUEST_ERRORS"] = False
-    app.extensions["feedsvc"] = FeedCache(store or Store(settings.db_path), settings)
+    app.extensions["feedsvc"] = FeedCache(store or open_store(settings), settings)
     if refresh is not None:
         app.extensions["feedsvc.refresh"] = refresh
     meta = settings.feed_meta(__version__)

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import settings as hypothesis_settings
 
 from feedsvc.config import Settings
-from feedsvc.store import Store
+from feedsvc.store.sqlite import SQLiteStore
 
 DATA = Path(__file__).parent / "data"
 SEEDS = DATA / "seeds"
@@ -74,8 +74,8 @@ def settings(tmp_path: Path, seeds_dir: Path) -> Settings:
 
 
 @pytest.fixture
-def store(settings: Settings) -> Iterator[Store]:
-    with Store(settings.db_path) as s:
+def store(settings: Settings) -> Iterator[SQLiteStore]:
+    with SQLiteStore(settings.db_path) as s:
         yield s
 
 

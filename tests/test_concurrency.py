@@ -31,9 +31,9 @@ from server_utils import running_server
 from server_utils import write_config
 
 from feedsvc.config import load_settings
-from feedsvc.refresh import refresh_lock
 from feedsvc.refresh import run_refresh
-from feedsvc.store import Store
+from feedsvc.store.files import FileCoordinator
+from feedsvc.store.sqlite import SQLiteStore
 
 CLIENTS = 8
 SECONDS = 4.0
@@ -107,7 +107,7 @@ def mutate(settings_path: Path, seeds: Path, stop: float, counter: Counter[str],
     versions = {int(p.stem.split("-")[1]): 0 for p in seeds.glob("load-*.txt")}
     next_n = max(versions) + 1
     try:
-        with Store(settings.db_path) as store:
+        with SQLiteStore(settings.db_path) as store:
             while time.monotonic() < stop:
                 (seeds / f"load-{next_n:03d}.txt").write_text(article_text(next_n), "utf-8")
                 versions[next_n] = 0
@@ -199,7 +199,7 @@ def test_bounded_load_while_the_seeds_change(tmp_path: Path) -> None:
     with sqlite3.connect(tmp_path / "var" / "index.sqlite") as db:
         assert db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
     settings = load_settings(config)
-    with Store(settings.db_path) as store:
+    with SQLiteStore(settings.db_path) as store:
         run_refresh(settings, store)
         published = {a.path for a in store.latest()}
     assert published == {p.name for p in seeds.glob("*.txt")}
@@ -211,9 +211,9 @@ REFRESH_NO_WAIT = """
 import json, sys
 from feedsvc.config import load_settings
 from feedsvc.refresh import run_refresh
-from feedsvc.store import Store
+from feedsvc.store import open_store
 settings = load_settings(sys.argv[1])
-with Store(settings.db_path) as store:
+with open_store(settings) as store:
     stats = run_refresh(settings, store, wait=False)
 print(json.dumps({"ran": stats.ran, "added": stats.added}))
 """
@@ -246,7 +246,7 @@ def test_a_refresh_that_finds_the_lock_held_skips_its_turn(tmp_path: Path) -> No
     settings = load_settings(config)
     db = tmp_path / "var" / "index.sqlite"
 
-    with refresh_lock(str(settings.db_path), timeout=5) as held:  # another worker is refreshing
+    with FileCoordinator(str(settings.db_path)).ingest_lock(timeout=5) as held:  # another worker is refreshing
         assert held
         assert refresh_processes(config, 2) == [{"ran": False, "added": 0}] * 2
     assert not db.exists() or sqlite3.connect(db).execute("SELECT count(*) FROM articles").fetchone() == (0,)

@@ -30,7 +30,7 @@ from feedsvc.refresh import run_refresh
 from feedsvc.scheduler import RefreshRunner
 from feedsvc.scheduler import build_scheduler
 from feedsvc.sources import SeedsDirError
-from feedsvc.store import Store
+from feedsvc.store.sqlite import SQLiteStore
 from feedsvc.web import create_app
 
 Served = tuple[FlaskClient, dict[str, tuple[int, bytes, str | None]]]
@@ -52,7 +52,7 @@ def integrity_ok(db: Path) -> bool:
 
 
 @pytest.fixture
-def served(settings: Settings, store: Store) -> Served:
+def served(settings: Settings, store: SQLiteStore) -> Served:
     """An app that has rendered the good state once, and that state."""
     run_refresh(settings, store, now=lambda: FIXED_NOW)
     client = create_app(settings, store=store).test_client()
@@ -62,24 +62,24 @@ def served(settings: Settings, store: Store) -> Served:
 
 
 @pytest.fixture
-def writer(settings: Settings) -> Iterator[Store]:
+def writer(settings: Settings) -> Iterator[SQLiteStore]:
     """The refresh's own Store, like the scheduler thread's in `feedsvc serve`."""
-    with Store(settings.db_path) as s:
+    with SQLiteStore(settings.db_path) as s:
         yield s
 
 
 # ---------------------------------------------------------------------------- (a) the index cannot be written
 
 
-def _transaction_raises(monkeypatch: pytest.MonkeyPatch, writer: Store) -> Callable[[], None]:
-    def broken(self: Store) -> None:
+def _transaction_raises(monkeypatch: pytest.MonkeyPatch, writer: SQLiteStore) -> Callable[[], None]:
+    def broken(self: SQLiteStore) -> None:
         raise StoreError("cannot commit the refresh: database or disk is full")
 
-    monkeypatch.setattr(Store, "transaction", broken)
+    monkeypatch.setattr(SQLiteStore, "transaction", broken)
     return monkeypatch.undo
 
 
-def _sqlite_disk_full(monkeypatch: pytest.MonkeyPatch, writer: Store) -> Callable[[], None]:
+def _sqlite_disk_full(monkeypatch: pytest.MonkeyPatch, writer: SQLiteStore) -> Callable[[], None]:
     # A real SQLITE_FULL from SQLite itself: the index may not grow by a single page.
     (pages,) = writer.conn.execute("PRAGMA page_count").fetchone()
     writer.conn.execute(f"PRAGMA max_page_count = {pages}")
@@ -92,7 +92,7 @@ def _sqlite_disk_full(monkeypatch: pytest.MonkeyPatch, writer: Store) -> Callabl
 
 @pytest.mark.parametrize("fault", [_transaction_raises, _sqlite_disk_full], ids=["StoreError", "SQLITE_FULL"])
 def test_unwritable_index_keeps_the_last_good_state_and_recovers(
-    settings: Settings, served: Served, writer: Store, monkeypatch: pytest.MonkeyPatch,
+    settings: Settings, served: Served, writer: SQLiteStore, monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture, fault: Callable[..., Callable[[], None]],
 ) -> None:  # fmt: skip
     client, good = served
@@ -116,7 +116,7 @@ def test_unwritable_index_keeps_the_last_good_state_and_recovers(
     assert b"Published after the fault" in client.get("/feed.json").get_data()
 
 
-def test_a_full_disk_is_a_store_error(settings: Settings, writer: Store) -> None:
+def test_a_full_disk_is_a_store_error(settings: Settings, writer: SQLiteStore) -> None:
     run_refresh(settings, writer, now=lambda: FIXED_NOW)
     for n in range(30):
         (settings.seeds_dir / f"new-{n:02d}.txt").write_text(NEW + "More words. " * 100, "utf-8")
@@ -132,10 +132,10 @@ def test_an_unreadable_index_serves_the_last_good_state(
 ) -> None:
     client, good = served
 
-    def unreadable(self: Store) -> sqlite3.Connection:
+    def unreadable(self: SQLiteStore) -> sqlite3.Connection:
         raise StoreError("cannot read the index: disk I/O error")
 
-    monkeypatch.setattr(Store, "conn", property(unreadable))  # every query of every thread fails
+    monkeypatch.setattr(SQLiteStore, "conn", property(unreadable))  # every query of every thread fails
     assert snapshot(client) == good  # the feeds and the pages already rendered
     health = client.get("/healthz")
     assert health.status_code == 503 and health.get_json()["status"] == "error"
@@ -162,14 +162,14 @@ def exclusive_lock(db: Path) -> Iterator[sqlite3.Connection]:
 def test_a_locked_index_is_a_store_error_and_nothing_changes(settings: Settings, served: Served) -> None:
     client, good = served
     (settings.seeds_dir / "new.txt").write_text(NEW, "utf-8")
-    with Store(settings.db_path, timeout=0.2) as impatient, exclusive_lock(settings.db_path):
+    with SQLiteStore(settings.db_path, timeout=0.2) as impatient, exclusive_lock(settings.db_path):
         started = time.monotonic()
         with pytest.raises(StoreError, match="locked"):
             run_refresh(settings, impatient)
         assert time.monotonic() - started < 5
         assert snapshot(client) == good  # readers are not blocked (WAL)
     assert integrity_ok(settings.db_path)
-    with Store(settings.db_path) as s:
+    with SQLiteStore(settings.db_path) as s:
         assert s.count() == 2
         assert run_refresh(settings, s).added == 1
 
@@ -189,7 +189,7 @@ def test_a_refresh_waits_for_a_short_lock(settings: Settings, served: Served) ->
     holder.start()
     assert locked.wait(5)
     threading.Timer(0.3, release.set).start()
-    with Store(settings.db_path, timeout=5) as patient:
+    with SQLiteStore(settings.db_path, timeout=5) as patient:
         stats = run_refresh(settings, patient)  # waits for the lock, then does its work
     holder.join(5)
     assert stats.added == 1
@@ -202,7 +202,7 @@ def test_a_refresh_waits_for_a_short_lock(settings: Settings, served: Served) ->
 
 @pytest.mark.parametrize("how", ["deleted", "renamed", "replaced-by-a-file"])
 def test_a_missing_seeds_dir_removes_nothing_and_comes_back(
-    settings: Settings, served: Served, writer: Store, tmp_path: Path,
+    settings: Settings, served: Served, writer: SQLiteStore, tmp_path: Path,
     caplog: pytest.LogCaptureFixture, how: str,
 ) -> None:  # fmt: skip
     client, good = served

@@ -39,7 +39,7 @@ from feedsvc.model import RefreshStats
 from feedsvc.refresh import run_refresh
 from feedsvc.sources import SourceFile
 from feedsvc.sources import display_path
-from feedsvc.store import Store
+from feedsvc.store.sqlite import SQLiteStore
 from feedsvc.web import create_app
 
 GOOD = {
@@ -65,7 +65,7 @@ class Env:
     seeds: Path
     outside: Path
     settings: Settings
-    store: Store
+    store: SQLiteStore
     monkeypatch: pytest.MonkeyPatch
     caplog: pytest.LogCaptureFixture
 
@@ -123,7 +123,7 @@ class Env:
 
 @pytest.fixture
 def env(
-    settings: Settings, store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    settings: Settings, store: SQLiteStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> Env:  # fmt: skip
     caplog.set_level(logging.INFO)

@@ -19,11 +19,11 @@ from feedsvc.cli import cli
 from feedsvc.config import Settings
 from feedsvc.config import load_settings
 from feedsvc.errors import LockTimeout
-from feedsvc.refresh import refresh_lock
 from feedsvc.refresh import run_refresh
 from feedsvc.server import Service
 from feedsvc.server import run_waitress
-from feedsvc.store import Store
+from feedsvc.store.files import FileCoordinator
+from feedsvc.store.sqlite import SQLiteStore
 from feedsvc.web import create_app
 
 README = Path(__file__).resolve().parents[1] / "README.md"
@@ -71,7 +71,7 @@ def test_max_file_bytes_is_inclusive(tmp_path: Path, seeds_dir: Path) -> None:
     (seeds_dir / "exact.txt").write_bytes(sized(1000))
     (seeds_dir / "over.txt").write_bytes(sized(1001))
     assert (seeds_dir / "exact.txt").stat().st_size == 1000
-    with Store(settings.db_path) as store:
+    with SQLiteStore(settings.db_path) as store:
         stats = run_refresh(settings, store, now=lambda: FIXED_NOW)
         assert store.get("exact.txt") is not None
         assert store.get("over.txt") is None
@@ -92,7 +92,7 @@ def test_max_items_keeps_the_newest(tmp_path: Path, seeds_dir: Path) -> None:
     config = tmp_path / "config.toml"
     config.write_text('[seeds]\ndir = "seeds"\n[feed]\nmax_items = 3\n', "utf-8")
     settings = load_settings(config)
-    with Store(settings.db_path) as store:
+    with SQLiteStore(settings.db_path) as store:
         run_refresh(settings, store, now=lambda: FIXED_NOW)
         client = create_app(settings, store=store).test_client()
         newest = ["Day 5", "Day 4", "Day 3"]
@@ -153,7 +153,7 @@ def test_serve_passes_the_config_to_waitress(
 
 
 @pytest.fixture
-def token_client(settings: Settings, store: Store) -> Any:
+def token_client(settings: Settings, store: SQLiteStore) -> Any:
     settings = settings.with_overrides(token=TOKEN)
     run_refresh(settings, store, now=lambda: FIXED_NOW)
     return create_app(settings, store=store, refresh=lambda: run_refresh(settings, store)).test_client()
@@ -176,13 +176,13 @@ def test_a_big_body_without_the_token_is_refused_too(token_client: Any) -> None:
 # ---------------------------------------------------------------------------- [refresh] lock_timeout
 
 
-def test_lock_timeout_bounds_the_wait(settings: Settings, store: Store) -> None:
+def test_lock_timeout_bounds_the_wait(settings: Settings, store: SQLiteStore) -> None:
     settings = settings.with_overrides(lock_timeout=0.3)
     held = threading.Event()
     release = threading.Event()
 
     def other_refresh() -> None:
-        with refresh_lock(str(settings.db_path), timeout=5):
+        with FileCoordinator(str(settings.db_path)).ingest_lock(timeout=5):
             held.set()
             release.wait(5)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from feedsvc.config import Settings
 from feedsvc.refresh import run_refresh
-from feedsvc.store import Store
+from feedsvc.store.sqlite import SQLiteStore
 
 SEED_TITLE = (
     "Iran has appeared to acknowledge for the first time that it sent drones to Russia in the "
@@ -12,7 +12,7 @@ SEED_TITLE = (
 )
 
 
-def test_seed_refresh(settings: Settings, store: Store) -> None:
+def test_seed_refresh(settings: Settings, store: SQLiteStore) -> None:
     stats = run_refresh(settings, store)
     assert stats.added == 2
     seed = store.get("000_b13d5d3931fdf2cc.txt")

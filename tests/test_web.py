@@ -27,7 +27,7 @@ from feedsvc.errors import LockTimeout
 from feedsvc.errors import StoreError
 from feedsvc.model import RefreshStats
 from feedsvc.refresh import run_refresh
-from feedsvc.store import Store
+from feedsvc.store.sqlite import SQLiteStore
 from feedsvc.web import create_app
 
 BASE = "http://127.0.0.1:8000/"  # conftest's settings.base_url
@@ -47,7 +47,7 @@ NEW_SEED = "Title: A freshly added story\n\nSomething new happened in the city t
 
 
 @pytest.fixture
-def app(settings: Settings, store: Store) -> Flask:
+def app(settings: Settings, store: SQLiteStore) -> Flask:
     run_refresh(settings, store, now=lambda: FIXED_NOW)
     return create_app(settings, store=store)
 
@@ -58,9 +58,9 @@ def client(app: Flask) -> FlaskClient:
 
 
 @pytest.fixture
-def other_store(settings: Settings) -> Iterator[Store]:
+def other_store(settings: Settings) -> Iterator[SQLiteStore]:
     """A second Store on the same file: what the CLI in another process would use."""
-    with Store(settings.db_path) as s:
+    with SQLiteStore(settings.db_path) as s:
         yield s
 
 
@@ -180,7 +180,7 @@ def test_article_page_captions_are_figcaptions(client: FlaskClient) -> None:
     assert not any("Get in touch with our news team" in p for p in paragraphs)
 
 
-def test_healthz(client: FlaskClient, settings: Settings, other_store: Store) -> None:
+def test_healthz(client: FlaskClient, settings: Settings, other_store: SQLiteStore) -> None:
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.mimetype == "application/json"
@@ -361,7 +361,7 @@ def test_cache_control_has_a_max_age(client: FlaskClient, path: str) -> None:
 
 
 def test_no_rerender_while_the_store_is_unchanged(
-    client: FlaskClient, settings: Settings, other_store: Store, render_calls: Counter[str]
+    client: FlaskClient, settings: Settings, other_store: SQLiteStore, render_calls: Counter[str]
 ) -> None:
     first = {path: client.get(path).data for path in ROUTES}
     assert render_calls == {"render_atom": 1, "render_rss": 1, "render_json": 1}
@@ -390,7 +390,7 @@ def test_no_rerender_while_the_store_is_unchanged(
 
 
 def test_refresh_through_another_store_is_visible_in_the_next_request(
-    client: FlaskClient, settings: Settings, other_store: Store
+    client: FlaskClient, settings: Settings, other_store: SQLiteStore
 ) -> None:
     before = {path: client.get(path) for path in (*FEEDS, HEADER_ARTICLE)}
     (settings.seeds_dir / "fresh.txt").write_text(NEW_SEED, "utf-8")
@@ -410,7 +410,7 @@ def test_refresh_through_another_store_is_visible_in_the_next_request(
 
 
 def test_store_error_after_a_good_render_serves_the_last_good_state(
-    client: FlaskClient, store: Store, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    client: FlaskClient, store: SQLiteStore, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     good = {path: client.get(path) for path in ROUTES}
 
@@ -420,7 +420,7 @@ def test_store_error_after_a_good_render_serves_the_last_good_state(
     for name in ("data_version", "generation", "snapshot", "count", "page", "get_by_slug", "state", "latest"):
         monkeypatch.setattr(store, name, broken)
     ticks = iter(range(10**6, 2 * 10**6))  # the change counter says "something committed" each time
-    monkeypatch.setattr(store, "change_counter", lambda: next(ticks))
+    monkeypatch.setattr(store.coordinator, "change_count", lambda: next(ticks))
 
     for path in ROUTES:
         response = client.get(path)
@@ -436,7 +436,7 @@ def test_store_error_after_a_good_render_serves_the_last_good_state(
 
 
 def test_store_error_before_any_render_is_a_503_page(
-    client: FlaskClient, store: Store, monkeypatch: pytest.MonkeyPatch
+    client: FlaskClient, store: SQLiteStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def broken(*args: object, **kwargs: object) -> object:
         raise StoreError("cannot read the index: database is locked")
@@ -450,7 +450,7 @@ def test_store_error_before_any_render_is_a_503_page(
         assert_no_traceback(response.data)
 
 
-def test_pages(settings: Settings, store: Store) -> None:
+def test_pages(settings: Settings, store: SQLiteStore) -> None:
     settings = settings.with_overrides(max_items=1)
     run_refresh(settings, store, now=lambda: FIXED_NOW)
     client = create_app(settings, store=store).test_client()
@@ -468,12 +468,12 @@ def test_pages(settings: Settings, store: Store) -> None:
 # ---------------------------------------------------------------------------- POST /refresh
 
 
-def _token_app(settings: Settings, store: Store, refresh: Callable[[], RefreshStats]) -> FlaskClient:
+def _token_app(settings: Settings, store: SQLiteStore, refresh: Callable[[], RefreshStats]) -> FlaskClient:
     run_refresh(settings, store, now=lambda: FIXED_NOW)
     return create_app(settings.with_overrides(token=TOKEN), store=store, refresh=refresh).test_client()
 
 
-def test_post_refresh_is_404_without_a_token(settings: Settings, store: Store) -> None:
+def test_post_refresh_is_404_without_a_token(settings: Settings, store: SQLiteStore) -> None:
     run_refresh(settings, store, now=lambda: FIXED_NOW)
     refresh = lambda: run_refresh(settings, store)  # noqa: E731
     client = create_app(settings, store=store, refresh=refresh).test_client()
@@ -489,7 +489,7 @@ def test_post_refresh_is_404_without_a_token(settings: Settings, store: Store) -
      f"Bearer {TOKEN}x", f"Bearer {TOKEN[:-1]}", "Bearer tökén"],
 )  # fmt: skip
 def test_post_refresh_with_a_wrong_token_is_401(
-    settings: Settings, store: Store, authorization: str | None
+    settings: Settings, store: SQLiteStore, authorization: str | None
 ) -> None:
     calls: list[int] = []
 
@@ -506,7 +506,7 @@ def test_post_refresh_with_a_wrong_token_is_401(
     assert calls == []
 
 
-def test_post_refresh_with_the_token_refreshes(settings: Settings, store: Store) -> None:
+def test_post_refresh_with_the_token_refreshes(settings: Settings, store: SQLiteStore) -> None:
     client = _token_app(settings, store, lambda: run_refresh(settings, store, now=later(hours=1)))
     before = client.get("/atom.xml").data
     (settings.seeds_dir / "fresh.txt").write_text(NEW_SEED, "utf-8")
@@ -526,7 +526,7 @@ def test_post_refresh_with_the_token_refreshes(settings: Settings, store: Store)
     assert client.get("/healthz").get_json()["articles"] == 3
 
 
-def test_post_refresh_failure_is_a_503(settings: Settings, store: Store) -> None:
+def test_post_refresh_failure_is_a_503(settings: Settings, store: SQLiteStore) -> None:
     def refresh() -> RefreshStats:
         raise LockTimeout("another refresh held /x/index.sqlite.lock for more than 60s")
 
@@ -538,7 +538,7 @@ def test_post_refresh_failure_is_a_503(settings: Settings, store: Store) -> None
 
 
 @pytest.mark.parametrize("token", [None, TOKEN])
-def test_get_refresh_is_not_a_500(settings: Settings, store: Store, token: str | None) -> None:
+def test_get_refresh_is_not_a_500(settings: Settings, store: SQLiteStore, token: str | None) -> None:
     run_refresh(settings, store, now=lambda: FIXED_NOW)
     refresh = lambda: run_refresh(settings, store)  # noqa: E731
     client = create_app(settings.with_overrides(token=token), store=store, refresh=refresh).test_client()
@@ -550,7 +550,7 @@ def test_get_refresh_is_not_a_500(settings: Settings, store: Store, token: str |
         assert "POST" in response.headers["Allow"]
 
 
-def test_the_store_closes_after_requests_on_other_threads(app: Flask, store: Store) -> None:
+def test_the_store_closes_after_requests_on_other_threads(app: Flask, store: SQLiteStore) -> None:
     """waitress serves on worker threads, each with its own connection, and Service.stop()
     closes the store from the main thread (regression: sqlite3 refused to close connections
     made in another thread, so Ctrl-C ended `feedsvc serve` with a traceback)."""
@@ -584,7 +584,7 @@ def test_bearer_scheme_is_case_insensitive(tmp_path, settings, store) -> None:  
 
 
 def test_unchanged_counter_means_no_store_call(
-    client: FlaskClient, store: Store, monkeypatch: pytest.MonkeyPatch
+    client: FlaskClient, store: SQLiteStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The per-request check is one read of the shared change counter, not a SQLite call."""
     first = client.get("/atom.xml")
@@ -666,7 +666,7 @@ def test_fast_path_answers_common_feed_requests_without_flask(app: Flask) -> Non
 
 @pytest.mark.parametrize("per_page", [1, 3, 7])
 def test_index_pages_list_every_article_once_newest_first(
-    settings: Settings, store: Store, seeds_dir: Path, per_page: int
+    settings: Settings, store: SQLiteStore, seeds_dir: Path, per_page: int
 ) -> None:
     for n in range(9):  # 11 articles with the two seeds; some share a published instant
         (seeds_dir / f"story-{n}.txt").write_text(

@@ -15,6 +15,7 @@ from ..errors import StoreError
 from ..model import Article
 from ..model import Listing
 from ..model import Skipped
+from ._protocols import Coordinator
 from ._schema import SELECT
 from ._schema import connect
 from ._schema import encode_blocks
@@ -25,7 +26,7 @@ from ._types import Identity
 from ._types import Snapshot
 from ._types import format_time
 from ._types import parse_time
-from .files import ChangeCounter
+from .files import FileCoordinator
 
 
 @contextmanager
@@ -44,7 +45,9 @@ def _wrap(message: str) -> Iterator[None]:
 class SQLiteStore:
     """Reads and writes the index. Thread-safe: each thread gets its own connection."""
 
-    def __init__(self, path: Path | str, *, timeout: float = 10.0) -> None:
+    def __init__(
+        self, path: Path | str, *, timeout: float = 10.0, coordinator: Coordinator | None = None
+    ) -> None:
         self.path = str(path)
         self.timeout = timeout
         self._local = threading.local()
@@ -52,7 +55,8 @@ class SQLiteStore:
         self._connections: list[sqlite3.Connection] = []
         self._migrated = False
         self._migrate_lock = threading.Lock()
-        self._counter = ChangeCounter(self.path + ".gen") if self.path != ":memory:" else None
+        #: the ingest lock and change notification; files next to the index unless given
+        self.coordinator: Coordinator = coordinator if coordinator is not None else FileCoordinator(self.path)
 
     # ------------------------------------------------------------------ connections
 
@@ -73,8 +77,7 @@ class SQLiteStore:
 
     def close(self) -> None:
         """Close every connection this Store opened (from any thread)."""
-        if self._counter is not None:
-            self._counter.close()
+        self.coordinator.close()
         with self._lock:
             for conn in self._connections:
                 conn.close()
@@ -107,12 +110,7 @@ class SQLiteStore:
             raise
         with _wrap("cannot commit the refresh"):
             conn.execute("COMMIT")
-        if self._counter is not None:
-            self._counter.bump()
-
-    def change_counter(self) -> int | None:
-        """Moves after every committed write, from any process; None when not available."""
-        return None if self._counter is None else self._counter.value()
+        self.coordinator.notify_changed()
 
     @contextmanager
     def _read(self) -> Iterator[sqlite3.Connection]:
@@ -129,10 +127,16 @@ class SQLiteStore:
 
     # ------------------------------------------------------------------ reads
 
-    def data_version(self) -> int:
-        """Changes whenever another connection commits: a cheap "did anything change?"."""
+    def data_version(self) -> tuple[int, int]:
+        """Changes whenever anything commits: a cheap "did anything change?" for this thread.
+
+        PRAGMA data_version ignores this connection's own commits (POST /refresh runs the
+        refresh on the request thread, through this thread's connection): total_changes counts
+        exactly those.
+        """
         with _wrap("cannot read the index"):
-            return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
+            conn = self.conn
+            return int(conn.execute("PRAGMA data_version").fetchone()[0]), conn.total_changes
 
     def generation(self) -> int:
         """Bumped by every refresh that changed what is published."""
