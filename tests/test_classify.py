@@ -776,3 +776,16 @@ def test_the_fast_path_needs_a_full_opening_paragraph_and_sentences(lines: list[
             cut_debris=lambda line: line,
             model=cast(LineModel, _NoModel()),
         )
+
+
+def test_a_sentence_inside_the_run_of_text_is_text_whatever_the_model_says() -> None:
+    """Scraped copy loses links ("won the men's 400m, with ..." once began with a name): a
+    sentence between lines of text is part of the article."""
+    assert kinds([(_P[0], 0.9), ("won the men's 400m in record time.", 0.01), (_P[1], 0.9)]) == [
+        "lead",
+        "body",
+        "body",
+    ]
+    # Not a sentence (no full stop, or under SENTENCE_WORDS words): the model decides.
+    assert kinds([(_P[0], 0.9), ("Attendance 42,093", 0.01), (_P[1], 0.9)])[1] != "body"
+    assert kinds([(_P[0], 0.9), ("Won it.", 0.01), (_P[1], 0.9)])[1] != "body"

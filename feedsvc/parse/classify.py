@@ -317,9 +317,13 @@ def classify(
     runs = main_run([t and not m for t, m in zip(text, meta, strict=True)], [len(x) for x in kept], fixed)
     text = [r or m for r, m in zip(runs, meta, strict=True)]
     marks = [i for i, t in enumerate(text) if t]
-    if marks:  # inside the run of text, a likely line (a list item, a subhead) is text too
+    if marks:  # inside the run of text, a sentence or a likely line (a list item, a subhead) is text
         for i in range(marks[0] + 1, marks[-1]):
-            if not text[i] and fixed[i] is None and probs[i] >= FILL:
+            if (
+                not text[i]
+                and fixed[i] is None
+                and (probs[i] >= FILL or is_full_paragraph(kept[i], SENTENCE_WORDS))
+            ):
                 text[i] = True
     prose = [t and _is_prose(s, line) for t, s, line in zip(text, shapes, kept, strict=True)]
     if not any(prose):  # a short note, a list: too little prose for the model to go by
