@@ -749,13 +749,27 @@ def test_a_short_closing_sentence_still_takes_the_fast_path() -> None:
     assert [x.kind for x in out] == ["lead", "body"]
 
 
+def test_the_fast_path_leads_with_the_first_full_paragraph() -> None:
+    lines = [
+        "By Jane Smith, Reuters.",
+        "He was 88 years old.",
+        "The Rev. Robert Hale, the founder of a ministry watched by millions, died on Thursday.",
+        "He had been ill for some time.",
+    ]
+    out = classify(
+        lines,
+        is_boilerplate=lambda line: False,
+        is_caption=lambda line: False,
+        cut_debris=lambda line: line,
+        model=cast(LineModel, _NoModel()),
+    )
+    assert [x.kind for x in out] == ["byline", "body", "lead", "body"]
+
+
 @pytest.mark.parametrize(
     "lines",
     [
-        [
-            "He was 88 years old.",
-            "The Rev. Robert Hale, the founder of a ministry watched by millions, died.",
-        ],
+        ["He was 88 years old.", "Aged 88, he died on Thursday."],
         [
             "The Rev. Robert Hale, the founder of a ministry watched by millions, died on Thursday.",
             "Aged 88.",
@@ -765,9 +779,9 @@ def test_a_short_closing_sentence_still_takes_the_fast_path() -> None:
             "Read more",
         ],
     ],
-    ids=["opens-short", "three-words", "no-full-stop"],
+    ids=["no-full-paragraph", "three-words", "no-full-stop"],
 )
-def test_the_fast_path_needs_a_full_opening_paragraph_and_sentences(lines: list[str]) -> None:
+def test_the_fast_path_needs_a_full_paragraph_and_only_sentences(lines: list[str]) -> None:
     with pytest.raises(AssertionError, match="must not be asked"):
         classify(
             lines,
