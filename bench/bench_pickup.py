@@ -272,7 +272,7 @@ def profile_render(config: Path, renders: int = 10) -> None:
         feeds = cache._render(generation).feeds
     buf = io.StringIO()
     stats = pstats.Stats(profiler, stream=buf).sort_stats("cumulative")
-    stats.print_stats(r"web.py|render.py|gzip|store/sqlite.py|feedgen/feed.py|json", 16)
+    stats.print_stats(r"web/|publish/|gzip|store/sqlite.py|feedgen/feed.py|json", 16)
     text = buf.getvalue()
     print(f"\ncProfile of {renders} renders of the three feeds, by cumulative time:")
     print(text[text.find("   ncalls") :].rstrip() if "   ncalls" in text else text)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import dataclass
 from dataclasses import field
@@ -21,15 +20,11 @@ def rfc3339(dt: datetime) -> str:
 
 
 def blocks_html(blocks: tuple[Block, ...]) -> str:
-    """Safe HTML for an article body: every text escaped; captions as figure captions."""
-    parts = []
-    for block in blocks:
-        text = html.escape(block.text, quote=True)
-        if block.kind == "caption":
-            parts.append(f'<figure class="caption"><figcaption>{text}</figcaption></figure>')
-        else:
-            parts.append(f"<p>{text}</p>")
-    return "\n".join(parts)
+    """Moved to ``feedsvc.publish.html.body_html``; kept only because ``feedsvc.parse`` still
+    imports it (issue 10). Delete once it does not: model renders nothing."""
+    from .publish.html import body_html  # inside: model must not import upwards at load time
+
+    return body_html(blocks)
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,10 +91,6 @@ class Article:
     @property
     def body_text(self) -> str:
         return "\n\n".join(b.text for b in self.blocks if b.kind == "p")
-
-    @property
-    def body_html(self) -> str:
-        return blocks_html(self.blocks)
 
     @property
     def captions(self) -> tuple[str, ...]:

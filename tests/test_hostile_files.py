@@ -36,6 +36,7 @@ import feedsvc.sources
 from feedsvc.config import Settings
 from feedsvc.model import Article
 from feedsvc.model import RefreshStats
+from feedsvc.publish import body_html
 from feedsvc.refresh import run_refresh
 from feedsvc.sources import SourceFile
 from feedsvc.sources import display_path
@@ -288,7 +289,7 @@ def _controls(env: Env) -> None:
     env.write("controls.txt", text.encode("utf-8", "surrogatepass"))
     env.refresh()
     article = env.expect_published("controls.txt")
-    for text in (article.title, article.summary, article.body_text, article.body_html):
+    for text in (article.title, article.summary, article.body_text, body_html(article.blocks)):
         assert not re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u0080-\u009f\ud800-\udfff\ufffe\uffff]", text)
     assert "red text" in article.body_text and "[31m" not in article.body_text
 

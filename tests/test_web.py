@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import re
 import threading
@@ -13,6 +14,7 @@ from datetime import timedelta
 from email.utils import format_datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -68,15 +70,25 @@ def other_store(settings: Settings) -> Iterator[SQLiteStore]:
 def render_calls(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
     """Counts calls to the three renderers the app uses."""
     calls: Counter[str] = Counter()
-    for name in ("render_atom", "render_rss", "render_json"):
-        real = getattr(web, name)
+    specs = []
+    for spec in web.cache.FEEDS:
+        real, name = spec.renderer, spec.renderer.__name__  # render_atom, render_rss, render_json
 
-        def counting(*args: object, _real: Callable[..., bytes] = real, _name: str = name) -> bytes:
+        def counting(*args: Any, _real: Callable[..., bytes] = real, _name: str = name) -> bytes:
             calls[_name] += 1
             return _real(*args)
 
-        monkeypatch.setattr(web, name, counting)
+        specs.append(dataclasses.replace(spec, renderer=counting))
+    monkeypatch.setattr(web.cache, "FEEDS", tuple(specs))
     return calls
+
+
+def replace_renderer(monkeypatch: pytest.MonkeyPatch, fmt: str, renderer: Callable[..., bytes]) -> None:
+    """Render the feed of format ``fmt`` with ``renderer`` from now on."""
+    specs = tuple(
+        dataclasses.replace(s, renderer=renderer) if s.format == fmt else s for s in web.cache.FEEDS
+    )
+    monkeypatch.setattr(web.cache, "FEEDS", specs)
 
 
 def later(**delta: float) -> Callable[[], datetime]:
@@ -236,7 +248,7 @@ def test_unexpected_error_is_a_500_page_without_traceback(
     def boom(*args: object) -> bytes:
         raise RuntimeError("secret internal detail")
 
-    monkeypatch.setattr(web, "render_atom", boom)
+    replace_renderer(monkeypatch, "atom", boom)
     response = client.get("/atom.xml")
     assert response.status_code == 500
     assert response.headers["Content-Type"] == "text/html; charset=utf-8"

@@ -1,6 +1,7 @@
 """Articles -> feed bytes: Atom and RSS 2.0 through feedgen, JSON Feed 1.1 by hand.
 
-Output depends only on its inputs (no clock): the same articles give the same bytes.
+Output depends only on its inputs (no clock): the same articles give the same bytes. Each
+renderer takes the FeedSpec it renders (feeds.py) for its own URL and media type.
 """
 
 from __future__ import annotations
@@ -12,22 +13,22 @@ import threading
 from collections.abc import Sequence
 from datetime import UTC
 from datetime import datetime
+from typing import TYPE_CHECKING
 from typing import Any
 from urllib.parse import quote
 
 from feedgen.feed import FeedGenerator
 
-from .model import Article
-from .model import FeedMeta
-from .model import rfc3339
+from ..model import Article
+from ..model import FeedMeta
+from ..model import rfc3339
+from .html import body_html
 
-ATOM_TYPE = "application/atom+xml; charset=utf-8"
-RSS_TYPE = "application/rss+xml; charset=utf-8"
-JSON_FEED_TYPE = "application/feed+json; charset=utf-8"
+if TYPE_CHECKING:
+    from .feeds import FeedSpec
+
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-
-FEED_PATHS = {"atom": "atom.xml", "rss": "rss.xml", "json": "feed.json"}
 
 # feedgen formats RSS dates under locale.setlocale(LC_ALL, "C"), which is process-wide and not
 # thread-safe: two renders at once could restore the wrong locale. The locale is a process
@@ -51,14 +52,15 @@ def feed_updated(articles: Sequence[Article], fallback: datetime = EPOCH) -> dat
     return max((a.updated for a in articles), default=fallback)
 
 
-def _feedgen(articles: Sequence[Article], meta: FeedMeta, self_url: str, self_type: str,
-             fallback: datetime) -> FeedGenerator:  # fmt: skip
+def _feedgen(
+    articles: Sequence[Article], meta: FeedMeta, spec: FeedSpec, fallback: datetime
+) -> FeedGenerator:
     fg = FeedGenerator()
     fg.load_extension("dc", atom=False, rss=True)
     fg.id(meta.base_url)
     fg.title(xml_safe(meta.title))
     fg.subtitle(xml_safe(meta.subtitle or meta.title))
-    fg.link(href=self_url, rel="self", type=self_type)
+    fg.link(href=spec.url(meta.base_url), rel="self", type=spec.media_type)
     fg.link(href=meta.base_url, rel="alternate", type="text/html")  # last: RSS's <link>
     fg.language(meta.language)
     fg.author({"name": xml_safe(meta.author)})
@@ -67,12 +69,13 @@ def _feedgen(articles: Sequence[Article], meta: FeedMeta, self_url: str, self_ty
     fg.updated(newest)  # feedgen defaults both to now()
     fg.lastBuildDate(newest)
     for article in articles:
+        content = body_html(article.blocks)
         fe = fg.add_entry(order="append")  # feedgen prepends by default
         fe.id(article.guid)
         fe.guid(article.guid, permalink=False)
         fe.title(xml_safe(article.title))
         fe.link(href=article_url(meta.base_url, article.slug), rel="alternate", type="text/html")
-        if article.summary and article.summary != article.body_html:
+        if article.summary and article.summary != content:
             # Atom title and summary stay type="text", even when the text looks like markup
             # (the validator then says ContainsUndeclaredHTML): as "html", feedparser and the
             # readers built on it hand the escaped markup back instead of the text.
@@ -80,7 +83,7 @@ def _feedgen(articles: Sequence[Article], meta: FeedMeta, self_url: str, self_ty
             # RSS <description> is read as HTML by every reader: escape the plain-text summary,
             # or "<script>" in an article would come out as markup.
             fe.description(xml_safe(html.escape(article.summary, quote=False)))
-        fe.content(xml_safe(article.body_html), type="html")
+        fe.content(xml_safe(content), type="html")
         fe.published(article.published)
         fe.updated(article.updated)
         author = xml_safe(article.author or meta.author)
@@ -106,20 +109,24 @@ def _rss_character_references(document: bytes) -> bytes:
     return _RSS_TEXT.sub(fix, document)
 
 
-def render_atom(articles: Sequence[Article], meta: FeedMeta, fallback: datetime = EPOCH) -> bytes:
-    fg = _feedgen(articles, meta, meta.base_url + FEED_PATHS["atom"], "application/atom+xml", fallback)
+def render_atom(
+    articles: Sequence[Article], meta: FeedMeta, spec: FeedSpec, fallback: datetime = EPOCH
+) -> bytes:
+    fg = _feedgen(articles, meta, spec, fallback)
     out: bytes = fg.atom_str(pretty=True, encoding="UTF-8")
     return out
 
 
-def render_rss(articles: Sequence[Article], meta: FeedMeta, fallback: datetime = EPOCH) -> bytes:
-    fg = _feedgen(articles, meta, meta.base_url + FEED_PATHS["rss"], "application/rss+xml", fallback)
+def render_rss(
+    articles: Sequence[Article], meta: FeedMeta, spec: FeedSpec, fallback: datetime = EPOCH
+) -> bytes:
+    fg = _feedgen(articles, meta, spec, fallback)
     with _SETLOCALE_LOCK:
         out: bytes = fg.rss_str(pretty=True, encoding="UTF-8")
     return _rss_character_references(out)
 
 
-def json_feed(articles: Sequence[Article], meta: FeedMeta) -> dict[str, Any]:
+def json_feed(articles: Sequence[Article], meta: FeedMeta, spec: FeedSpec) -> dict[str, Any]:
     """The JSON Feed 1.1 document as a dict (feedgen has no JSON Feed support)."""
     items = []
     for article in articles:
@@ -128,7 +135,7 @@ def json_feed(articles: Sequence[Article], meta: FeedMeta) -> dict[str, Any]:
             "url": article_url(meta.base_url, article.slug),
             "title": article.title,
             "summary": article.summary,
-            "content_html": article.body_html,
+            "content_html": body_html(article.blocks),
             "content_text": article.body_text,
             "date_published": rfc3339(article.published),
             "date_modified": rfc3339(article.updated),
@@ -142,13 +149,15 @@ def json_feed(articles: Sequence[Article], meta: FeedMeta) -> dict[str, Any]:
         "title": meta.title,
         "description": meta.subtitle,
         "home_page_url": meta.base_url,
-        "feed_url": meta.base_url + FEED_PATHS["json"],
+        "feed_url": spec.url(meta.base_url),
         "language": meta.language,
         "authors": [{"name": meta.author}],
         "items": items,
     }
 
 
-def render_json(articles: Sequence[Article], meta: FeedMeta) -> bytes:
-    doc = json_feed(articles, meta)
+def render_json(
+    articles: Sequence[Article], meta: FeedMeta, spec: FeedSpec, fallback: datetime = EPOCH
+) -> bytes:
+    doc = json_feed(articles, meta, spec)  # no feed-level date in JSON Feed: fallback is unused
     return json.dumps(doc, ensure_ascii=False, indent=1).encode("utf-8") + b"\n"

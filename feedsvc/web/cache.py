@@ -1,0 +1,131 @@
+"""The feed cache: every feed in the FeedSpec table rendered once per store generation, and a
+bounded LRU of HTML pages for the current generation. No routes."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from .. import __version__
+from ..config import Settings
+from ..errors import StoreError
+from ..model import Article
+from ..model import FeedMeta
+from ..publish import FEEDS
+from ..publish import feed_updated
+from ..store import Store
+from .http import Representation
+
+log = logging.getLogger(__name__)
+
+MAX_PAGES = 128  #: HTML pages kept per generation (LRU)
+
+
+@dataclass(frozen=True, slots=True)
+class Published:
+    """Everything rendered for one store generation."""
+
+    generation: int
+    articles: tuple[Article, ...]
+    feeds: dict[str, Representation]  #: by FeedSpec.key
+    last_modified: datetime
+    count: int  #: articles published in all
+
+
+class FeedCache:
+    """Renders feeds once per store generation; every request after that is a dict lookup.
+
+    Change detection per request is one read of the coordinator's change count (a shared mmap
+    every writer bumps); where that is unavailable, the store's ``data_version()``. Only when
+    something committed do we read the generation.
+    """
+
+    def __init__(self, store: Store, settings: Settings, meta: FeedMeta | None = None) -> None:
+        self.store = store
+        self.settings = settings
+        self.meta: FeedMeta = meta or settings.feed_meta(__version__)
+        self.max_age = min(settings.interval_seconds, 3600)  #: Cache-Control: a reader polls no faster
+        self._lock = threading.Lock()
+        self._current: Published | None = None
+        self._local = threading.local()
+        self._pages: OrderedDict[tuple[int, str], Representation] = OrderedDict()
+        self._seen_counter: int | None = None
+
+    def current(self) -> Published:
+        """The published state; on a store failure, the last good one (if any)."""
+        cached = self._current
+        counter = self.store.coordinator.change_count()
+        if counter is not None and cached is not None and counter == self._seen_counter:
+            return cached  # nothing was committed anywhere since we last looked
+        cached, fresh = self._current_from_store()
+        if counter is not None and fresh:
+            self._seen_counter = counter  # read before the generation: a later bump is not missed
+        return cached
+
+    def _current_from_store(self) -> tuple[Published, bool]:
+        """The published state and whether it is known to be current (False: the store failed
+        and this is the last good state; ask again next time)."""
+        local = self._local
+        cached = self._current
+        try:
+            version = self.store.data_version()
+            if cached is not None and getattr(local, "version", None) == version:
+                return cached, True
+            generation = self.store.generation()
+            if cached is None or cached.generation != generation:
+                cached = self._render(generation)
+        except StoreError as e:
+            if cached is None:
+                raise
+            log.warning("serving the last good state: %s", e)
+            return cached, False
+        local.version = version
+        return cached, True
+
+    def _render(self, generation: int) -> Published:
+        with self._lock:
+            current = self._current
+            if current is not None and current.generation >= generation:
+                return current
+            snap = self.store.snapshot(self.settings.max_items)
+            fallback = snap.changed_at
+            arts = snap.articles
+            modified = max(feed_updated(arts, fallback), fallback)
+            # Every feed is the whole site today; a scoped FeedSpec will select its articles here.
+            published = Published(
+                generation=snap.generation,
+                articles=arts,
+                feeds={
+                    spec.key: Representation.build(
+                        spec.render(arts, self.meta, fallback), spec.content_type, modified, self.max_age
+                    )
+                    for spec in FEEDS  # the table, read at each render
+                },
+                last_modified=modified,
+                count=snap.count,
+            )
+            self._current = published
+            self._pages.clear()
+            log.debug("rendered generation %d (%d articles)", snap.generation, len(arts))
+            return published
+
+    def page(self, key: str, make: Callable[[], Representation | None]) -> Representation | None:
+        """A rendered HTML page, cached for the current generation (bounded LRU)."""
+        generation = self.current().generation
+        cache_key = (generation, key)
+        with self._lock:
+            hit = self._pages.get(cache_key)
+            if hit is not None:
+                self._pages.move_to_end(cache_key)
+                return hit
+        rep = make()
+        if rep is not None:
+            with self._lock:
+                self._pages[cache_key] = rep
+                while len(self._pages) > MAX_PAGES:
+                    self._pages.popitem(last=False)
+        return rep

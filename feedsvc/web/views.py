@@ -1,0 +1,195 @@
+"""The routes: one per feed in the FeedSpec table, the HTML pages, health and refresh."""
+
+from __future__ import annotations
+
+import hmac
+import json
+import re
+from collections.abc import Callable
+from collections.abc import Sequence
+
+from flask import Blueprint
+from flask import current_app
+from flask import request
+from werkzeug.exceptions import BadRequest
+from werkzeug.exceptions import NotFound
+from werkzeug.exceptions import ServiceUnavailable
+from werkzeug.wrappers import Response
+
+from .. import __version__
+from ..config import Settings
+from ..errors import FeedsvcError
+from ..model import Article
+from ..model import Listing
+from ..model import RefreshStats
+from ..model import rfc3339
+from ..publish import EPOCH
+from ..publish import FEEDS
+from ..publish import SitePages
+from ..store import parse_time
+from .cache import FeedCache
+from .http import CSS_TYPE
+from .http import HTML_TYPE
+from .http import Representation
+from .http import serve
+
+CACHE = "feedsvc"  #: app.extensions keys
+PAGES = "feedsvc.pages"
+REFRESH = "feedsvc.refresh"
+
+SLUG_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,200}")
+MAX_PAGE = 100_000
+
+bp = Blueprint("feedsvc", __name__)
+
+
+def get_cache() -> FeedCache:
+    cache: FeedCache = current_app.extensions[CACHE]
+    return cache
+
+
+def get_pages() -> SitePages:
+    pages: SitePages = current_app.extensions[PAGES]
+    return pages
+
+
+def _page_number() -> int:
+    raw = request.args.get("page", "1")
+    # isdigit() alone lets "²" (int() raises) and 5,000 digits (int() refuses) through.
+    ok = raw.isascii() and raw.isdigit() and len(raw) <= len(str(MAX_PAGE))
+    if not ok or not 1 <= int(raw) <= MAX_PAGE or len(request.args.getlist("page")) > 1:
+        raise BadRequest("page must be a whole number from 1 to 100000, given once")
+    return int(raw)
+
+
+# ---------------------------------------------------------------------------- feeds
+
+
+def _feed_view(key: str) -> Callable[[], Response]:
+    def view() -> Response:
+        return serve(get_cache().current().feeds[key])
+
+    view.__name__ = f"feed_{key}"
+    return view
+
+
+for _spec in FEEDS:  # one route per entry in the table: adding a feed adds its route
+    bp.add_url_rule(_spec.route, f"feed_{_spec.key}", _feed_view(_spec.key), methods=["GET"])
+
+
+# ---------------------------------------------------------------------------- HTML pages
+
+
+@bp.get("/")
+def index() -> Response:
+    page = _page_number()
+    cache = get_cache()
+    published = cache.current()
+    per_page = cache.settings.max_items
+
+    def make() -> Representation | None:
+        articles: Sequence[Article | Listing]
+        if page == 1:
+            articles = published.articles
+        else:
+            articles = cache.store.page(per_page, (page - 1) * per_page)
+            if not articles:
+                return None
+        has_next = page * per_page < published.count  # the count of this generation
+        body = get_pages().index(articles, page=page, has_next=has_next)
+        return Representation.build(body, HTML_TYPE, published.last_modified, cache.max_age)
+
+    rep = cache.page(f"index:{page}", make)
+    if rep is None:
+        raise NotFound(f"There is no page {page}.")
+    return serve(rep)
+
+
+@bp.get("/articles/<string(maxlength=220):slug>")
+def article(slug: str) -> Response:
+    if not SLUG_RE.fullmatch(slug):
+        raise NotFound("No article has that address.")
+    cache = get_cache()
+
+    def make() -> Representation | None:
+        found = cache.store.get_by_slug(slug)
+        if found is None:
+            return None
+        return Representation.build(get_pages().article(found), HTML_TYPE, found.updated, cache.max_age)
+
+    rep = cache.page(f"article:{slug}", make)
+    if rep is None:
+        raise NotFound("No article has that address. It may have been removed.")
+    return serve(rep)
+
+
+@bp.get("/style.css")
+def style() -> Response:
+    cache = get_cache()
+
+    def make() -> Representation:
+        return Representation.build(SitePages.stylesheet(), CSS_TYPE, EPOCH, cache.max_age)
+
+    rep = cache.page("style.css", make)
+    assert rep is not None
+    return serve(rep)
+
+
+# ---------------------------------------------------------------------------- operations
+
+
+@bp.get("/healthz")
+def healthz() -> Response:
+    cache = get_cache()
+    try:
+        published = cache.current()
+        count = published.count  # counted once per generation, not per request
+        # Not the snapshot's: it is only re-read when the generation moves, and a refresh
+        # that changed nothing still counts as a refresh.
+        last_refresh = cache.store.state("last_refresh")
+    except FeedsvcError as e:
+        error = {"status": "error", "error": str(e)}
+        return Response(json.dumps(error), status=503, content_type="application/json")
+    body: dict[str, object] = {
+        "status": "ok",
+        "articles": count,
+        "last_refresh": rfc3339(parse_time(last_refresh)) if last_refresh else None,
+        "generation": published.generation,
+        "version": __version__,
+    }
+    return Response(json.dumps(body), content_type="application/json", headers={"Cache-Control": "no-store"})
+
+
+@bp.post("/refresh")
+def refresh_now() -> Response:
+    settings: Settings = current_app.config["FEEDSVC"]
+    refresher: Callable[[], RefreshStats] | None = current_app.extensions.get(REFRESH)
+    if settings.token is None or refresher is None:
+        raise NotFound()
+    # Flask checks MAX_CONTENT_LENGTH only when the body is read: read it (at most that many
+    # bytes), so an oversized POST is a 413 under any WSGI server, not only waitress.
+    request.get_data(cache=False)
+    auth = request.headers.get("Authorization", "")
+    scheme, _, given = auth.partition(" ")
+    if scheme.lower() != "bearer":  # auth schemes are case-insensitive (RFC 9110 11.1)
+        given = ""
+    if not hmac.compare_digest(given.encode("utf-8", "replace"), settings.token.encode("utf-8")):
+        return Response(
+            json.dumps({"error": "a valid bearer token is required"}),
+            status=401,
+            content_type="application/json",
+            headers={"WWW-Authenticate": 'Bearer realm="feedsvc"'},
+        )
+    try:
+        stats = refresher()
+    except FeedsvcError as e:
+        raise ServiceUnavailable(str(e)) from e
+    body = {
+        "ran": stats.ran,
+        "added": stats.added,
+        "updated": stats.updated,
+        "removed": stats.removed,
+        "unchanged": stats.unchanged,
+        "skipped": len(stats.skipped),
+    }
+    return Response(json.dumps(body), content_type="application/json", headers={"Cache-Control": "no-store"})
