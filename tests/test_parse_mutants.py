@@ -4,12 +4,20 @@ sentence and dateline edge cases."""
 
 from __future__ import annotations
 
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
+from datetime import timezone
+
 import pytest
 
 from feedsvc.parse import ParseError
 from feedsvc.parse import clean_text
 from feedsvc.parse import decode
 from feedsvc.parse import split_lines
+from feedsvc.parse.article import author_name
+from feedsvc.parse.article import parse_date
+from feedsvc.parse.article import split_header
 from feedsvc.parse.lead import is_date_line
 from feedsvc.parse.lead import lead_paragraphs
 from feedsvc.parse.lead import make_summary
@@ -382,3 +390,250 @@ def test_summaries(
     assert make_summary(paragraphs, limit) == summary
     assert make_title_and_summary(paragraphs, 8, limit) == short_title
     assert make_title_and_summary(paragraphs, 80, limit) == long_title
+
+
+# --------------------------------------------------------------------------- lead.py, round 2
+
+_DOTTED_39 = ".".join("abcdefghijklmnopqrst")  # 20 letters and 19 dots: 39 characters
+
+SENTENCE_EDGES = [
+    # a full stop then "?" after an abbreviation is no sentence end; "!" after one is
+    ("Ask Mr.? Then go.", ["Ask Mr.? Then go."]),
+    ("Thank you Dr! Then he left.", ["Thank you Dr!", "Then he left."]),
+    # an ellipsis after an abbreviation ends the sentence
+    ("Wait for Mr... Then go.", ["Wait for Mr...", "Then go."]),
+    # a closing and an opening straight single quote
+    ("He said 'go.' Then he left.", ["He said 'go.'", "Then he left."]),
+    ("It ended. 'Go,' he said.", ["It ended.", "'Go,' he said."]),
+    # lower-case dotted abbreviations
+    ("Fruit, e.g. Apples are good.", ["Fruit, e.g. Apples are good."]),
+    # no word before the stop: nothing to call an abbreviation
+    ("It was \u201c. Then he left.", ["It was \u201c.", "Then he left."]),
+    (". Then he left.", [".", "Then he left."]),
+    ("Go. . Then he left.", ["Go. .", "Then he left."]),
+    # "X" is not a quote to strip off a word
+    ("Size XL. Then it shrank.", ["Size XL.", "Then it shrank."]),
+    # the 40 characters before a stop are read whole: "Xa.b.(...).t" is no dotted abbreviation
+    (f"See X{_DOTTED_39}. Then go.", [f"See X{_DOTTED_39}.", "Then go."]),
+]
+
+
+@pytest.mark.parametrize(("paragraph", "sentences"), SENTENCE_EDGES)
+def test_sentence_edges(paragraph: str, sentences: list[str]) -> None:
+    assert split_sentences(paragraph) == sentences
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "December 13, 2004",
+        "December 1st, 2004",
+        "December 2nd, 2004",
+        "December 4th, 2004",
+        "Monday, December 13, 2004",
+        "Mon 13 December 2004",
+        "Tue 13 December 2004",
+        "Tues. December 13, 2004",
+        "Thu 13 December 2004",
+        "Thur December 13, 2004",
+        "Thursday December 13, 2004",
+        "Sat 13 December 2004",
+        "Sunday 13 December 2004",
+    ],
+)
+def test_more_date_lines(line: str) -> None:
+    assert is_date_line(line)
+
+
+_OFFICIALS = "Officials said."
+
+
+@pytest.mark.parametrize(
+    "dateline",
+    [
+        "(Reuters) ",
+        "(AFP) ",
+        "WASHINGTON (CNN) -- ",
+        "Winston-Salem (AP) -- ",
+        "Paris, FRANCE (AFP) ",
+        "LONDON, Stoke-on-Trent (Reuters) - ",
+        "A" + "b" * 40 + " (CNN) ",  # 1 + 40 characters before the agency
+        "Paris, B" + "c" * 30 + " (CNN) ",  # a region of 1 + 30
+        "WINSTON-SALEM -- ",
+        "UAE \u2014 ",  # a place of 3 capitals
+        "C" * 31 + " -- ",  # ... and of 31
+        "NEW YORK, NY -- ",
+        "NEW YORK, Winston-Salem -- ",
+        "ROME, B" + "c" * 30 + " -- ",
+        "WINSTON-SALEM, North Carolina - ",
+        "CAPE CANAVERAL, FL - ",
+        "CAPE CANAVERAL, New Mexico - ",
+        "UAE, Florida - ",
+        "UAE, NY - ",
+        "C" * 31 + ", Florida - ",
+        "ROME, B" + "c" * 30 + " - ",
+    ],
+)
+def test_more_datelines_are_stripped(dateline: str) -> None:
+    assert strip_dateline(dateline + _OFFICIALS) == _OFFICIALS
+
+
+def test_a_hyphen_between_tabs_is_no_dateline() -> None:
+    # the plain-hyphen form needs " - ": every dateline has one of _DATELINE_MARKS
+    text = "CAPE CANAVERAL, Florida\t-\tOfficials said."
+    assert strip_dateline(text) == text
+
+
+@pytest.mark.parametrize("lead", ["- , The minister spoke.", "- The minister spoke."])
+def test_title_junk_with_spaces_and_hyphens(lead: str) -> None:
+    assert make_title(lead, 80) == "The minister spoke"
+
+
+# --------------------------------------------------------------------------- article.py header
+
+_PLUS_2 = timezone(timedelta(hours=2))
+
+
+@pytest.mark.parametrize(
+    ("value", "utc"),
+    [
+        ("1900-01-01 00:00 UTC", datetime(1900, 1, 1, tzinfo=UTC)),
+        ("1900-01-01 00:00 -02:00", datetime(1900, 1, 1, 2, tzinfo=UTC)),
+        ("9998-12-31 23:00 UTC", datetime(9998, 12, 31, 23, tzinfo=UTC)),
+        ("9999-01-01 00:00 +02:00", datetime(9998, 12, 31, 22, tzinfo=UTC)),
+        ("9998-12-31 21:00 -02:00", datetime(9998, 12, 31, 23, tzinfo=UTC)),
+        ("2024-05-03 10:00 PDT", datetime(2024, 5, 3, 17, tzinfo=UTC)),
+        ("2024-05-03 10:00", datetime(2024, 5, 3, 8, tzinfo=UTC)),  # naive: the given zone
+        ("3 May 2024 10:00 XYZ", datetime(2024, 5, 3, 8, tzinfo=UTC)),  # unknown zone: naive
+    ],
+)
+def test_parse_date(value: str, utc: datetime) -> None:
+    out = parse_date(value, _PLUS_2)
+    assert out == utc
+    assert out.tzinfo is UTC
+
+
+@pytest.mark.parametrize(
+    ("value", "year"),
+    [
+        ("1899-12-31 23:00 UTC", 1899),
+        ("1900-01-01 01:00 +02:00", 1899),  # in range, but not in UTC
+        ("1900-01-01", 1899),  # naive, in +02:00
+        ("9999-12-31", 9999),
+        ("9998-12-31 22:00 -02:00", 9999),
+        ("9999-06-01 00:00 UTC", 9999),
+    ],
+)
+def test_parse_date_out_of_range(value: str, year: int) -> None:
+    with pytest.raises(ValueError, match=f"^year {year} is out of range$"):
+        parse_date(value, _PLUS_2)
+
+
+@pytest.mark.parametrize(
+    ("value", "name"),
+    [
+        ("Jane Doe <jane@example.com>", "Jane Doe"),
+        ("jane@example.com", "jane"),
+        ("<jane@example.com>", "jane"),
+        ('"jane@example.com" <jane@example.com>', "jane"),
+        ("Jane Doe (jane@example.com)", "Jane Doe"),
+        ('"Bob" <bob@x.org>', "Bob"),
+        ("jane@example.com, Bob", "Bob"),
+        ("j@x; Bob", "Bob"),
+        ("Jane Doe jane@x.org", "Jane Doe"),
+        ("'Jane' <j@x>", "'Jane'"),
+        ("@x.org", "@x.org"),
+        ("bob@", "bob@"),
+        ("  Jane  ", "Jane"),
+        ("", None),
+        (" ", None),
+    ],
+)
+def test_author_name(value: str, name: str | None) -> None:
+    assert author_name(value) == name
+
+
+@pytest.mark.parametrize(
+    ("lines", "header", "rest"),
+    [
+        (["", "Title: A", "Date: 2024", "", "Body"], {"title": "A", "date": "2024"}, ["", "Body"]),
+        (["Title: A", "title: B", "", "x"], {"title": "A"}, ["", "x"]),  # the first one counts
+        (["Title: A", "Body"], {}, ["Title: A", "Body"]),
+        (["TITLE:A"], {"title": "A"}, []),
+        (["Title\t:\tA"], {"title": "A"}, []),
+        (["Title:  A  \t", "ID: 7"], {"title": "A", "id": "7"}, []),
+        (["", "", ""], {}, ["", "", ""]),
+        (["", "Body"], {}, ["", "Body"]),
+        (["Body"], {}, ["Body"]),
+        ([], {}, []),
+    ],
+)
+def test_split_header(lines: list[str], header: dict[str, str], rest: list[str]) -> None:
+    assert split_header(lines) == (header, rest)
+
+
+# --------------------------------------------------------------------------- clauses, CJK, Cyrillic
+
+_A20 = "a" * 20
+
+
+@pytest.mark.parametrize("mark", [", ", "; ", ": ", " – ", " — ", " -- ", "、", "，"])
+def test_shorten_after_every_clause_end(mark: str) -> None:
+    assert shorten(_A20 + mark + "bbbb cccc dddd eeee", 30) == _A20 + "…"
+
+
+@pytest.mark.parametrize(
+    ("limit", "short"),
+    [
+        (29, _A20 + "…"),
+        (30, _A20 + "…"),
+        (31, _A20 + "…"),  # the clause ends at 20 = (2 * 31) // 3
+        (32, _A20 + ", bbbb…"),  # 20 < 21: on a word boundary
+        (33, _A20 + ", bbbb cccc…"),
+    ],
+)
+def test_shorten_clause_in_the_last_third(limit: int, short: str) -> None:
+    assert shorten(_A20 + ", bbbb cccc dddd eeee ffff", limit) == short
+
+
+def test_shorten_after_a_clause_keeps_an_x() -> None:
+    assert shorten("a" * 19 + "X, bbbb cccc dddd eeee", 30) == "a" * 19 + "X…"
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "sentences"),
+    [
+        ("水。火", ["水。", "火"]),
+        ("水。 火", ["水。", "火"]),
+        ("水！火", ["水！", "火"]),
+        ("水？火", ["水？", "火"]),
+        ("水。」火", ["水。」", "火"]),
+        ("水。』火", ["水。』", "火"]),
+        ("水。）火", ["水。）", "火"]),
+        ('水。"火', ['水。"', "火"]),
+        ("水。”火", ["水。”", "火"]),
+        ("水。’火", ["水。’", "火"]),
+        ("水。", ["水。"]),
+        ("Он ушёл. Она пришла.", ["Он ушёл.", "Она пришла."]),
+        ("Он ушёл. Ёлка стоит.", ["Он ушёл.", "Ёлка стоит."]),
+        ("Он ушёл. „Да“, сказала она.", ["Он ушёл.", "„Да“, сказала она."]),
+        ("He left. Ωmega came.", ["He left.", "Ωmega came."]),
+        ("He left. Αlpha came.", ["He left.", "Αlpha came."]),
+        ("He left. [Sic] It came.", ["He left.", "[Sic] It came."]),
+        ("He left. 'Sic' it came.", ["He left.", "'Sic' it came."]),
+    ],
+)
+def test_sentences_in_cjk_cyrillic_greek(paragraph: str, sentences: list[str]) -> None:
+    assert split_sentences(paragraph) == sentences
+
+
+@pytest.mark.parametrize(("lead", "title"), [("水が来た。火も。", "水が来た"), ("水が来た。", "水が来た")])
+def test_a_cjk_title_loses_its_full_stop(lead: str, title: str) -> None:
+    assert make_title(lead, 80) == title
+
+
+def test_a_lead_of_cjk_stops_only_is_titled_by_its_first() -> None:
+    # two "sentences" without a word: the first one is the title
+    assert split_sentences("。！") == ["。", "！"]
+    assert make_title("。！", 80) == "。"
+    assert make_title("？。", 80) == "？"
