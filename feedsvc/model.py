@@ -19,14 +19,6 @@ def rfc3339(dt: datetime) -> str:
     return dt.isoformat(timespec="microseconds" if dt.microsecond else "seconds") + "Z"
 
 
-def blocks_html(blocks: tuple[Block, ...]) -> str:
-    """Moved to ``feedsvc.publish.html.body_html``; kept only because ``feedsvc.parse`` still
-    imports it (issue 10). Delete once it does not: model renders nothing."""
-    from .publish.html import body_html  # inside: model must not import upwards at load time
-
-    return body_html(blocks)
-
-
 @dataclass(frozen=True, slots=True)
 class Block:
     """One line of an article body: a paragraph or a photo/video caption."""

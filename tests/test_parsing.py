@@ -16,10 +16,10 @@ from feedsvc.model import Block
 from feedsvc.model import ParsedArticle
 from feedsvc.model import ParseRules
 from feedsvc.parse import ParseError
-from feedsvc.parse import body_html
 from feedsvc.parse import parse_bytes
 from feedsvc.parse import parse_text
 from feedsvc.parse import split_sentences
+from feedsvc.publish import body_html
 
 DATA = Path(__file__).parent / "data"
 PARSE_DATA = DATA / "parse"

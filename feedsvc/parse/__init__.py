@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from ..errors import ParseError
 from .article import author_name
-from .article import body_html
 from .article import parse_bytes
 from .article import parse_date
 from .article import parse_text
@@ -27,7 +26,6 @@ from .text import split_lines
 __all__ = [
     "ParseError",
     "author_name",
-    "body_html",
     "clean_line",
     "clean_text",
     "decode",

@@ -23,7 +23,6 @@ from ..errors import ParseError
 from ..model import Block
 from ..model import ParsedArticle
 from ..model import ParseRules
-from ..model import blocks_html
 from .classify import TEXT_KINDS
 from .classify import Line
 from .classify import byline_name
@@ -333,15 +332,9 @@ def parse_bytes(data: bytes, rules: ParseRules) -> ParsedArticle:
     return parse_text(decode(data), rules)
 
 
-def body_html(blocks: tuple[Block, ...]) -> str:
-    """Safe HTML for an article body (see model.blocks_html)."""
-    return blocks_html(blocks)
-
-
 __all__ = [  # the text and lead helpers are re-exported: this is the parser's public face
     "ParseError",
     "author_name",
-    "body_html",
     "clean_line",
     "clean_text",
     "decode",
