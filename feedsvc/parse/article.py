@@ -221,19 +221,25 @@ def _rule_matchers(
     boilerplate = _matcher(rules.boilerplate).search
     captions = _matcher(rules.captions).search
     debris = _hinted(rules.debris)  # applied in order, one after the other: never joined
+    last: list[str] = ["", ""]  # the last line casefolded: the three questions ask of the same line
+
+    def folded(line: str) -> str:
+        if line is not last[0]:
+            last[0], last[1] = line, line.casefold()
+        return last[1]
 
     def is_boilerplate(line: str) -> bool:
-        return boilerplate(line, line.casefold())
+        return boilerplate(line, folded(line))
 
     def is_caption(line: str) -> bool:
-        return captions(line, line.casefold())
+        return captions(line, folded(line))
 
     def cut_debris(original: str) -> str:
         """The line with debris cut out; ``original`` itself when there was none."""
-        folded = original.casefold()
+        folded_line = folded(original)
         line, changed = original, False
         for hint, pattern in debris:
-            if hint is None or hint in folded:
+            if hint is None or hint in folded_line:
                 line, count = pattern.subn("", line)
                 changed = changed or count > 0
         return clean_line(line) if changed else original

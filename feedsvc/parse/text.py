@@ -128,12 +128,15 @@ def _sniff_wide(sample: bytes) -> str | None:
     return None
 
 
+# All of _MAGIC as one alternation, a group each (the patterns have no groups of their own):
+# one regex match per file instead of twenty.
+_ANY_MAGIC = re.compile(b"|".join(b"(" + magic.pattern + b")" for magic, _ in _MAGIC), re.DOTALL)
+
+
 def _magic(sample: bytes) -> str | None:
     """The name of the known binary format ``sample`` starts like, or None."""
-    for magic, name in _MAGIC:
-        if magic.match(sample):
-            return name
-    return None
+    m = _ANY_MAGIC.match(sample)
+    return None if m is None or m.lastindex is None else _MAGIC[m.lastindex - 1][1]
 
 
 def _wide_text(data: bytes, encoding: str) -> str | None:
