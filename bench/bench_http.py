@@ -8,7 +8,7 @@
 The app is built as production builds it (load_settings, run_refresh, Service/create_app; see
 bench/benchapp.py) and served in a subprocess by each server setup:
 
-  waitress:tN          `feedsvc serve`'s own server (feedsvc.server.run_waitress), N threads
+  waitress:tN          `feedsvc serve`'s own server (feedsvc.serve.run_waitress), N threads
   sync:wN              gunicorn -k sync -w N (sync workers close the connection after each response)
   gthread:wN:tM        gunicorn -k gthread -w N --threads M --keep-alive 5
   ...+nolog            the same with the access log off (production logs every request at INFO)
@@ -357,7 +357,7 @@ def profile_in_process(config: Path, calls: int) -> None:
 
     from feedsvc.config import load_settings
     from feedsvc.refresh import run_refresh
-    from feedsvc.server import Service
+    from feedsvc.serve import Service
     from feedsvc.web import FeedFastPath
 
     logging.getLogger().setLevel(logging.WARNING)  # access log off: it is the same for both sides

@@ -4,7 +4,7 @@
     FEEDSVC_CONFIG=CFG gunicorn --chdir bench -w 2 -b 127.0.0.1:P 'benchapp:gunicorn_app()'
 
 The app is built exactly as production builds it: waitress as ``feedsvc serve`` does
-(feedsvc.server.Service, its AccessLog middleware, INFO logging, run_waitress with the config's
+(feedsvc.serve.Service, its AccessLog middleware, INFO logging, run_waitress with the config's
 threads); gunicorn as ``feedsvc/wsgi.py`` does (one Service per worker, ``run_refresh(wait=False)``).
 Then three routes are added to that same Flask app, here and not in feedsvc/:
 
@@ -37,9 +37,9 @@ from werkzeug.wrappers import Response
 from feedsvc.cli import setup_logging
 from feedsvc.config import load_settings
 from feedsvc.refresh import run_refresh
-from feedsvc.server import AccessLog
-from feedsvc.server import Service
-from feedsvc.server import run_waitress
+from feedsvc.serve import AccessLog
+from feedsvc.serve import Service
+from feedsvc.serve import run_waitress
 
 FLOOR_200 = "/_bench/atom.xml"
 FLOOR_GZIP = "/_bench/atom.xml.gz"

@@ -34,6 +34,7 @@ from .parse import split_lines
 from .parse.article import classify_lines
 from .parse.classify import TEXT_KINDS
 from .refresh import run_refresh
+from .sources import FileChanged
 from .sources import SourceFile
 from .sources import display_path
 from .sources import read_file
@@ -146,8 +147,8 @@ def refresh(settings: Settings, progress: bool | None) -> None:
 @pass_settings
 def serve(settings: Settings, host: str | None, port: int | None, watch: bool | None) -> None:
     """Refresh, then serve the feeds and pages (waitress), refreshing in the background."""
-    from .server import Service
-    from .server import run_waitress
+    from .serve import Service
+    from .serve import run_waitress
 
     if host is not None or port is not None:
         settings = settings.with_overrides(host=host or settings.host, port=port or settings.port)
@@ -213,7 +214,7 @@ def _read_any(path: Path, max_bytes: int) -> bytes:
     src = SourceFile(str(path), real, st.st_size, st.st_mtime_ns, st.st_dev, st.st_ino)
     try:
         return read_file(src, max_bytes)
-    except FeedsvcError as e:  # why refresh would skip it ("larger than the ... limit"), or changed
+    except (FeedsvcError, FileChanged) as e:  # why refresh would skip it (too large...), or changed
         raise click.ClickException(f"{display_path(str(path))}: {e}") from None
 
 

@@ -25,7 +25,11 @@ class SeedsDirError(FeedsvcError):
     """The seeds directory itself is missing or unreadable: nothing may be removed."""
 
 
-class FileChanged(FeedsvcError):
+class _Signal(Exception):  # not an error: control flow between sources and refresh
+    """Base of the control-flow exceptions a refresh catches; never a public FeedsvcError."""
+
+
+class FileChanged(_Signal):
     """A file changed while it was read; it is left for the next refresh."""
 
 
@@ -200,7 +204,7 @@ def scan(
     return Scan(files, skipped, unreadable)  # in walk order: callers sort what they need
 
 
-class NeedsFullScan(FeedsvcError):
+class NeedsFullScan(_Signal):
     """A targeted look at some paths cannot decide alone (a folder, a symlinked folder...)."""
 
 

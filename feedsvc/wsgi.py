@@ -15,7 +15,7 @@ import os
 
 from .config import load_settings
 from .refresh import run_refresh
-from .server import Service
+from .serve import Service
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 _settings = load_settings(os.environ.get("FEEDSVC_CONFIG", "config.toml"))

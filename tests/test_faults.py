@@ -27,8 +27,8 @@ from feedsvc.errors import ConfigError
 from feedsvc.errors import StoreError
 from feedsvc.model import RefreshStats
 from feedsvc.refresh import run_refresh
-from feedsvc.scheduler import RefreshRunner
-from feedsvc.scheduler import build_scheduler
+from feedsvc.serve import RefreshRunner
+from feedsvc.serve import build_scheduler
 from feedsvc.sources import SeedsDirError
 from feedsvc.store.sqlite import SQLiteStore
 from feedsvc.web import create_app
@@ -104,7 +104,7 @@ def test_unwritable_index_keeps_the_last_good_state_and_recovers(
     caplog.set_level(logging.INFO)
     assert runner.run() is None
     assert runner.last_error is not None
-    assert any(r.levelno == logging.ERROR and r.name == "feedsvc.scheduler" for r in caplog.records)
+    assert any(r.levelno == logging.ERROR and r.name == "feedsvc.serve.scheduler" for r in caplog.records)
     assert snapshot(client) == good  # same bytes, same ETags
     assert client.get("/healthz").status_code == 200
     assert integrity_ok(settings.db_path)
@@ -352,6 +352,6 @@ def test_exceptions_never_stop_the_scheduler_and_runs_never_overlap(
     assert state["calls"] > calls, "the scheduler stopped firing"
     assert state["max_running"] == 1, state
     assert runner.last_error is None
-    errors = [r for r in caplog.records if r.name == "feedsvc.scheduler" and r.levelno == logging.ERROR]
+    errors = [r for r in caplog.records if r.name == "feedsvc.serve.scheduler" and r.levelno == logging.ERROR]
     assert len(errors) >= 2
     assert not [r for r in caplog.records if r.name.startswith("apscheduler") and r.levelno >= logging.ERROR]

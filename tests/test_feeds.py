@@ -34,7 +34,7 @@ from htmlscan import live_markup
 import feedsvc.web as web
 from feedsvc import __version__
 from feedsvc.config import Settings
-from feedsvc.refresh import make_guid
+from feedsvc.identity import make_guid
 from feedsvc.refresh import run_refresh
 from feedsvc.store.sqlite import SQLiteStore
 from feedsvc.web import create_app

@@ -30,8 +30,7 @@ import feedparser
 import pytest
 from conftest import FIXED_NOW
 
-import feedsvc.reading
-import feedsvc.refresh
+import feedsvc.refresh.reading
 import feedsvc.sources
 from feedsvc.config import Settings
 from feedsvc.model import Article
@@ -489,7 +488,7 @@ def _unreadable(env: Env) -> None:
 
 def _before_read(env: Env, relpath: str, action: Callable[[], None]) -> list[str]:
     """Run ``action`` once, between the walk's stat of ``relpath`` and its read."""
-    real = feedsvc.reading.read_file
+    real = feedsvc.refresh.reading.read_file
     done: list[str] = []
 
     def wrapped(src: SourceFile, max_bytes: int) -> bytes:
@@ -498,7 +497,7 @@ def _before_read(env: Env, relpath: str, action: Callable[[], None]) -> list[str
             action()
         return real(src, max_bytes)
 
-    env.monkeypatch.setattr(feedsvc.reading, "read_file", wrapped)
+    env.monkeypatch.setattr(feedsvc.refresh.reading, "read_file", wrapped)
     return done
 
 

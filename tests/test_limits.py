@@ -20,8 +20,8 @@ from feedsvc.config import Settings
 from feedsvc.config import load_settings
 from feedsvc.errors import LockTimeout
 from feedsvc.refresh import run_refresh
-from feedsvc.server import Service
-from feedsvc.server import run_waitress
+from feedsvc.serve import Service
+from feedsvc.serve import run_waitress
 from feedsvc.store.files import FileCoordinator
 from feedsvc.store.sqlite import SQLiteStore
 from feedsvc.web import create_app

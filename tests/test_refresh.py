@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from conftest import FIXED_NOW
 
-import feedsvc.reading
-import feedsvc.refresh
+import feedsvc.identity
+import feedsvc.refresh.reading
 from feedsvc.config import Settings
 from feedsvc.model import Article
 from feedsvc.model import RefreshStats
@@ -55,13 +55,13 @@ def by_id(store: SQLiteStore) -> dict[str, Article]:
 def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Record the relpath of every file refresh reads."""
     seen: list[str] = []
-    real = feedsvc.reading.read_file
+    real = feedsvc.refresh.reading.read_file
 
     def spy(src: SourceFile, max_bytes: int) -> bytes:
         seen.append(src.relpath)
         return real(src, max_bytes)
 
-    monkeypatch.setattr(feedsvc.reading, "read_file", spy)
+    monkeypatch.setattr(feedsvc.refresh.reading, "read_file", spy)
     return seen
 
 
@@ -127,7 +127,7 @@ def test_no_change_refresh_reads_no_file(
     def fail(src: SourceFile, max_bytes: int) -> bytes:
         raise AssertionError(f"read {src.relpath}")
 
-    monkeypatch.setattr(feedsvc.reading, "read_file", fail)
+    monkeypatch.setattr(feedsvc.refresh.reading, "read_file", fail)
     stats = refresh(settings, store, T1)
     assert (stats.added, stats.updated, stats.removed) == (0, 0, 0)
     assert stats.unchanged == 2  # published articles; the skipped file is counted in `skipped`
@@ -281,7 +281,7 @@ def test_file_changing_while_read_is_deferred(
     settings: Settings, store: SQLiteStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = write(settings.seeds_dir / "growing.txt", ARTICLE)
-    real = feedsvc.reading.read_file
+    real = feedsvc.refresh.reading.read_file
 
     def append_first(src: SourceFile, max_bytes: int) -> bytes:
         if src.relpath == "growing.txt":
@@ -289,12 +289,12 @@ def test_file_changing_while_read_is_deferred(
                 f.write("Another line arrives while we read.\n")
         return real(src, max_bytes)
 
-    monkeypatch.setattr(feedsvc.reading, "read_file", append_first)
+    monkeypatch.setattr(feedsvc.refresh.reading, "read_file", append_first)
     stats = refresh(settings, store, T0)
     assert (stats.added, stats.deferred) == (2, ("growing.txt",))
     assert store.get("growing.txt") is None
 
-    monkeypatch.setattr(feedsvc.reading, "read_file", real)
+    monkeypatch.setattr(feedsvc.refresh.reading, "read_file", real)
     stats = refresh(settings, store, T1)
     assert (stats.added, stats.deferred) == (1, ())
     article = store.get("growing.txt")
@@ -327,8 +327,8 @@ def test_two_refresh_processes_leave_one_consistent_index(tmp_path: Path) -> Non
 def test_guid_is_uuid5_of_the_id(article_id: str) -> None:
     import uuid
 
-    expected = f"urn:uuid:{uuid.uuid5(feedsvc.refresh.GUID_NAMESPACE, article_id)}"
-    assert feedsvc.refresh.make_guid(article_id) == expected
+    expected = f"urn:uuid:{uuid.uuid5(feedsvc.identity.GUID_NAMESPACE, article_id)}"
+    assert feedsvc.identity.make_guid(article_id) == expected
 
 
 def test_an_index_of_schema_1_is_migrated_and_keeps_its_identities(settings: Settings) -> None:

@@ -15,9 +15,9 @@ from feedsvc.config import Settings
 from feedsvc.errors import FeedsvcError
 from feedsvc.errors import StoreError
 from feedsvc.model import RefreshStats
-from feedsvc.scheduler import JOB_ID
-from feedsvc.scheduler import RefreshRunner
-from feedsvc.scheduler import build_scheduler
+from feedsvc.serve import JOB_ID
+from feedsvc.serve import RefreshRunner
+from feedsvc.serve import build_scheduler
 
 WAIT = 5.0  # seconds: only reached when something is broken
 
@@ -102,10 +102,10 @@ def test_a_failed_refresh_is_logged_and_the_next_one_works(
         return outcome
 
     runner = RefreshRunner(refresh)
-    with caplog.at_level(logging.ERROR, logger="feedsvc.scheduler"):
+    with caplog.at_level(logging.ERROR, logger="feedsvc.serve.scheduler"):
         assert runner.run() is None  # no exception escapes into the scheduler thread
     assert runner.last_error
-    (record,) = [r for r in caplog.records if r.name == "feedsvc.scheduler"]
+    (record,) = [r for r in caplog.records if r.name == "feedsvc.serve.scheduler"]
     assert record.levelno == logging.ERROR
     assert logged in record.getMessage()
     if not isinstance(error, FeedsvcError):

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from feedsvc.config import Settings
 from feedsvc.model import RefreshStats
-from feedsvc.scheduler import RefreshRunner
-from feedsvc.server import SeedsWatcher
+from feedsvc.serve import RefreshRunner
+from feedsvc.serve import SeedsWatcher
 
 
 def test_runner_passes_named_paths() -> None:

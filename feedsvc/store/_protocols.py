@@ -93,12 +93,9 @@ class Store(Protocol):
 
     def skipped(self) -> list[Skipped]: ...
 
-    def stamps(self) -> tuple[dict[str, tuple[int, int]], set[str]]:
-        """(path -> (size, mtime_ns)) of every file the index knows, and the skipped paths."""
-        ...
-
-    def stamps_for(self, paths: Iterable[str]) -> tuple[dict[str, tuple[int, int]], set[str]]:
-        """Like stamps(), for just these paths."""
+    def stamps(self, paths: Iterable[str] | None = None) -> tuple[dict[str, tuple[int, int]], set[str]]:
+        """(path -> (size, mtime_ns)) of every file the index knows (or of just ``paths``), and
+        which of those paths are skipped."""
         ...
 
     def file_row(self, path: str) -> FileRow | None: ...

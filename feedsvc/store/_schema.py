@@ -111,7 +111,7 @@ def connect(path: str, timeout: float) -> sqlite3.Connection:
     # of deep index pages grew the process by ~20 MB. Pages come from the OS cache anyway.
     conn.execute("PRAGMA cache_size = -1024")
     # No foreign_keys: enforcing REFERENCES doubled the cost of an article insert, and
-    # refresh.py writes the identity before its article in the same transaction.
+    # the refresh pass writes the identity before its article in the same transaction.
     return conn
 
 

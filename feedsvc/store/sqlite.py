@@ -209,34 +209,32 @@ class SQLiteStore:
             rows = self.conn.execute("SELECT path, reason FROM skipped ORDER BY path").fetchall()
         return [Skipped(p, r) for p, r in rows]
 
-    def stamps(self) -> tuple[dict[str, tuple[int, int]], set[str]]:
-        """(path -> (size, mtime_ns)) of every file the index knows, and the skipped paths.
+    def stamps(self, paths: Iterable[str] | None = None) -> tuple[dict[str, tuple[int, int]], set[str]]:
+        """(path -> (size, mtime_ns)) of every file the index knows (or of just ``paths``), and
+        which of those paths are skipped.
 
-        All a no-change refresh reads: two narrow queries, no row objects.
+        All a no-change refresh reads: two narrow queries, no row objects. With ``paths`` (a
+        watcher's few), two lookups a path instead of two scans.
         """
+        stamps: dict[str, tuple[int, int]] = {}
+        skipped: set[str] = set()
         with self._read() as conn:
-            stamps = {p: (s, m) for p, s, m in conn.execute("SELECT path, size, mtime_ns FROM articles")}
-            skipped = set()
-            for p, s, m in conn.execute("SELECT path, size, mtime_ns FROM skipped"):
+            if paths is None:
+                stamps = {p: (s, m) for p, s, m in conn.execute("SELECT path, size, mtime_ns FROM articles")}
+                skipped_rows = conn.execute("SELECT path, size, mtime_ns FROM skipped").fetchall()
+            else:
+                skipped_rows = []
+                for path in paths:
+                    row = conn.execute("SELECT size, mtime_ns FROM articles WHERE path = ?", (path,)).fetchone()
+                    if row is not None:
+                        stamps[path] = (row[0], row[1])
+                    else:
+                        skipped_rows += conn.execute(
+                            "SELECT path, size, mtime_ns FROM skipped WHERE path = ?", (path,)
+                        ).fetchall()
+            for p, s, m in skipped_rows:  # a path is an article or skipped, never both
                 stamps.setdefault(p, (s, m))
                 skipped.add(p)
-        return stamps, skipped
-
-    def stamps_for(self, paths: Iterable[str]) -> tuple[dict[str, tuple[int, int]], set[str]]:
-        """Like stamps(), for just these paths."""
-        stamps: dict[str, tuple[int, int]] = {}
-        skipped = set()
-        with self._read() as conn:
-            for path in paths:
-                row = conn.execute("SELECT size, mtime_ns FROM articles WHERE path = ?", (path,)).fetchone()
-                if row is None:
-                    row = conn.execute(
-                        "SELECT size, mtime_ns FROM skipped WHERE path = ?", (path,)
-                    ).fetchone()
-                    if row is not None:
-                        skipped.add(path)
-                if row is not None:
-                    stamps[path] = (row[0], row[1])
         return stamps, skipped
 
     def file_row(self, path: str) -> FileRow | None:

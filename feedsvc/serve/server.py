@@ -1,21 +1,20 @@
-"""Running the app for real: WSGI server, access log, scheduler and file watcher, wired together."""
+"""Running the app for real: the Service (store, app, scheduler, watcher), waitress, the access log."""
 
 from __future__ import annotations
 
 import logging
-import os
 import time
 from collections.abc import Callable
 from collections.abc import Iterable
 from typing import Any
 
-from .config import Settings
-from .model import RefreshStats
+from ..config import Settings
+from ..model import RefreshStats
+from ..store import open_store
+from ..web import create_app
 from .scheduler import RefreshRunner
 from .scheduler import build_scheduler
-from .sources import ignored_name
-from .store import open_store
-from .web import create_app
+from .watch import SeedsWatcher
 
 log = logging.getLogger(__name__)
 access_log = logging.getLogger("feedsvc.access")
@@ -58,48 +57,6 @@ class AccessLog:
             environ.get("HTTP_USER_AGENT", "-")[:500].encode("unicode_escape").decode("ascii"),
         )
         return result
-
-
-class SeedsWatcher:
-    """Asks for a refresh as soon as a file is closed after writing, moved, created or deleted.
-
-    Partial writes (modify events) are ignored: the closing event follows. Editor temp files
-    and other non-article names are ignored. Uses inotify on Linux through watchdog.
-    """
-
-    def __init__(self, settings: Settings, runner: RefreshRunner, debounce: float = 0.05) -> None:
-        from watchdog.events import FileSystemEvent
-        from watchdog.events import FileSystemEventHandler
-        from watchdog.observers import Observer
-
-        self.runner = runner
-        self.debounce = debounce
-        watcher = self
-
-        root = str(settings.seeds_dir)
-
-        class Handler(FileSystemEventHandler):
-            def on_any_event(self, event: FileSystemEvent) -> None:
-                if event.event_type in ("opened", "modified", "closed_no_write"):
-                    return
-                if event.is_directory:
-                    watcher.runner.request(watcher.debounce)  # a folder came or went: walk
-                    return
-                paths = [os.fsdecode(p) for p in (event.src_path, getattr(event, "dest_path", "")) if p]
-                if all(ignored_name(os.path.basename(p)) for p in paths):
-                    return  # editor swap files, temp files...: nothing to publish
-                rels = [os.path.relpath(p, root).replace(os.sep, "/") for p in paths]
-                watcher.runner.request(watcher.debounce, [r for r in rels if not r.startswith("..")])
-
-        self.observer = Observer()
-        self.observer.schedule(Handler(), root, recursive=True)
-
-    def start(self) -> None:
-        self.observer.start()
-
-    def stop(self) -> None:
-        self.observer.stop()
-        self.observer.join(timeout=5)
 
 
 class Service:

@@ -12,9 +12,9 @@ from datetime import timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from .config import Settings
-from .errors import FeedsvcError
-from .model import RefreshStats
+from ..config import Settings
+from ..errors import FeedsvcError
+from ..model import RefreshStats
 
 log = logging.getLogger(__name__)
 

@@ -1,84 +1,40 @@
-"""One refresh pass: seeds dir -> parser -> index, as one transaction under a cross-process lock."""
+"""One refresh pass: seeds dir -> parser -> index, as one transaction under the ingest lock."""
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import re
 import time
-import uuid
 from collections.abc import Callable
 from collections.abc import Collection
 from datetime import UTC
 from datetime import datetime
 from datetime import timedelta
+from typing import NamedTuple
 
-from slugify import slugify
-
-from .config import Settings
-from .model import Article
-from .model import RefreshStats
+from ..config import Settings
+from ..identity import make_guid
+from ..identity import unique_slug
+from ..model import Article
+from ..model import RefreshStats
+from ..model import Skipped
+from ..sources import NeedsFullScan
+from ..sources import SourceFile
+from ..sources import display_path
+from ..sources import scan
+from ..sources import scan_paths
+from ..store import FileRow
+from ..store import Identity
+from ..store import Store
+from ..store import format_time
 from .reading import Outcome
 from .reading import read_one
-from .sources import NeedsFullScan
-from .sources import SourceFile
-from .sources import display_path
-from .sources import scan
-from .sources import scan_paths
-from .store import FileRow
-from .store import Identity
-from .store import Store
-from .store import format_time
+from .rules import rules_key
 
 log = logging.getLogger(__name__)
-
-# Namespace of the urn:uuid ids: uuid5(NAMESPACE, article id). Never change it: ids are permanent.
-GUID_NAMESPACE = uuid.UUID("6f0c8e52-7c53-5d2a-9a57-2f4b1de0a7c1")
-_GUID_NAMESPACE_BYTES = GUID_NAMESPACE.bytes
-SLUG_MAX = 80
 
 
 def utcnow() -> datetime:
     return datetime.now(UTC).replace(microsecond=0)
-
-
-_ASCII_SLUG_JUNK = re.compile(r"[^a-z0-9]+")
-
-
-def make_slug(article_id: str) -> str:
-    """Readable ASCII URL segment from an id: 'Politik/Über uns.txt' -> 'politik-uber-uns'."""
-    stem = article_id[:-4] if article_id.lower().endswith(".txt") else article_id
-    if stem.isascii():  # the common case, without python-slugify's transliteration machinery
-        slug = _ASCII_SLUG_JUNK.sub("-", stem.lower()).strip("-")
-        if len(slug) > SLUG_MAX:
-            slug = slug[:SLUG_MAX].rsplit("-", 1)[0] if "-" in slug[:SLUG_MAX] else slug[:SLUG_MAX]
-        return slug.strip("-") or "article"
-    slug = slugify(stem.replace("/", " "), max_length=SLUG_MAX, word_boundary=True, save_order=True)
-    return slug or "article"
-
-
-def make_guid(article_id: str) -> str:
-    """``urn:uuid:`` + uuid5(GUID_NAMESPACE, id), spelt out with hashlib (uuid.uuid5 costs 3x
-    as much: it builds UUID objects); a test holds the two equal."""
-    digest = bytearray(hashlib.sha1(_GUID_NAMESPACE_BYTES + article_id.encode("utf-8")).digest()[:16])
-    digest[6] = (digest[6] & 0x0F) | 0x50  # version 5
-    digest[8] = (digest[8] & 0x3F) | 0x80  # RFC 4122 variant
-    h = digest.hex()
-    return f"urn:uuid:{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
-
-
-# Bump when the parser changes what it makes of the same text: every file is parsed again.
-PARSER_VERSION = 3  # 3: the line classifier (parse/classify.py); 2: an opening date line is not the title
-
-
-def rules_key(settings: Settings) -> str:
-    """Fingerprint of everything that decides what a file publishes, besides its bytes. When it
-    changes (a new boilerplate pattern, a new size limit...) every file is looked at again."""
-    parts = (
-        PARSER_VERSION, settings.captions, settings.boilerplate, settings.debris,
-        settings.summary_length, settings.title_length, settings.timezone, settings.max_file_bytes,
-    )  # fmt: skip
-    return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()[:16]
 
 
 class _Pass:
@@ -91,13 +47,9 @@ class _Pass:
 
     BULK = 200  #: changed files above which lookups are loaded in bulk
 
-    def __init__(self, settings: Settings, store: Store, now: datetime, changed: int, *,
-                 reparse: bool = False) -> None:  # fmt: skip
-        self.reparse = reparse  #: the rules changed: same bytes no longer mean same article
-        self.settings = settings
+    def __init__(self, store: Store, now: datetime, changed: int) -> None:
         self.store = store
         self.now = now
-        self.rules = settings.parse_rules()
         self.added = self.updated = self.removed = self.unchanged = 0
         self.deferred: list[str] = []
         self.bulk = changed > self.BULK
@@ -142,14 +94,7 @@ class _Pass:
             found = self.store.identity(article_id)
         if found is not None:
             return found
-        base = make_slug(article_id)
-        slug = base
-        if self._slug_taken(slug):  # collisions get a suffix that depends only on the id
-            digest = hashlib.sha1(article_id.encode("utf-8")).hexdigest()
-            n = 6
-            while self._slug_taken(slug):
-                slug = f"{base}-{digest[:n]}"
-                n += 2
+        slug = unique_slug(article_id, self._slug_taken)
         identity = Identity(article_id, make_guid(article_id), slug, self.moment())
         self._new_identities.append(identity)
         self._identities[article_id] = identity
@@ -226,6 +171,60 @@ class _Pass:
             log.info("added %s", display_path(src_path))
 
 
+class _Plan(NamedTuple):
+    """What a walk (or a look at named paths) found to do, before anything is written."""
+
+    changed: list[SourceFile]  #: new or changed files, sorted
+    known_changed: set[str]  #: those of them the index has a row for
+    gone: list[str]  #: indexed paths no longer there
+    scan_skipped: dict[str, Skipped]  #: files the walk could not even open, by path
+    skipped_paths: set[str]  #: paths the index had as skipped
+    unchanged: int  #: files with the same stamp (not counting still-skipped ones)
+
+
+def _plan(settings: Settings, store: Store, paths: Collection[str] | None, reparse: bool) -> _Plan:
+    """Compare the seeds dir (or just ``paths``) with the index's stamps (size, mtime)."""
+    follow = settings.follow_symlinks
+    found = None
+    if paths is not None:
+        try:
+            found = scan_paths(settings.seeds_dir, paths, follow_symlinks=follow)
+            stamps, skipped_paths = store.stamps(paths)
+        except NeedsFullScan as e:
+            log.debug("full refresh: %s", e)
+            found = None
+    unchanged = 0
+
+    def same_stamp(relpath: str, size: int, mtime_ns: int) -> bool:
+        """The one stamp check, asked by the walk for each plain file and by the loop below:
+        True (and the stamp forgotten, the file settled) when the index has the same size and
+        mtime for it and the rules did not change."""
+        nonlocal unchanged
+        stamp = stamps.get(relpath)
+        if stamp is None or reparse or stamp[0] != size or stamp[1] != mtime_ns:
+            return False
+        del stamps[relpath]
+        if relpath not in skipped_paths:  # a still-skipped file counts in `skipped`
+            unchanged += 1
+        return True
+
+    if found is None:
+        stamps, skipped_paths = store.stamps()
+        found = scan(settings.seeds_dir, follow_symlinks=follow, unchanged=same_stamp)
+    changed: list[SourceFile] = []
+    known_changed: set[str] = set()
+    for src in found.files:
+        if not same_stamp(src.relpath, src.size, src.mtime_ns):
+            changed.append(src)
+            if stamps.pop(src.relpath, None) is not None:
+                known_changed.add(src.relpath)
+    changed.sort()
+    scan_skipped = {s.path: s for s in found.skipped}
+    keep = tuple(found.unreadable_dirs)
+    gone = sorted(p for p in stamps if p not in scan_skipped and not (keep and p.startswith(keep)))
+    return _Plan(changed, known_changed, gone, scan_skipped, skipped_paths, unchanged)
+
+
 def run_refresh(
     settings: Settings,
     store: Store,
@@ -250,78 +249,16 @@ def run_refresh(
             return RefreshStats(ran=False)
         key = rules_key(settings)
         reparse = store.state("rules") != key
-        if reparse:
-            paths = None  # every file must be looked at again
-        found = None
-        if paths is not None:
-            try:
-                found = scan_paths(settings.seeds_dir, paths, follow_symlinks=settings.follow_symlinks)
-                stamps, skipped_paths = store.stamps_for(paths)
-            except NeedsFullScan as e:
-                log.debug("full refresh: %s", e)
-                found = None
-        unchanged = 0
-        if found is None:
-            stamps, skipped_paths = store.stamps()
-
-            def same_stamp(relpath: str, size: int, mtime_ns: int) -> bool:
-                """Asked by the walk for each plain file: True (and forgotten here) when the
-                index has the same size and mtime for it."""
-                nonlocal unchanged
-                stamp = stamps.get(relpath)
-                if stamp is None or reparse or stamp[0] != size or stamp[1] != mtime_ns:
-                    return False
-                del stamps[relpath]
-                if relpath not in skipped_paths:  # a still-skipped file counts in `skipped`
-                    unchanged += 1
-                return True
-
-            found = scan(settings.seeds_dir, follow_symlinks=settings.follow_symlinks, unchanged=same_stamp)
-        changed: list[SourceFile] = []
-        known_changed: set[str] = set()
-        for src in found.files:
-            stamp = stamps.pop(src.relpath, None)
-            if stamp is None:
-                changed.append(src)
-            elif reparse or stamp[0] != src.size or stamp[1] != src.mtime_ns:
-                changed.append(src)
-                known_changed.add(src.relpath)
-            elif src.relpath not in skipped_paths:  # a still-skipped file counts in `skipped`
-                unchanged += 1
-        changed.sort()
-        scan_skipped = {s.path: s for s in found.skipped}
-        keep = tuple(found.unreadable_dirs)
-        gone = sorted(p for p in stamps if p not in scan_skipped and not (keep and p.startswith(keep)))
-        when = now().astimezone(UTC).replace(microsecond=0)
-        state = _Pass(settings, store, when, len(changed), reparse=reparse)
-        state.unchanged = unchanged
-        total = len(changed)
+        plan = _plan(settings, store, None if reparse else paths, reparse)  # reparse: every file
+        state = _Pass(store, now().astimezone(UTC).replace(microsecond=0), len(plan.changed))
+        state.unchanged = plan.unchanged
         with store.transaction():
-            # Deletions first: an Id: a deleted file held is free for a file of this same pass.
-            for path in gone:
-                if store.forget_file(path):
-                    state.removed += 1
-                    log.info("removed %s", display_path(path))
-            rules, max_bytes = state.rules, settings.max_file_bytes
-            for index, src in enumerate(changed):
-                row = store.file_row(src.relpath) if src.relpath in known_changed else None
-                known_raw = None if row is None or reparse else row.raw_hash
-                state.handle(src, row, read_one(src, known_raw, rules, max_bytes))
-                if progress is not None and index % 256 == 0:
-                    progress(index, total)
-            state.flush()
-            for path, skipped in scan_skipped.items():
-                if path not in skipped_paths:  # new, or was an article: log it once
-                    state.skip(path, skipped.reason, 0, 0)
-            if state.added or state.updated or state.removed:
-                store.bump_generation()
-                store.set_state("changed_at", format_time(state.now))
-            store.set_state("last_refresh", format_time(state.now))
+            _write(settings, store, plan, state, reparse=reparse, progress=progress)
             if reparse:
                 store.set_state("rules", key)
         skipped_now = tuple(store.skipped())
     if progress is not None:
-        progress(total, total)
+        progress(len(plan.changed), len(plan.changed))
     stats = RefreshStats(
         added=state.added, updated=state.updated, removed=state.removed, unchanged=state.unchanged,
         skipped=skipped_now, deferred=tuple(state.deferred), seconds=time.perf_counter() - started,
@@ -329,3 +266,28 @@ def run_refresh(
     if stats.changed:
         log.info("refresh: %s", stats.summary_line())
     return stats
+
+
+def _write(settings: Settings, store: Store, plan: _Plan, state: _Pass, *, reparse: bool,
+           progress: Callable[[int, int], None] | None) -> None:  # fmt: skip
+    """The pass's writes, inside its transaction: removals, changed files, new skips, state."""
+    # Deletions first: an Id: a deleted file held is free for a file of this same pass.
+    for path in plan.gone:
+        if store.forget_file(path):
+            state.removed += 1
+            log.info("removed %s", display_path(path))
+    rules, max_bytes, total = settings.parse_rules(), settings.max_file_bytes, len(plan.changed)
+    for index, src in enumerate(plan.changed):
+        row = store.file_row(src.relpath) if src.relpath in plan.known_changed else None
+        known_raw = None if row is None or reparse else row.raw_hash
+        state.handle(src, row, read_one(src, known_raw, rules, max_bytes))
+        if progress is not None and index % 256 == 0:
+            progress(index, total)
+    state.flush()
+    for path, skipped in plan.scan_skipped.items():
+        if path not in plan.skipped_paths:  # new, or was an article: log it once
+            state.skip(path, skipped.reason, 0, 0)
+    if state.added or state.updated or state.removed:
+        store.bump_generation()
+        store.set_state("changed_at", format_time(state.now))
+    store.set_state("last_refresh", format_time(state.now))

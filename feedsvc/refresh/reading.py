@@ -1,6 +1,6 @@
 """Read, hash and parse one file a refresh looks at: what it publishes, or why it does not.
 
-Nothing here writes to the index: refresh.py decides what an outcome means.
+Nothing here writes to the index: the pass (pass_.py) decides what an outcome means.
 """
 
 from __future__ import annotations
@@ -9,13 +9,13 @@ import hashlib
 from typing import Literal
 from typing import NamedTuple
 
-from .errors import ParseError
-from .model import ParsedArticle
-from .model import ParseRules
-from .parse import parse_bytes
-from .sources import FileChanged
-from .sources import SourceFile
-from .sources import read_file
+from ..errors import ParseError
+from ..model import ParsedArticle
+from ..model import ParseRules
+from ..parse import parse_bytes
+from ..sources import FileChanged
+from ..sources import SourceFile
+from ..sources import read_file
 
 
 class Outcome(NamedTuple):
