@@ -268,3 +268,19 @@ def test_help_works_without_a_config(tmp_path: Path, monkeypatch: pytest.MonkeyP
     result = run("explain", "--help")
     assert result.exit_code == 0, result.output
     assert "--json" in result.stdout and "--width" in result.stdout
+
+
+def test_a_model_decision_shows_the_features_behind_it(config: Path, article: Path) -> None:
+    """The reason of a line the model scored names the three features that weighed most in its
+    first-stage score, and its words' share; a [parse] decision names its pattern only."""
+    from feedsvc.parse.model_lines import stage1_names
+
+    data = explain_json(config, article)
+    for line in data["lines"]:
+        if line["score"] is None:
+            assert "[" not in line["reason"].replace("[parse]", "")
+            continue
+        features = re.search(r"\[([^\]]*), words [+-]\d+\.\d\]$", line["reason"])
+        assert features is not None, line["reason"]
+        names = [part.rsplit(" ", 1)[0] for part in features.group(1).split(", ")]
+        assert len(names) == 3 and set(names) <= set(stage1_names()), names

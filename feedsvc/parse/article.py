@@ -247,10 +247,13 @@ def _rule_matchers(
     return is_boilerplate, is_caption, cut_debris
 
 
-def classify_lines(lines: list[str], rules: ParseRules) -> list[Line]:
-    """The class of every line of an article body (the header already taken off)."""
+def classify_lines(lines: list[str], rules: ParseRules, *, explain: bool = False) -> list[Line]:
+    """The class of every line of an article body (the header already taken off); ``explain``
+    adds the features that decided to each model-scored line's reason."""
     is_boilerplate, is_caption, cut_debris = _rule_matchers(rules)
-    return classify(lines, is_boilerplate=is_boilerplate, is_caption=is_caption, cut_debris=cut_debris)
+    return classify(
+        lines, is_boilerplate=is_boilerplate, is_caption=is_caption, cut_debris=cut_debris, explain=explain
+    )
 
 
 def _found_author(lines: list[Line]) -> str | None:

@@ -17,6 +17,7 @@ import re
 from collections.abc import Callable
 from collections.abc import Sequence
 from dataclasses import dataclass
+from dataclasses import replace
 from typing import Literal
 
 from . import features
@@ -26,6 +27,7 @@ from .model_lines import LEAD_CANDIDATES
 from .model_lines import LineModel
 from .model_lines import lead_vectors
 from .model_lines import line_model
+from .model_lines import vectors
 
 Kind = Literal[
     "lead",
@@ -302,8 +304,10 @@ def classify(
     is_caption: Matcher,
     cut_debris: Callable[[str], str],
     model: LineModel | None = None,
+    explain: bool = False,
 ) -> list[Line]:
-    """The class of every non-empty line of an article body (the header already taken off)."""
+    """The class of every non-empty line of an article body (the header already taken off).
+    ``explain`` adds to each model-scored line's reason the features that weighed most."""
     kept: list[str] = []
     fixed: list[Line | None] = []
     for raw in lines:
@@ -388,4 +392,22 @@ def classify(
             Line(x.text, "body", x.score, x.reason + "; kept: nothing else is text") if f is None else x
             for x, f in zip(out, fixed, strict=True)
         ]
-    return out
+    return _with_features(out, fixed, model, shapes) if explain else out
+
+
+def _with_features(
+    out: list[Line], fixed: Sequence[Line | None], model: LineModel, shapes: Sequence[features.LineShape]
+) -> list[Line]:
+    """Each model-scored line's reason, with the three features of the line that weighed most
+    in the first stage's score (positive: towards text) and its words' share: for ``explain``."""
+    rows = vectors(shapes)
+    explained = []
+    for line, rule, row, shape in zip(out, fixed, rows, shapes, strict=True):
+        if rule is not None:
+            explained.append(line)
+            continue
+        top = model.first.contributions(row)[:3]
+        words = model.first.word_score(shape.tokens)
+        parts = ", ".join(f"{name} {value:+.1f}" for name, value in top) + f", words {words:+.1f}"
+        explained.append(replace(line, reason=f"{line.reason} [{parts}]"))
+    return explained
