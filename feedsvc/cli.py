@@ -214,7 +214,10 @@ def _read_any(path: Path, max_bytes: int) -> bytes:
     src = SourceFile(str(path), real, st.st_size, st.st_mtime_ns, st.st_dev, st.st_ino)
     try:
         return read_file(src, max_bytes)
-    except (FeedsvcError, FileChanged) as e:  # why refresh would skip it (too large...), or changed
+    except (
+        FeedsvcError,
+        FileChanged,
+    ) as e:  # why refresh would skip it ("larger than the ... limit"), or changed
         raise click.ClickException(f"{display_path(str(path))}: {e}") from None
 
 
@@ -236,14 +239,24 @@ def _explain_lines(data: bytes, rules: ParseRules) -> list[_Explained]:
             out.append(_Explained(n, "header", None, why, line))
     numbers = [offset + i for i, line in enumerate(body, 1) if line]
     # classify() gives one Line per non-empty line, in order; a mismatch is a bug: let zip raise.
-    for n, found in zip(numbers, classify_lines(body, rules), strict=True):
+    for n, found in zip(numbers, classify_lines(body, rules, explain=True), strict=True):
         rule = "[parse]" in found.reason  # a [parse] pattern decided: its score is not the model's
         out.append(_Explained(n, found.kind, None if rule else found.score, found.reason, found.text))
     return out
 
 
-_MODEL_PREFIX = re.compile(r"^model \d+\.\d+(?: < [\d.]+)?(?:; |$)")
+_MODEL_PREFIX = re.compile(r"^model \d+\.\d+(?: < [\d.]+)?(?:; |$| (?=\[))")
 _KIND_COLORS = {**dict.fromkeys(TEXT_KINDS, "green"), "caption": "cyan", "header": "blue"}
+
+
+def _shown_reason(item: _Explained) -> str:
+    """The reason as the table shows it: the p column already gives the model's score."""
+    if item.score is None:
+        return item.reason
+    reason = _MODEL_PREFIX.sub("", item.reason)
+    if not reason or reason.startswith("["):  # only the score, and the features behind it
+        return ("text, by the model " + reason).rstrip()
+    return reason
 
 
 def _clip(text: str, width: int) -> str:
@@ -256,10 +269,7 @@ def _explain_table(items: list[_Explained], width: int) -> list[str]:
     A reason loses the model's probability (the p column has it); the preview is as wide as the
     longest reason lets it be within ``width``, from 24 (fewer below 90 columns) to 60 characters.
     """
-    reasons = [
-        item.reason if item.score is None else (_MODEL_PREFIX.sub("", item.reason) or "text, by the model")
-        for item in items
-    ]
+    reasons = [_shown_reason(item) for item in items]
     nw = len(str(items[-1].n)) if items else 1
     fixed = nw + 2 + 11 + 2 + 4 + 2  # "boilerplate" is the longest class name
     narrowest = min(24, width - fixed - 2 - 16)  # leave a reason at least 16 characters
