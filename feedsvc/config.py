@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass
-from dataclasses import field
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -82,7 +81,6 @@ class Settings:
     captions: tuple[str, ...] = DEFAULT_CAPTIONS
     boilerplate: tuple[str, ...] = DEFAULT_BOILERPLATE
     debris: tuple[str, ...] = DEFAULT_DEBRIS
-    extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     def parse_rules(self) -> ParseRules:
         """Compiled parser rules (patterns are validated in load_settings)."""

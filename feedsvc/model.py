@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from dataclasses import field
 from datetime import UTC
 from datetime import datetime
 from datetime import tzinfo
@@ -145,6 +144,4 @@ class FeedMeta:
     base_url: str  #: absolute, ends with "/"
     language: str
     author: str
-    generator: str = "feedsvc"
-    version: str = ""
-    icon: str | None = field(default=None)
+    version: str = ""  #: feedsvc's, for the feeds' <generator>

@@ -49,6 +49,5 @@ class Snapshot:
 
     generation: int
     articles: tuple[Article, ...]
-    last_refresh: datetime | None
     changed_at: datetime  #: when the generation last moved (else when the index was made)
     count: int = 0  #: how many articles are published in all

@@ -172,7 +172,6 @@ class SQLiteStore:
         return Snapshot(
             int(state["generation"]),
             tuple(row_to_article(r) for r in rows),
-            parse_time(state["last_refresh"]) if "last_refresh" in state else None,
             parse_time(state["changed_at"] if "changed_at" in state else state["created_at"]),
             count,
         )
