@@ -294,3 +294,23 @@ def test_is_full_paragraph_with_a_word_count(line: str, words: int, full: bool) 
 def test_a_line_of_more_than_24_spaces_is_no_timestamp(spaces: int, timestamp: bool) -> None:
     # "Updated" and the date's 2 spaces: 24 spaces are looked at, 25 are not
     assert is_timestamp("Updated" + " " * spaces + "3 May 2019") is timestamp
+
+
+@pytest.mark.parametrize(
+    ("line", "index", "named"),
+    [
+        ("By Jane Smith, CNN", 2, ("byline", "a byline word and a name above the text")),
+        ("Published 3 May 2019", 0, ("timestamp", "a date in a short line")),
+        ("Jane Smith | CNN", 2, ("byline", "a name in a short line above the text")),
+        (_PROSE, 10, ("comment", "prose below the article's text")),
+        (_HEADLINE, 10, ("related", "a headline-like line below the text")),
+        (
+            "Flooded reading room of the library on Sunday",
+            2,
+            ("caption", "a sentence without a full stop just above the text"),
+        ),
+        ("Home", 0, ("boilerplate", "site chrome: short, list-like or away from the text")),
+    ],
+)
+def test_name_other_reasons(line: str, index: int, named: tuple[str, str]) -> None:
+    assert _name_other(line, features.shapes([line])[0], index, 3, 9) == named
