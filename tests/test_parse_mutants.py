@@ -517,6 +517,7 @@ def test_parse_date(value: str, utc: datetime) -> None:
     ("value", "year"),
     [
         ("1899-12-31 23:00 UTC", 1899),
+        ("1899-12-31 23:00 -02:00", 1899),  # 1900 in UTC, but out of range as written
         ("1900-01-01 01:00 +02:00", 1899),  # in range, but not in UTC
         ("1900-01-01", 1899),  # naive, in +02:00
         ("9999-12-31", 9999),
