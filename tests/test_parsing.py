@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import json
+import re
 from datetime import UTC
 from datetime import datetime
 from pathlib import Path
@@ -469,3 +470,26 @@ def test_a_long_title_is_cut_after_a_clause_when_one_ends_late_enough() -> None:
     assert shorten("Ein Satz, der lang genug ist um gekürzt zu werden, und mehr", 40) == (
         "Ein Satz, der lang genug ist um…"  # the only comma, at 8: a word boundary
     )
+
+
+@pytest.mark.parametrize(
+    ("pattern", "hint"),
+    [
+        (r"\s*\[email(?:\u00a0|\s)*protected\]", "protected]"),
+        (r"ab+c", "a"),  # "b" may repeat: "abbc" holds no "abc"
+        (r"a\x41bc", "bc"),  # a code point is never guessed
+        (r"x{2,3}yz", "yz"),
+        (r"a{3}bcd", "bcd"),
+        (r"foo(?:bar)baz", "foo"),
+        (r"\.com\b", ".com"),
+        (r"[]a]bcd", "bcd"),  # "]" first in a class is in the class
+        (r"(?i)^Hello", "hello"),  # casefolded
+        (r"^a|bcd", None),  # an alternation at the top: nothing is required
+        (r"(?x) a b c", None),  # verbose: white space is not text
+        (r"Straße", "strasse"),
+    ],
+)
+def test_required_literal(pattern: str, hint: str | None) -> None:
+    from feedsvc.parse.article import required_literal
+
+    assert required_literal(re.compile(pattern)) == hint

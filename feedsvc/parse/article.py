@@ -43,7 +43,6 @@ from .text import split_lines
 
 # --------------------------------------------------------------------------- header
 
-HEADER_KEYS = ("title", "date", "author", "tags", "summary", "id")
 _HEADER_LINE = re.compile(r"^(title|date|author|tags|summary|id)[ \t]*:[ \t]*(.*)$", re.IGNORECASE)
 
 # Abbreviations dateutil does not know; offsets in hours. Ambiguous ones (IST, CST in Asia) are
@@ -112,15 +111,105 @@ def split_header(lines: list[str]) -> tuple[dict[str, str], list[str]]:
 # --------------------------------------------------------------------------- article
 
 
-def _parse_items(pattern: re.Pattern[str]) -> list[tuple[object, object]] | None:
-    """The top-level items of ``pattern`` from the stdlib's own regex parser (private, but
-    stable since 3.11); None when it cannot be read."""
-    try:
-        from re import _parser  # type: ignore[attr-defined]
+# How many characters of argument follow an escape letter that stands for one character.
+_ESCAPE_ARGS = {"x": 2, "u": 4, "U": 8}
 
-        return list(_parser.parse(pattern.pattern, pattern.flags))
-    except Exception:  # any parser change or odd pattern: no hint
+
+def _class_end(src: str, i: int) -> int:
+    """The index of the ``]`` closing the character class that opens at ``src[i]``; -1."""
+    j = i + 1
+    if j < len(src) and src[j] == "^":
+        j += 1
+    if j < len(src) and src[j] == "]":  # a "]" first in a class is a plain character
+        j += 1
+    while j < len(src):
+        if src[j] == "\\":
+            j += 2
+            continue
+        if src[j] == "]":
+            return j
+        j += 1
+    return -1
+
+
+def _group_end(src: str, i: int) -> int:
+    """The index of the ``)`` closing the group that opens at ``src[i]``; -1."""
+    depth, j = 0, i
+    while j < len(src):
+        c = src[j]
+        if c == "\\":
+            j += 2
+            continue
+        if c == "[":
+            j = _class_end(src, j)
+            if j < 0:
+                return -1
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+            if depth == 0:
+                return j
+        j += 1
+    return -1
+
+
+_QUANTIFIER = re.compile(r"\{(\d*)(?:,(\d*))?\}")
+
+
+def _escape(src: str, i: int) -> tuple[str | None, int]:
+    """The escape at ``src[i]`` (a backslash): the plain character it stands for, or None
+    for a class, an anchor, a reference or a code point (never guessed), and where it ends."""
+    if i + 1 >= len(src):
+        raise ValueError("a trailing backslash")
+    e = src[i + 1]
+    if not e.isalnum():
+        return e, i + 2  # "\\." "\\[": the character itself
+    end = i + 2 + _ESCAPE_ARGS.get(e, 0)
+    if e == "N":  # \N{NAME}
+        end = src.find("}", i) + 1 or len(src)
+    elif e.isdigit():  # a back reference or an octal escape
+        while end < len(src) and end < i + 4 and src[end].isdigit():
+            end += 1
+    return None, end
+
+
+def _atoms(pattern: re.Pattern[str]) -> list[str | None] | None:
+    """The top-level atoms of ``pattern``, in order: a plain character that every match holds
+    there, or None for anything else (a class, a group, an anchor, an escape class, a repeated
+    atom). None when the pattern has a top-level alternation, is verbose, or cannot be read."""
+    if pattern.flags & re.VERBOSE:
         return None
+    src, out, i = pattern.pattern, [], 0
+    try:
+        while i < len(src):
+            c = src[i]
+            if c == "\\":
+                atom, i = _escape(src, i)
+                out.append(atom)
+                continue
+            if c in "[(":
+                end = _class_end(src, i) if c == "[" else _group_end(src, i)
+                if end < 0:
+                    return None
+                out.append(None)
+                i = end + 1
+                continue
+            if c == "|":
+                return None
+            quantifier = _QUANTIFIER.match(src, i) if c == "{" else None
+            if c in "*+?" or (quantifier and (quantifier.group(1) or quantifier.group(2))):
+                if out:
+                    out[-1] = None  # "ab+c": the repeated "b" may occur more than once
+                i = quantifier.end() if quantifier else i + 1
+                if i < len(src) and src[i] in "?+":  # lazy or possessive
+                    i += 1
+                continue
+            out.append(None if c in ".^$" else c)
+            i += 1
+    except ValueError:
+        return None
+    return out
 
 
 @functools.lru_cache(maxsize=512)
@@ -129,34 +218,24 @@ def required_literal(pattern: re.Pattern[str]) -> str | None:
 
     A line without it cannot match, so the regex engine is skipped for most lines: patterns
     like ``\\s+Watch ...»`` have no literal prefix for ``re`` to search on and cost ~10 µs a
-    line otherwise. Works for user patterns too; None when no such run is found.
+    line otherwise. Works for user patterns too; None when no such run is found. Read from the
+    pattern's text by a small scanner of its own (no private ``re`` module).
     """
-    items = _parse_items(pattern)
-    if items is None:
+    atoms = _atoms(pattern)
+    if atoms is None:
         return None
-    from re import _parser  # type: ignore[attr-defined]
-
     best = run = ""
-    for op, arg in items:
-        if op is _parser.LITERAL:
-            run += chr(arg)  # type: ignore[arg-type]
-            if len(run) > len(best):
-                best = run
-        else:
-            run = ""
+    for atom in atoms:
+        run = run + atom if atom is not None else ""
+        if len(run) > len(best):
+            best = run
     return best.casefold() or None
 
 
 def _joinable(pattern: re.Pattern[str]) -> bool:
     """True when every match of ``pattern`` starts at the start of the line (``^...``), and it
     can go into one alternation with others: no groups to renumber, no inline global flags."""
-    items = _parse_items(pattern)
-    if not items or pattern.groups:
-        return False
-    from re import _parser  # type: ignore[attr-defined]
-
-    op, arg = items[0]
-    if op is not _parser.AT or arg not in (_parser.AT_BEGINNING, _parser.AT_BEGINNING_STRING):
+    if pattern.groups or not pattern.pattern.startswith(("^", "\\A")) or _atoms(pattern) is None:
         return False
     try:
         re.compile(f"^(?:(?:{pattern.pattern}))", pattern.flags)
