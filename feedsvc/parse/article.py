@@ -28,16 +28,11 @@ from .classify import Line
 from .classify import byline_name
 from .classify import classify
 from .classify import find_date
-from .lead import is_date_line
-from .lead import iter_sentences
 from .lead import lead_paragraphs
 from .lead import make_summary
 from .lead import make_title
 from .lead import make_title_and_summary
-from .lead import split_sentences
-from .lead import strip_dateline
 from .text import clean_line
-from .text import clean_text
 from .text import decode
 from .text import split_lines
 
@@ -420,20 +415,11 @@ def parse_bytes(data: bytes, rules: ParseRules) -> ParsedArticle:
     return parse_text(decode(data), rules)
 
 
-__all__ = [  # the text and lead helpers are re-exported: this is the parser's public face
-    "ParseError",
+__all__ = [  # the package's public face (feedsvc.parse) re-exports these and the helpers
     "author_name",
-    "clean_line",
-    "clean_text",
-    "decode",
-    "is_date_line",
-    "iter_sentences",
-    "make_summary",
-    "make_title",
+    "classify_lines",
     "parse_bytes",
     "parse_date",
     "parse_text",
-    "split_lines",
-    "split_sentences",
-    "strip_dateline",
+    "split_header",
 ]
