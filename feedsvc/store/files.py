@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import fcntl
-import mmap
 import os
 import threading
 import time
@@ -15,49 +14,93 @@ from ..errors import StoreError
 
 
 class ChangeCounter:
-    """An 8-byte counter in ``<index>.gen``, memory-mapped by every process using the index.
+    """An 8-byte counter in ``<index>.gen``, shared by every process using the index.
 
     Every committed write transaction bumps it, so a reader learns "nothing changed" from one
-    memory read, without a SQLite call (which releases the GIL: a thread hand-off per request
-    in a threaded server). Unavailable (read-only folder, ":memory:") means readers ask SQLite.
+    8-byte ``pread``, without a SQLite call. The file is read through a descriptor, never
+    memory-mapped: a mapping of a file someone truncates kills the process with SIGBUS on the
+    next read, where a short ``pread`` is only a short read. Every RECHECK seconds the path
+    is looked at again: a counter file deleted or replaced (a new index, a restore) is opened
+    anew, so this process keeps seeing other processes' changes; a folder that did not exist
+    yet, or was read-only, is tried again. Unavailable means readers ask SQLite (None).
     """
+
+    RECHECK = 1.0  #: seconds between looks at the path
 
     def __init__(self, path: str) -> None:
         self.path = path
-        self._map: mmap.mmap | None = None
-        self._failed = False
+        self._fd: int | None = None
+        self._ident: tuple[int, int] | None = None
+        self._checked = float("-inf")
         self._lock = threading.Lock()
 
-    def _mapped(self) -> mmap.mmap | None:
-        if self._map is None and not self._failed:
+    def _open(self) -> None:
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        st = os.fstat(fd)
+        if st.st_size < 8:
+            os.ftruncate(fd, 8)
+        self._fd, self._ident = fd, (st.st_dev, st.st_ino)
+
+    def _close_fd(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+        self._fd, self._ident = None, None
+
+    def _recheck(self, now: float) -> None:
+        """Under the lock: reopen when the path is gone, replaced or truncated; retry a failed
+        open."""
+        self._checked = now
+        if self._fd is not None:
+            try:
+                st = os.stat(self.path)
+                if (st.st_dev, st.st_ino) != self._ident or st.st_size < 8:
+                    self._close_fd()
+            except FileNotFoundError:
+                self._close_fd()
+            except OSError:  # a transient error: keep what we have
+                return
+        if self._fd is None:
+            try:
+                self._open()
+            except OSError:
+                self._close_fd()
+
+    def _descriptor(self) -> int | None:
+        now = time.monotonic()
+        if now - self._checked >= self.RECHECK:
             with self._lock:
-                if self._map is None and not self._failed:
-                    try:
-                        fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
-                        try:
-                            if os.fstat(fd).st_size < 8:
-                                os.ftruncate(fd, 8)
-                            self._map = mmap.mmap(fd, 8)
-                        finally:
-                            os.close(fd)
-                    except (OSError, ValueError):
-                        self._failed = True
-        return self._map
+                if now - self._checked >= self.RECHECK:
+                    self._recheck(now)
+        return self._fd
 
     def value(self) -> int | None:
-        mapped = self._mapped()
-        return None if mapped is None else int.from_bytes(mapped[:8], "little")
+        fd = self._descriptor()
+        if fd is None:
+            return None
+        try:
+            data = os.pread(fd, 8, 0)
+        except OSError:  # closed under us by a recheck in another thread: ask again next time
+            return None
+        if len(data) < 8:  # truncated since the last look: not a value; look again at once
+            self._checked = float("-inf")
+            return None
+        return int.from_bytes(data, "little")
 
     def bump(self) -> None:
-        mapped = self._mapped()
-        if mapped is not None:
-            mapped[:8] = ((int.from_bytes(mapped[:8], "little") + 1) % 2**64).to_bytes(8, "little")
+        fd = self._descriptor()
+        if fd is None:
+            return
+        with self._lock:
+            try:
+                data = os.pread(fd, 8, 0)
+                current = int.from_bytes(data, "little") if len(data) == 8 else 0
+                os.pwrite(fd, ((current + 1) % 2**64).to_bytes(8, "little"), 0)
+            except OSError:
+                self._checked = float("-inf")
 
     def close(self) -> None:
         with self._lock:
-            if self._map is not None:
-                self._map.close()
-                self._map = None
+            self._close_fd()
 
 
 class FileCoordinator:
