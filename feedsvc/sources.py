@@ -18,6 +18,16 @@ from .model import Skipped
 
 log = logging.getLogger(__name__)
 
+# Skip reasons whose cause may go away without the file changing (a chmod, a remount, a
+# flaky disk): such a file is looked at again on every refresh, not only when its mtime moves.
+TRANSIENT_REASONS = ("permission denied", "cannot open:", "cannot read:", "cannot stat:")
+
+
+def is_transient(reason: str) -> bool:
+    """True when a skip's ``reason`` may heal by itself (see TRANSIENT_REASONS)."""
+    return reason.startswith(TRANSIENT_REASONS)
+
+
 ARTICLE_SUFFIX = ".txt"
 
 

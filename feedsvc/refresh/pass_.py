@@ -20,6 +20,7 @@ from ..model import Skipped
 from ..sources import NeedsFullScan
 from ..sources import SourceFile
 from ..sources import display_path
+from ..sources import is_transient
 from ..sources import scan
 from ..sources import scan_paths
 from ..store import FileRow
@@ -52,6 +53,7 @@ class _Pass:
         self.now = now
         self.added = self.updated = self.removed = self.unchanged = 0
         self.deferred: list[str] = []
+        self.retried: dict[str, str] = {}  #: see _Plan.retried
         self.bulk = changed > self.BULK
         self._tick = 0
         self._new_identities: list[Identity] = []  # written in batches by flush()
@@ -109,7 +111,10 @@ class _Pass:
         return self.store.article_path(article_id)
 
     def skip(self, path: str, reason: str, size: int, mtime_ns: int) -> None:
-        log.warning("skipped %s: %s", display_path(path), reason)
+        if self.retried.get(path) == reason:  # tried again, still the same: said already
+            log.debug("still skipped %s: %s", display_path(path), reason)
+        else:
+            log.warning("skipped %s: %s", display_path(path), reason)
         if self.store.put_skipped(path, reason, size, mtime_ns):
             self.removed += 1
 
@@ -180,6 +185,7 @@ class _Plan(NamedTuple):
     scan_skipped: dict[str, Skipped]  #: files the walk could not even open, by path
     skipped_paths: set[str]  #: paths the index had as skipped
     unchanged: int  #: files with the same stamp (not counting still-skipped ones)
+    retried: dict[str, str]  #: skipped paths read again for a cause that may have gone -> reason
 
 
 def _plan(settings: Settings, store: Store, paths: Collection[str] | None, reparse: bool) -> _Plan:
@@ -194,6 +200,7 @@ def _plan(settings: Settings, store: Store, paths: Collection[str] | None, repar
             log.debug("full refresh: %s", e)
             found = None
     unchanged = 0
+    retry: dict[str, str] = {}  # path -> reason: skipped for a cause that may have gone: read again
 
     def same_stamp(relpath: str, size: int, mtime_ns: int) -> bool:
         """The one stamp check, asked by the walk for each plain file and by the loop below:
@@ -201,7 +208,7 @@ def _plan(settings: Settings, store: Store, paths: Collection[str] | None, repar
         mtime for it and the rules did not change."""
         nonlocal unchanged
         stamp = stamps.get(relpath)
-        if stamp is None or reparse or stamp[0] != size or stamp[1] != mtime_ns:
+        if stamp is None or reparse or stamp[0] != size or stamp[1] != mtime_ns or relpath in retry:
             return False
         del stamps[relpath]
         if relpath not in skipped_paths:  # a still-skipped file counts in `skipped`
@@ -210,7 +217,13 @@ def _plan(settings: Settings, store: Store, paths: Collection[str] | None, repar
 
     if found is None:
         stamps, skipped_paths = store.stamps()
+        if skipped_paths:
+            retry.update((s.path, s.reason) for s in store.skipped() if is_transient(s.reason))
         found = scan(settings.seeds_dir, follow_symlinks=follow, unchanged=same_stamp)
+    elif skipped_paths:
+        retry.update(
+            (s.path, s.reason) for s in store.skipped() if s.path in skipped_paths and is_transient(s.reason)
+        )
     changed: list[SourceFile] = []
     known_changed: set[str] = set()
     for src in found.files:
@@ -222,7 +235,7 @@ def _plan(settings: Settings, store: Store, paths: Collection[str] | None, repar
     scan_skipped = {s.path: s for s in found.skipped}
     keep = tuple(found.unreadable_dirs)
     gone = sorted(p for p in stamps if p not in scan_skipped and not (keep and p.startswith(keep)))
-    return _Plan(changed, known_changed, gone, scan_skipped, skipped_paths, unchanged)
+    return _Plan(changed, known_changed, gone, scan_skipped, skipped_paths, unchanged, retry)
 
 
 def run_refresh(
@@ -252,6 +265,7 @@ def run_refresh(
         plan = _plan(settings, store, None if reparse else paths, reparse)  # reparse: every file
         state = _Pass(store, now().astimezone(UTC).replace(microsecond=0), len(plan.changed))
         state.unchanged = plan.unchanged
+        state.retried = plan.retried
         with store.transaction():
             _write(settings, store, plan, state, reparse=reparse, progress=progress)
             if reparse:
