@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 import tomllib
 from dataclasses import dataclass
@@ -158,12 +159,23 @@ _SCHEMA: dict[str, dict[str, tuple[str, type | tuple[type, ...]]]] = {
         "extra_captions": ("extra_captions", list),
     },
 }
-_POSITIVE = {
-    "max_file_bytes", "port", "threads", "request_timeout", "interval_seconds", "max_items",
-    "summary_length", "title_length",
-}  # fmt: skip
-# Larger values only fail later, with a traceback (timedelta overflows in the scheduler).
-_MAX_INT = 2**31 - 1
+# Settings field -> (where it is written, lowest, highest). Values outside fail later, with a
+# traceback or worse: threads = 1000000 starts a million threads and takes the process down,
+# a huge interval overflows the scheduler's timedelta, lock_timeout = inf waits for ever.
+_RANGES: dict[str, tuple[str, int, int]] = {
+    "max_file_bytes": ("[seeds] max_file_bytes", 1, 2**30),  # read whole: 1 GiB is already a lot
+    "port": ("[server] port", 1, 65535),
+    "threads": ("[server] threads", 1, 256),
+    "request_timeout": ("[server] request_timeout", 1, 3600),
+    "interval_seconds": ("[refresh] interval_seconds", 1, 7 * 24 * 3600),
+    "lock_timeout": ("[refresh] lock_timeout", 0, 3600),
+    "max_items": ("[feed] max_items", 1, 10_000),
+    "summary_length": ("[parse] summary_length", 1, 2**31 - 1),
+    "title_length": ("[parse] title_length", 1, 2**31 - 1),
+}
+# A host name (or IPv4 address) in base_url: no delimiters, quotes, spaces or percent escapes.
+# IPv6 addresses come in brackets and are checked by ipaddress.
+_HOST_RE = re.compile(r"[^\s/?#@\[\]<>\"'\\^`{|}%:]+")
 
 
 def _shown(key: str) -> str:
@@ -227,12 +239,7 @@ def load_settings(path: Path | str, **overrides: Any) -> Settings:
             )
             if not ok:
                 raise ConfigError(f"{name}: [{section}] {key} must be {_type_name(expected)}, got {value!r}")
-            if attr in _POSITIVE and value <= 0:
-                raise ConfigError(f"{name}: [{section}] {key} must be positive, got {value!r}")
-            if attr in _POSITIVE and value > _MAX_INT:
-                raise ConfigError(f"{name}: [{section}] {key} is too large, got {value!r}")
-            if attr == "lock_timeout" and not value >= 0:  # also rejects nan
-                raise ConfigError(f"{name}: [{section}] {key} must be 0 or more seconds, got {value!r}")
+            # numbers are checked against _RANGES in validate()
             if isinstance(value, list):
                 value = _check_patterns(f"{name}: [{section}] {key}", value)
             values[attr] = value
@@ -255,17 +262,51 @@ def load_settings(path: Path | str, **overrides: Any) -> Settings:
     return settings
 
 
+def _url_problem(url: str) -> str | None:
+    """Why ``url`` cannot be the public base URL (the rest of a sentence), or None."""
+    # urlsplit silently drops tabs and line breaks; they would end up in every feed link.
+    if not url.isprintable() or " " in url:
+        return "must be one line of printable characters without spaces"
+    try:
+        parts = urlsplit(url)
+        port = parts.port  # "xx" and anything outside 0-65535 raise here, not in urlsplit
+    except ValueError as e:  # "Invalid IPv6 URL", "Port out of range 0-65535"...
+        return f"is not a valid URL ({e})"
+    if parts.scheme not in ("http", "https"):
+        return "must be an absolute http:// or https:// URL"
+    if "@" in parts.netloc:  # a password would be published in every feed link
+        return "must not contain a user name or password"
+    host = parts.hostname
+    if not host:
+        return "has no host"
+    if parts.netloc.startswith("["):
+        try:
+            ipaddress.IPv6Address(host)
+        except ValueError:
+            return "has an invalid IPv6 address"
+    elif not _HOST_RE.fullmatch(host):
+        return "has an invalid host"
+    if port == 0:
+        return "must have a port between 1 and 65535"
+    if "?" in url or "#" in url:  # links are built by appending to it
+        return "must not have a query or a fragment"
+    return None
+
+
 def validate(settings: Settings, name: str = "config") -> Settings:
     """Cross-field checks shared by load_settings and programmatic Settings."""
-    url = urlsplit(settings.public_url)
-    # urlsplit silently drops tabs and line breaks; they would end up in every feed link.
-    unprintable = not settings.base_url.isprintable() or " " in settings.base_url
-    if url.scheme not in ("http", "https") or not url.netloc or url.query or url.fragment or unprintable:
+    for attr, (where, low, high) in _RANGES.items():
+        value = getattr(settings, attr)
+        if not low <= value <= high:  # also rejects nan
+            raise ConfigError(f"{name}: {where} must be between {low} and {high}, got {value!r}")
+    if settings.base_url:
+        problem = _url_problem(settings.base_url)
+        if problem:
+            raise ConfigError(f"{name}: [site] base_url {problem}, got {settings.base_url!r}")
+    elif _url_problem(settings.public_url):
         raise ConfigError(
-            f"{name}: [site] base_url must be an absolute http(s) URL, got {settings.base_url!r}"
+            f"{name}: [server] host cannot be part of a URL (set [site] base_url), got {settings.host!r}"
         )
-    if not 1 <= settings.port <= 65535:
-        raise ConfigError(f"{name}: [server] port must be between 1 and 65535, got {settings.port}")
     if not re.fullmatch(r"[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*", settings.language):
         raise ConfigError(
             f"{name}: [site] language must be a language tag like 'en' or 'en-GB', got {settings.language!r}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hmac
 import json
+import logging
 import re
 from collections.abc import Callable
 from collections.abc import Sequence
@@ -36,6 +37,8 @@ from .http import serve
 CACHE = "feedsvc"  #: app.extensions keys
 PAGES = "feedsvc.pages"
 REFRESH = "feedsvc.refresh"
+
+log = logging.getLogger(__name__)
 
 SLUG_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,200}")
 MAX_PAGE = 100_000
@@ -148,8 +151,16 @@ def healthz() -> Response:
         # that changed nothing still counts as a refresh.
         last_refresh = cache.store.state("last_refresh")
     except FeedsvcError as e:
-        error = {"status": "error", "error": str(e)}
-        return Response(json.dumps(error), status=503, content_type="application/json")
+        # The reason goes to the log only: it names the index's absolute path, which is
+        # nothing an anonymous client should learn.
+        log.error("healthz: index unavailable: %s", e)
+        error = {"status": "error", "error": "the index is unavailable"}
+        return Response(
+            json.dumps(error),
+            status=503,
+            content_type="application/json",
+            headers={"Cache-Control": "no-store"},
+        )
     body: dict[str, object] = {
         "status": "ok",
         "articles": count,
@@ -158,6 +169,27 @@ def healthz() -> Response:
         "version": __version__,
     }
     return Response(json.dumps(body), content_type="application/json", headers={"Cache-Control": "no-store"})
+
+
+def _token_matches(given: str, token: str) -> bool:
+    """Whether the bearer token ``given`` is ``token``, for any Unicode token, in constant time.
+
+    WSGI servers hand header values over as the bytes read as Latin-1 (PEP 3333), so encoding
+    back to Latin-1 gives the bytes the client sent. Those are compared with the token's UTF-8
+    bytes (curl, browsers) and, for a token that has one, its Latin-1 bytes (Python's
+    http.client sends header text as Latin-1).
+    """
+    try:
+        sent = given.encode("latin-1")
+    except UnicodeEncodeError:  # a server (or test client) that passed decoded text through
+        sent = given.encode("utf-8", "replace")
+    utf8 = token.encode("utf-8")
+    try:
+        legacy = token.encode("latin-1")
+    except UnicodeEncodeError:  # never "replace": "€" would turn into a "?" anyone can send
+        legacy = utf8
+    # Both comparisons always run (|, not "or"): the time taken tells nothing.
+    return hmac.compare_digest(sent, utf8) | hmac.compare_digest(sent, legacy)
 
 
 @bp.post("/refresh")
@@ -173,7 +205,7 @@ def refresh_now() -> Response:
     scheme, _, given = auth.partition(" ")
     if scheme.lower() != "bearer":  # auth schemes are case-insensitive (RFC 9110 11.1)
         given = ""
-    if not hmac.compare_digest(given.encode("utf-8", "replace"), settings.token.encode("utf-8")):
+    if not _token_matches(given, settings.token):
         return Response(
             json.dumps({"error": "a valid bearer token is required"}),
             status=401,
