@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from collections.abc import Iterable
+from dataclasses import dataclass
+from dataclasses import field
 from datetime import UTC
 from datetime import datetime
 from datetime import timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.base import STATE_RUNNING
+from apscheduler.triggers.interval import IntervalTrigger
 
 from ..config import Settings
 from ..errors import FeedsvcError
@@ -19,6 +24,122 @@ from ..model import RefreshStats
 log = logging.getLogger(__name__)
 
 JOB_ID = "refresh"
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Clock:
+    """The two clocks the scheduler reads; tests pass their own (STYLE H8).
+
+    ``wall`` must be the clock APScheduler itself reads (``datetime.now``): it is only used to
+    express a monotonic deadline as the wall-clock time APScheduler compares with.
+    """
+
+    wall: Callable[[], datetime] = field(default=_utcnow)
+    monotonic: Callable[[], float] = field(default=time.monotonic)
+
+
+SYSTEM_CLOCK = Clock()
+
+
+class MonotonicIntervalTrigger(IntervalTrigger):  # type: ignore[misc]  # APScheduler 3 is untyped
+    """An interval measured on the monotonic clock, so a wall-clock step cannot stretch it.
+
+    APScheduler 3's IntervalTrigger adds the interval to the previous *wall-clock* fire time:
+    after the clock stepped back a day, the next run was a day away (issue 11). This trigger
+    keeps its deadline in monotonic seconds and only translates it into the caller's ``now``;
+    ``MonotonicScheduler`` translates it again on every wakeup, as the wall clock may have moved.
+    Every run (the interval's or a requested one) starts the next interval, as before.
+    """
+
+    def __init__(self, seconds: float, clock: Clock = SYSTEM_CLOCK) -> None:
+        super().__init__(seconds=seconds, timezone=UTC)
+        self.clock = clock
+        self._due: float | None = None  #: monotonic time of the next run; None until first asked
+        self._armed: datetime | None = None  #: the wall-clock run time this trigger last gave
+
+    def get_next_fire_time(self, previous_fire_time: datetime | None, now: datetime) -> datetime:
+        # APScheduler asks when a job is added or resumed and when it fires: an interval starts.
+        self.restart()
+        self._armed = now + timedelta(seconds=self.interval_length)
+        return self._armed
+
+    def restart(self) -> None:
+        """Count the next interval from now."""
+        self._due = self.clock.monotonic() + float(self.interval_length)
+
+    def rearm(self, next_run_time: datetime, now: datetime) -> datetime:
+        """``next_run_time`` corrected for the wall clock's steps since it was computed.
+
+        The run time this trigger gave is re-derived from the monotonic deadline. One set by
+        someone else (a requested refresh, a first run) is kept, but never later than the
+        deadline (after a step back) nor long before ``now`` (after a step forward it would
+        look a day late, and APScheduler drops a run later than its misfire grace time).
+        Differences under ``_JITTER`` are left alone: the two clocks are read a moment apart.
+        """
+        mono = self.clock.monotonic()
+        if self._due is None:  # a first run given as a wall-clock time (build_scheduler(first_run=))
+            self._due = mono + (next_run_time - now).total_seconds()
+        deadline = now + timedelta(seconds=max(0.0, self._due - mono))
+        if next_run_time == self._armed:
+            if abs(next_run_time - deadline) <= _JITTER:
+                return next_run_time
+            self._armed = deadline
+            return deadline
+        if next_run_time > deadline + _JITTER:
+            return deadline
+        if next_run_time < now - _LATE:
+            return now
+        return next_run_time
+
+    def __str__(self) -> str:
+        return f"monotonic {super().__str__()}"
+
+
+_JITTER = timedelta(milliseconds=10)  # wall and monotonic readings a moment apart disagree by less
+_LATE = timedelta(milliseconds=500)  # under misfire_grace_time (at least 1 s): a late wakeup, not a step
+
+
+class MonotonicScheduler(BackgroundScheduler):  # type: ignore[misc]
+    """A BackgroundScheduler whose interval jobs keep time by the monotonic clock.
+
+    Before each look for due jobs, every ``MonotonicIntervalTrigger`` job's next run time is
+    re-derived from its monotonic deadline and the wall clock of this moment, so whatever the
+    wall clock did while the scheduler slept (its sleep is itself monotonic) the job is due
+    when its interval has elapsed. A job that comes due while ``busy()`` (a refresh is still
+    running) skips this turn, as APScheduler's ``max_instances=1`` would, but without its
+    "maximum number of running instances reached" warning: an overlap is expected here.
+    """
+
+    def __init__(self, *, clock: Clock = SYSTEM_CLOCK, busy: Callable[[], bool] | None = None,
+                 **options: object) -> None:  # fmt: skip
+        super().__init__(**options)
+        self.clock = clock
+        self._busy = busy
+
+    def _process_jobs(self) -> float | None:
+        # The one hook APScheduler 3 offers between its (monotonic) sleep and its wall-clock
+        # comparison of due times; the rest of _process_jobs is APScheduler's own.
+        if self.state == STATE_RUNNING:
+            self._rearm()
+        wait: float | None = super()._process_jobs()
+        return wait
+
+    def _rearm(self) -> None:
+        now = self.clock.wall()
+        for job in self.get_jobs():
+            trigger = job.trigger
+            if not isinstance(trigger, MonotonicIntervalTrigger) or job.next_run_time is None:
+                continue  # another kind of job, or a paused one
+            when = trigger.rearm(job.next_run_time, now)
+            if when <= now and self._busy is not None and self._busy():
+                log.debug("a refresh is still running: this interval's turn is skipped")
+                when = trigger.get_next_fire_time(when, now)
+            if when != job.next_run_time:
+                job.modify(next_run_time=when)
 
 
 class RefreshRunner:
@@ -41,7 +162,7 @@ class RefreshRunner:
         self._full = False  #: a full refresh was asked for since the last run
         self._wanted = threading.Event()
         self._running = threading.Lock()
-        self.scheduler: BackgroundScheduler | None = None
+        self.scheduler: MonotonicScheduler | None = None
         self.last_error: str | None = None
         self.runs = 0
 
@@ -62,6 +183,11 @@ class RefreshRunner:
         if self._wanted.is_set():  # asked for between our last check and the release
             self.request()
         return stats
+
+    @property
+    def busy(self) -> bool:
+        """A refresh is running now."""
+        return self._running.locked()
 
     def _take(self) -> frozenset[str] | None:
         """What to refresh now: the named paths, or None for everything. A run nobody named
@@ -101,24 +227,28 @@ class RefreshRunner:
             return  # the running job sees the flag and runs again
         scheduler = self.scheduler
         if scheduler is not None and scheduler.running:
-            when = datetime.now(UTC) + timedelta(seconds=delay)
+            when = scheduler.clock.wall() + timedelta(seconds=delay)
             job = scheduler.get_job(JOB_ID)
             if job is not None and (job.next_run_time is None or job.next_run_time > when):
                 job.modify(next_run_time=when)
 
 
 def build_scheduler(
-    settings: Settings, runner: RefreshRunner, *, first_run: datetime | None = None
-) -> BackgroundScheduler:
-    """A not-yet-started scheduler with one interval job: one run at a time, missed runs merged."""
-    scheduler = BackgroundScheduler(timezone=UTC)
+    settings: Settings,
+    runner: RefreshRunner,
+    *,
+    first_run: datetime | None = None,
+    clock: Clock = SYSTEM_CLOCK,
+) -> MonotonicScheduler:
+    """A not-yet-started scheduler with one interval job: one run at a time, a turn that comes
+    while a refresh runs skipped, the interval kept on the monotonic clock."""
+    scheduler = MonotonicScheduler(clock=clock, busy=lambda: runner.busy, timezone=UTC)
     # APScheduler 3 adds a job with next_run_time=None *paused*: the interval would never fire.
     # Left out, the first run is one interval after start() (serve has just refreshed).
     first: dict[str, datetime] = {} if first_run is None else {"next_run_time": first_run}
     scheduler.add_job(
         runner.run,
-        "interval",
-        seconds=settings.interval_seconds,
+        MonotonicIntervalTrigger(settings.interval_seconds, clock),
         id=JOB_ID,
         max_instances=1,
         coalesce=True,
