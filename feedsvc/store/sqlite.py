@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
 import threading
+import time
 from collections.abc import Iterable
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -54,26 +56,60 @@ class SQLiteStore:
         self._lock = threading.Lock()
         self._connections: list[sqlite3.Connection] = []
         self._migrated = False
+        self._migrated_ident: tuple[int, int] | None = None  # the file the migrations ran on
         self._migrate_lock = threading.Lock()
         #: the ingest lock and change notification; files next to the index unless given
         self.coordinator: Coordinator = coordinator if coordinator is not None else FileCoordinator(self.path)
 
     # ------------------------------------------------------------------ connections
 
+    CHECK_EVERY = 1.0  #: seconds between a thread's looks at the index file (deleted? replaced?)
+
+    def _identity(self) -> tuple[int, int] | None:
+        """(device, inode) of the index file; None when it is not there."""
+        try:
+            st = os.stat(self.path)
+        except OSError:
+            return None
+        return st.st_dev, st.st_ino
+
     @property
     def conn(self) -> sqlite3.Connection:
-        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        """This thread's connection. Every CHECK_EVERY seconds (outside a transaction) it checks
+        that the index file is still the one it opened: deleted or replaced under a running
+        server, the connection is dropped and the file at the path opened (and migrated)."""
+        local = self._local
+        conn: sqlite3.Connection | None = getattr(local, "conn", None)
+        if conn is not None and self.path != ":memory:" and not conn.in_transaction:
+            now = time.monotonic()
+            if now - local.checked >= self.CHECK_EVERY:
+                local.checked = now
+                if self._identity() != local.ident:
+                    self._drop(conn)
+                    conn = None
         if conn is None:
             with _wrap(f"cannot open the index {self.path}"):
                 conn = connect(self.path, self.timeout)
-                if not self._migrated:
-                    with self._migrate_lock:
+                ident = self._identity()
+                with self._migrate_lock:  # migrations are idempotent: a second run finds nothing to do
+                    if not self._migrated or ident != self._migrated_ident:
                         migrate(conn, self.path)
-                        self._migrated = True
-            self._local.conn = conn
+                        self._migrated, self._migrated_ident = True, ident
+            local.conn, local.ident, local.checked = conn, ident, time.monotonic()
             with self._lock:
                 self._connections.append(conn)
         return conn
+
+    def _drop(self, conn: sqlite3.Connection) -> None:
+        """Forget and close this thread's connection to a file that is no longer the index."""
+        with self._lock:
+            if conn in self._connections:
+                self._connections.remove(conn)
+        with contextlib.suppress(sqlite3.Error):
+            conn.close()
+        self._local.conn = None
+        with self._migrate_lock:  # the file at the path may reuse the old inode: migrate it anyway
+            self._migrated = False
 
     def close(self) -> None:
         """Close every connection this Store opened (from any thread)."""
@@ -224,7 +260,9 @@ class SQLiteStore:
             else:
                 skipped_rows = []
                 for path in paths:
-                    row = conn.execute("SELECT size, mtime_ns FROM articles WHERE path = ?", (path,)).fetchone()
+                    row = conn.execute(
+                        "SELECT size, mtime_ns FROM articles WHERE path = ?", (path,)
+                    ).fetchone()
                     if row is not None:
                         stamps[path] = (row[0], row[1])
                     else:
