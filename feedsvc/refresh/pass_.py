@@ -31,7 +31,7 @@ from .reading import Outcome
 from .reading import read_one
 from .rules import rules_key
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("feedsvc.refresh")  # the name operators filter on (and bench_pickup reads)
 
 
 def utcnow() -> datetime:
