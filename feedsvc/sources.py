@@ -20,7 +20,7 @@ log = logging.getLogger(__name__)
 
 # Skip reasons whose cause may go away without the file changing (a chmod, a remount, a
 # flaky disk): such a file is looked at again on every refresh, not only when its mtime moves.
-TRANSIENT_REASONS = ("permission denied", "cannot open:", "cannot read:", "cannot stat:")
+TRANSIENT_REASONS = ("permission denied", "cannot open:", "cannot read:", "cannot stat:", "cannot list folder:")
 
 
 def is_transient(reason: str) -> bool:
@@ -172,7 +172,9 @@ def scan(
         except OSError as e:
             if not prefix:
                 raise SeedsDirError(f"cannot list seeds directory {root}: {e.strerror}") from e
-            log.warning("cannot list folder %s: %s", display_path(prefix), e.strerror)
+            # Reported like a file that cannot be read (refresh prints it, the server logs it),
+            # and its articles are kept: nothing under it is taken for deleted.
+            skipped.append(Skipped(display_path(prefix), f"cannot list folder: {e.strerror}"))
             unreadable.append(prefix)
             continue
         for entry in entries:

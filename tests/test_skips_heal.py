@@ -99,3 +99,32 @@ def test_a_skip_that_cannot_heal_is_not_read_again(
 )
 def test_which_reasons_may_heal(reason: str, transient: bool) -> None:
     assert is_transient(reason) is transient
+
+
+def test_a_folder_the_walk_cannot_list_is_reported_and_keeps_its_articles(
+    settings: Settings, store: SQLiteStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A folder that cannot be listed (permissions, a path over PATH_MAX) is a skip with a
+    reason, its articles stay published, and it heals when it can be listed again."""
+    folder = settings.seeds_dir / "deep"
+    folder.mkdir()
+    (folder / "kept.txt").write_text(ARTICLE, "utf-8")
+    assert run_refresh(settings, store).added >= 1
+    target = os.path.realpath(folder)
+    real_scandir = os.scandir
+    refusing = [True]
+
+    def fake(path: Any = ".") -> Any:
+        if refusing and os.path.realpath(path) == target:
+            raise OSError(36, "File name too long", os.fspath(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", fake)
+    (folder / "new.txt").write_text(ARTICLE, "utf-8")
+    stats = run_refresh(settings, store)
+    assert ("deep/", "cannot list folder: File name too long") in [(s.path, s.reason) for s in stats.skipped]
+    assert stats.removed == 0
+    assert any(a.path == "deep/kept.txt" for a in store.latest(100))
+    refusing.clear()
+    healed = run_refresh(settings, store)
+    assert healed.added == 1 and all(s.path != "deep/" for s in healed.skipped)
