@@ -490,6 +490,6 @@ def test_a_long_title_is_cut_after_a_clause_when_one_ends_late_enough() -> None:
     ],
 )
 def test_required_literal(pattern: str, hint: str | None) -> None:
-    from feedsvc.parse.article import required_literal
+    from feedsvc.parse.patterns import required_literal
 
     assert required_literal(re.compile(pattern)) == hint

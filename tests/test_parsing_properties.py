@@ -191,14 +191,14 @@ MATCHER_LINE = st.lists(
 @PROPERTY
 @given(st.sampled_from(PATTERN_SETS), MATCHER_LINE)
 def test_matcher_answers_as_the_patterns_one_by_one(patterns: tuple[re.Pattern[str], ...], line: str) -> None:
-    from feedsvc.parse.article import _matcher
+    from feedsvc.parse.patterns import _matcher
 
     expected = any(p.search(line) for p in patterns)
     assert _matcher(patterns).search(line, line.casefold()) == expected
 
 
 def test_matcher_joins_anchored_patterns_only() -> None:
-    from feedsvc.parse.article import _matcher
+    from feedsvc.parse.patterns import _matcher
 
     matcher = _matcher(RULES.boilerplate)
     assert matcher.anchored is not None

@@ -1,7 +1,9 @@
 """The parser: raw bytes of a seed file -> ParsedArticle. Pure: no I/O, no configuration.
 
-Modules: ``text`` (bytes -> clean lines), ``lead`` (sentences -> title and summary),
-``article`` (header, classes of lines, the article). This package's public face is below.
+Modules: ``text`` (bytes -> clean lines), ``patterns`` (the [parse] patterns), ``features``
+and ``model_lines`` (what a line shows, the learned weights), ``classify`` (the class of each
+line), ``lead`` (sentences -> title and summary), ``article`` (the header and the article).
+This package's public face is below.
 """
 
 from __future__ import annotations

@@ -1,16 +1,14 @@
-"""Seed text -> ParsedArticle: header block, captions, boilerplate and debris, then the title
-and summary (lead.py) of the cleaned text (text.py).
+"""Seed text -> ParsedArticle: the header block, the class of every line (classify.py, after
+the [parse] patterns of patterns.py), then the title and summary (lead.py), the author and the
+date.
 
 Pure functions: nothing here opens a file or reads configuration.
 """
 
 from __future__ import annotations
 
-import functools
 import re
 import warnings
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC
 from datetime import datetime
 from datetime import tzinfo
@@ -32,7 +30,7 @@ from .lead import lead_paragraphs
 from .lead import make_summary
 from .lead import make_title
 from .lead import make_title_and_summary
-from .text import clean_line
+from .patterns import rule_matchers
 from .text import decode
 from .text import split_lines
 
@@ -106,225 +104,10 @@ def split_header(lines: list[str]) -> tuple[dict[str, str], list[str]]:
 # --------------------------------------------------------------------------- article
 
 
-# How many characters of argument follow an escape letter that stands for one character.
-_ESCAPE_ARGS = {"x": 2, "u": 4, "U": 8}
-
-
-def _class_end(src: str, i: int) -> int:
-    """The index of the ``]`` closing the character class that opens at ``src[i]``; -1."""
-    j = i + 1
-    if j < len(src) and src[j] == "^":
-        j += 1
-    if j < len(src) and src[j] == "]":  # a "]" first in a class is a plain character
-        j += 1
-    while j < len(src):
-        if src[j] == "\\":
-            j += 2
-            continue
-        if src[j] == "]":
-            return j
-        j += 1
-    return -1
-
-
-def _group_end(src: str, i: int) -> int:
-    """The index of the ``)`` closing the group that opens at ``src[i]``; -1."""
-    depth, j = 0, i
-    while j < len(src):
-        c = src[j]
-        if c == "\\":
-            j += 2
-            continue
-        if c == "[":
-            j = _class_end(src, j)
-            if j < 0:
-                return -1
-        elif c == "(":
-            depth += 1
-        elif c == ")":
-            depth -= 1
-            if depth == 0:
-                return j
-        j += 1
-    return -1
-
-
-_QUANTIFIER = re.compile(r"\{(\d*)(?:,(\d*))?\}")
-
-
-def _escape(src: str, i: int) -> tuple[str | None, int]:
-    """The escape at ``src[i]`` (a backslash): the plain character it stands for, or None
-    for a class, an anchor, a reference or a code point (never guessed), and where it ends."""
-    if i + 1 >= len(src):
-        raise ValueError("a trailing backslash")
-    e = src[i + 1]
-    if not e.isalnum():
-        return e, i + 2  # "\\." "\\[": the character itself
-    end = i + 2 + _ESCAPE_ARGS.get(e, 0)
-    if e == "N":  # \N{NAME}
-        end = src.find("}", i) + 1 or len(src)
-    elif e.isdigit():  # a back reference or an octal escape
-        while end < len(src) and end < i + 4 and src[end].isdigit():
-            end += 1
-    return None, end
-
-
-def _atoms(pattern: re.Pattern[str]) -> list[str | None] | None:
-    """The top-level atoms of ``pattern``, in order: a plain character that every match holds
-    there, or None for anything else (a class, a group, an anchor, an escape class, a repeated
-    atom). None when the pattern has a top-level alternation, is verbose, or cannot be read."""
-    if pattern.flags & re.VERBOSE:
-        return None
-    src, out, i = pattern.pattern, [], 0
-    try:
-        while i < len(src):
-            c = src[i]
-            if c == "\\":
-                atom, i = _escape(src, i)
-                out.append(atom)
-                continue
-            if c in "[(":
-                end = _class_end(src, i) if c == "[" else _group_end(src, i)
-                if end < 0:
-                    return None
-                out.append(None)
-                i = end + 1
-                continue
-            if c == "|":
-                return None
-            quantifier = _QUANTIFIER.match(src, i) if c == "{" else None
-            if c in "*+?" or (quantifier and (quantifier.group(1) or quantifier.group(2))):
-                if out:
-                    out[-1] = None  # "ab+c": the repeated "b" may occur more than once
-                i = quantifier.end() if quantifier else i + 1
-                if i < len(src) and src[i] in "?+":  # lazy or possessive
-                    i += 1
-                continue
-            out.append(None if c in ".^$" else c)
-            i += 1
-    except ValueError:
-        return None
-    return out
-
-
-@functools.lru_cache(maxsize=512)
-def required_literal(pattern: re.Pattern[str]) -> str | None:
-    """The longest run of plain characters every match of ``pattern`` must contain, casefolded.
-
-    A line without it cannot match, so the regex engine is skipped for most lines: patterns
-    like ``\\s+Watch ...»`` have no literal prefix for ``re`` to search on and cost ~10 µs a
-    line otherwise. Works for user patterns too; None when no such run is found. Read from the
-    pattern's text by a small scanner of its own (no private ``re`` module).
-    """
-    atoms = _atoms(pattern)
-    if atoms is None:
-        return None
-    best = run = ""
-    for atom in atoms:
-        run = run + atom if atom is not None else ""
-        if len(run) > len(best):
-            best = run
-    return best.casefold() or None
-
-
-def _joinable(pattern: re.Pattern[str]) -> bool:
-    """True when every match of ``pattern`` starts at the start of the line (``^...``), and it
-    can go into one alternation with others: no groups to renumber, no inline global flags."""
-    if pattern.groups or not pattern.pattern.startswith(("^", "\\A")) or _atoms(pattern) is None:
-        return False
-    try:
-        re.compile(f"^(?:(?:{pattern.pattern}))", pattern.flags)
-    except re.error:  # "(?i)^...": global flags must open the whole pattern
-        return False
-    return True
-
-
-Hinted = tuple[tuple[str | None, re.Pattern[str]], ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Matcher:
-    """Does any of a list of patterns match a line? Answered with as little regex work as the
-    patterns allow, and always the same answer as ``any(p.search(line) for p in patterns)``:
-
-    - patterns anchored at the line start (``^...``, as boilerplate patterns are) are joined
-      into one ``^(?:...|...)`` regex, which the engine tries at position 0 only;
-    - every other pattern runs only on lines that contain its required literal.
-    """
-
-    anchored: re.Pattern[str] | None
-    hinted: Hinted
-
-    def search(self, line: str, folded: str) -> bool:
-        """``folded`` is ``line.casefold()``."""
-        if self.anchored is not None and self.anchored.search(line):
-            return True
-        for hint, pattern in self.hinted:  # noqa: SIM110 (a plain loop is faster than any())
-            if (hint is None or hint in folded) and pattern.search(line):
-                return True
-        return False
-
-
-@functools.lru_cache(maxsize=16)
-def _hinted(patterns: tuple[re.Pattern[str], ...]) -> Hinted:
-    """Each pattern with its required literal, worked out once per rule set."""
-    return tuple((required_literal(p), p) for p in patterns)
-
-
-@functools.lru_cache(maxsize=16)
-def _matcher(patterns: tuple[re.Pattern[str], ...]) -> Matcher:
-    """Worked out once per rule set."""
-    joined = [p for p in patterns if _joinable(p)]
-    joined = [p for p in joined if p.flags == joined[0].flags]
-    combined = None
-    if len(joined) > 1:
-        try:
-            combined = re.compile(
-                "^(?:" + "|".join(f"(?:{p.pattern})" for p in joined) + ")", joined[0].flags
-            )
-        except re.error:  # e.g. inline global flags, which must open a pattern
-            combined = None
-    rest = patterns if combined is None else tuple(p for p in patterns if p not in joined)
-    return Matcher(combined, _hinted(rest))
-
-
-def _rule_matchers(
-    rules: ParseRules,
-) -> tuple[Callable[[str], bool], Callable[[str], bool], Callable[[str], str]]:
-    """The ``[parse]`` patterns as the three questions the classifier asks of a line."""
-    boilerplate = _matcher(rules.boilerplate).search
-    captions = _matcher(rules.captions).search
-    debris = _hinted(rules.debris)  # applied in order, one after the other: never joined
-    last: list[str] = ["", ""]  # the last line casefolded: the three questions ask of the same line
-
-    def folded(line: str) -> str:
-        if line is not last[0]:
-            last[0], last[1] = line, line.casefold()
-        return last[1]
-
-    def is_boilerplate(line: str) -> bool:
-        return boilerplate(line, folded(line))
-
-    def is_caption(line: str) -> bool:
-        return captions(line, folded(line))
-
-    def cut_debris(original: str) -> str:
-        """The line with debris cut out; ``original`` itself when there was none."""
-        folded_line = folded(original)
-        line, changed = original, False
-        for hint, pattern in debris:
-            if hint is None or hint in folded_line:
-                line, count = pattern.subn("", line)
-                changed = changed or count > 0
-        return clean_line(line) if changed else original
-
-    return is_boilerplate, is_caption, cut_debris
-
-
 def classify_lines(lines: list[str], rules: ParseRules, *, explain: bool = False) -> list[Line]:
     """The class of every line of an article body (the header already taken off); ``explain``
     adds the features that decided to each model-scored line's reason."""
-    is_boilerplate, is_caption, cut_debris = _rule_matchers(rules)
+    is_boilerplate, is_caption, cut_debris = rule_matchers(rules)
     return classify(
         lines, is_boilerplate=is_boilerplate, is_caption=is_caption, cut_debris=cut_debris, explain=explain
     )
