@@ -112,6 +112,84 @@ class Service:
         return AccessLog(self.app.wsgi_app)
 
 
+# Open connections waitress keeps. Its default, 100, was filled by 150 idle keep-alive or slow
+# clients, and everyone else waited (issue 11). Sized by memory, not threads (a connection costs
+# a thread only while its request runs): an idle one costs a few KiB, one holding a request's
+# full 64 KiB of headers about 65 KiB (figures in README, "Choosing the server"), so even 500
+# of those stay inside the 100 MB budget beside the feeds.
+CONNECTION_LIMIT = 500
+_FD_RESERVE = 64  #: descriptors kept for the index, the seeds walk, the watcher and logs
+
+
+def connection_limit(threads: int) -> int:
+    """How many connections to accept: CONNECTION_LIMIT, or fewer when the process may not
+    open that many files (accept() failing with EMFILE would spin waitress's loop)."""
+    import resource
+
+    soft, _hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft == resource.RLIM_INFINITY:
+        return CONNECTION_LIMIT
+    return max(threads * 4, min(CONNECTION_LIMIT, soft - _FD_RESERVE))
+
+
+def _deadline_channel() -> type:
+    """waitress's HTTPChannel, with a total deadline for reading each request.
+
+    waitress only has an inactivity timeout (``channel_timeout``), and every byte restarts it:
+    a client trickling its headers a byte at a time held its connection for ever. Here a
+    request that is not complete ``channel_timeout`` seconds after its first byte arrived
+    closes the connection, however busily it trickles. Idle keep-alive connections (nothing
+    sent) are left to ``channel_timeout``; responses being written are not touched.
+
+    At the connection limit, a new connection closes the longest-idle keep-alive one instead
+    of waiting (waitress would stop accepting until one timed out), so idle clients alone can
+    never fill the server.
+    """
+    from waitress.channel import HTTPChannel
+
+    class DeadlineChannel(HTTPChannel):  # type: ignore[misc]  # waitress is untyped
+        _partial: object = None  #: the request being read when it was first seen
+        _partial_since = 0.0  #: time.monotonic() of that request's first bytes
+
+        def __init__(self, server: Any, sock: Any, addr: Any, adj: Any, map: Any = None) -> None:
+            super().__init__(server, sock, addr, adj, map=map)
+            if map is not None and len(map) >= adj.connection_limit:
+                idle = [c for c in map.values() if isinstance(c, DeadlineChannel) and c is not self and c.idle()]
+                if idle:
+                    min(idle, key=lambda c: c.last_activity).handle_close()
+
+        def idle(self) -> bool:
+            """Between requests: nothing being read, run or written."""
+            return not (
+                self.requests or self.request is not None or self.total_outbufs_len
+                or self.will_close or self.close_when_flushed
+            )  # fmt: skip
+
+        def received(self, data: bytes) -> bool:
+            result: bool = super().received(data)
+            request = self.request  # set by waitress while a request is incomplete
+            if request is None:
+                self._partial = None
+            elif request is not self._partial:
+                self._partial, self._partial_since = request, time.monotonic()
+            return result
+
+        def readable(self) -> bool:
+            # waitress asks every channel this on every pass of its loop (at least once a
+            # second): the deadline is checked here, in waitress's own thread.
+            if (
+                self._partial is not None
+                and self._partial is self.request
+                and not self.requests
+                and time.monotonic() - self._partial_since > self.adj.channel_timeout
+            ):
+                self.will_close = True  # writable() is now true, and handle_write closes it
+            readable: bool = super().readable()
+            return readable
+
+    return DeadlineChannel
+
+
 def run_waitress(service: Service, host: str, port: int) -> None:
     """Serve with waitress (production-grade, pure Python, threads) until interrupted."""
     from waitress import serve
@@ -122,6 +200,11 @@ def run_waitress(service: Service, host: str, port: int) -> None:
         host=host,
         port=port,
         threads=settings.threads,
+        connection_limit=connection_limit(settings.threads),
+        # select() cannot watch descriptors above 1023; poll() has no such limit.
+        asyncore_use_poll=True,
+        # Idle keep-alive connections: closed after request_timeout without a byte. A request
+        # being read: closed request_timeout after its first byte (DeadlineChannel).
         channel_timeout=settings.request_timeout,
         # waitress looks for idle channels every cleanup_interval (30 s by default): check often
         # enough that request_timeout holds to within half of itself.
@@ -130,5 +213,23 @@ def run_waitress(service: Service, host: str, port: int) -> None:
         max_request_header_size=64 * 1024,
         max_request_body_size=64 * 1024,
         clear_untrusted_proxy_headers=True,
+        _server=_create_server,
         _quiet=False,
     )
+
+
+def _create_server(application: Any, **kwargs: Any) -> Any:
+    """waitress's create_server, with DeadlineChannel on every listening socket. waitress.serve
+    takes the function that makes its server as ``_server`` (a hook it calls a test shim, kept
+    so that serve() stays the one call tests can stub); each server reads ``channel_class``
+    at every accept."""
+    from waitress.server import BaseWSGIServer
+    from waitress.server import create_server
+
+    socket_map: dict[int, Any] = {}
+    server = create_server(application, map=socket_map, **kwargs)
+    channel = _deadline_channel()
+    for dispatcher in socket_map.values():  # one listening server per address host resolves to
+        if isinstance(dispatcher, BaseWSGIServer):
+            dispatcher.channel_class = channel
+    return server
