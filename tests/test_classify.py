@@ -236,7 +236,7 @@ def test_byline_name(line: str, name: str | None) -> None:
     ("line", "date"),
     [
         ("Updated 1909 GMT (0309 HKT) November 18, 2019", "November 18, 2019 1909 GMT"),
-        ("November 20, 2019 / 1:07 AM / CBS News", "November 20, 2019 1:07"),
+        ("November 20, 2019 / 1:07 AM / CBS News", "November 20, 2019 1:07 AM"),
         ("2019-11-18T20:51:19Z", "2019-11-18T20:51:19Z"),
         ("Posted: 2019-11-18 20:51", "2019-11-18 20:51"),
         ("Published 18 November 2019", "18 November 2019"),
@@ -248,13 +248,6 @@ def test_find_date_in_a_timestamp(line: str, date: str) -> None:
     assert is_timestamp(line)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="_TIME_IN_LINE ([01]?\\d[:.h][0-5]\\d) also matches the date's own day.month, so "
-    "find_date returns '18.11.2019 18.11', which parse_date cannot read: no German or Russian "
-    "page gets a date from its timestamp",
-)
 @pytest.mark.parametrize(
     ("line", "date"), [("18.11.2019", "18.11.2019"), ("04.03.2024 09:15", "04.03.2024 09:15")]
 )
@@ -267,13 +260,10 @@ def test_a_dotted_date_is_a_timestamp() -> None:
     assert is_timestamp("04.03.2024, 09:15 Uhr")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="find_date keeps '1:07' but drops 'PM', so the article is dated 01:07, 12 hours early",
-)
 def test_a_pm_time_is_kept() -> None:
     assert find_date("November 20, 2019 / 1:07 PM / CBS News") == "November 20, 2019 1:07 PM"
+    assert find_date("Posted Nov. 20, 2019 at 9:15 a.m.") == "Nov. 20, 2019 9:15 a.m"
+    assert find_date("November 20, 2019 9:15") == "November 20, 2019 9:15"  # no AM/PM: as written
 
 
 @pytest.mark.parametrize(
@@ -803,3 +793,23 @@ def test_a_sentence_inside_the_run_of_text_is_text_whatever_the_model_says() -> 
     # Not a sentence (no full stop, or under SENTENCE_WORDS words): the model decides.
     assert kinds([(_P[0], 0.9), ("Attendance 42,093", 0.01), (_P[1], 0.9)])[1] != "body"
     assert kinds([(_P[0], 0.9), ("Won it.", 0.01), (_P[1], 0.9)])[1] != "body"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("04.03.2024 09:15", datetime(2024, 3, 4, 9, 15, tzinfo=UTC)),  # day first, as dotted dates are
+        ("4.3.2024", datetime(2024, 3, 4, tzinfo=UTC)),
+        ("03/04/2024", datetime(2024, 3, 4, tzinfo=UTC)),  # slashes: month first, as dateutil reads them
+        ("November 20, 2019 1:07 PM", datetime(2019, 11, 20, 13, 7, tzinfo=UTC)),
+    ],
+)
+def test_dates_from_timestamps_read_right(value: str, expected: datetime) -> None:
+    from feedsvc.parse.article import parse_date
+
+    assert parse_date(value, UTC) == expected
+
+
+def test_a_dotted_timestamp_dates_the_article() -> None:
+    article = parse_text("\n".join(("Von Hans Meier", "04.03.2024 09:15", *_PROSE)), RULES)
+    assert article.date == datetime(2024, 3, 4, 9, 15, tzinfo=UTC)

@@ -48,13 +48,17 @@ _TZ_ABBREVIATIONS = {
 }  # fmt: skip
 _TZINFOS = {name: tzoffset(name, hours * 3600) for name, hours in _TZ_ABBREVIATIONS.items()}
 _DATE_DEFAULT = datetime(2000, 1, 1)  # fills missing fields deterministically, never "today"
+_DOTTED_DATE = re.compile(r"\s*\d{1,2}\.\d{1,2}\.\d{2,4}\b")
 
 
 def parse_date(value: str, tz: tzinfo) -> datetime:
-    """A header date in any common format -> aware UTC datetime. Raises ValueError."""
+    """A header date in any common format -> aware UTC datetime. Raises ValueError.
+
+    A dotted numeric date ("04.03.2024", German, Russian and most of Europe) is day first."""
+    dayfirst = _DOTTED_DATE.match(value) is not None
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # UnknownTimezoneWarning: handled below as naive
-        dt = date_parser.parse(value, default=_DATE_DEFAULT, tzinfos=_TZINFOS)
+        dt = date_parser.parse(value, default=_DATE_DEFAULT, tzinfos=_TZINFOS, dayfirst=dayfirst)
     if not 1900 <= dt.year <= 9999:
         raise ValueError(f"year {dt.year} is out of range")
     if dt.tzinfo is None or dt.utcoffset() is None:

@@ -81,7 +81,9 @@ _DATE_IN_LINE = re.compile(
     rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTHS},?\s+(?:19|20)\d{{2}})\b",
     re.IGNORECASE,
 )
-_TIME_IN_LINE = re.compile(r"\b(?:[01]?\d|2[0-3])[:.h][0-5]\d\b|\b\d{4}\s+(?:GMT|UTC|[A-Z]{2,4}T)\b")
+_TIME_IN_LINE = re.compile(
+    r"\b(?:[01]?\d|2[0-3])[:.h][0-5]\d\b(?:\s?[AaPp]\.?[Mm]\b\.?)?|\b\d{4}\s+(?:GMT|UTC|[A-Z]{2,4}T)\b"
+)
 # "BAAR, SWITZERLAND", "WASHINGTON": a dateline on a line of its own.
 _CAP = r"[^\W\d_a-z\u00df-\u00ff]"  # a letter that is not lower case (Latin)
 _PLACE = re.compile(rf"^{_CAP}(?:{_CAP}|[ .'’-]){{1,30}}(?:, ?{_CAP}(?:{_CAP}|[ .'’-]){{1,30}})?$")
@@ -97,8 +99,8 @@ def find_date(line: str) -> str | None:
     date = m.group(0)
     if "T" in date or ":" in date:
         return date
-    t = _TIME_IN_LINE.search(line)
-    return f"{date} {t.group(0)}" if t else date
+    t = _TIME_IN_LINE.search(line[: m.start()] + " " + line[m.end() :])  # not the date's own "18.11"
+    return f"{date} {t.group(0).rstrip('.')}" if t else date
 
 
 def is_timestamp(line: str) -> bool:
