@@ -20,6 +20,7 @@ from .lead import make_summary
 from .lead import make_title
 from .lead import split_sentences
 from .lead import strip_dateline
+from .model_lines import data_fingerprint
 from .text import clean_line
 from .text import clean_text
 from .text import decode
@@ -30,6 +31,7 @@ __all__ = [
     "author_name",
     "clean_line",
     "clean_text",
+    "data_fingerprint",
     "decode",
     "is_date_line",
     "iter_sentences",

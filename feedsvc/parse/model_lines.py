@@ -14,6 +14,7 @@ Pure functions: the weights are read once, lazily, from the package's own data.
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import math
 from collections.abc import Sequence
@@ -331,6 +332,16 @@ def from_json(raw: dict[str, dict[str, Any]]) -> LineModel:
         second=logistic_from_json(raw["second"], stage2_names()),
         lead=logistic_from_json(raw["lead"], lead_names()),
     )
+
+
+@functools.cache
+def data_fingerprint() -> str:
+    """A short hash of the shipped data files (the weights and the stop-word lists): retrained
+    weights change what the parser makes of the same text, so they are part of the rules."""
+    digest = hashlib.sha256()
+    for name in ("data/lines.json", "data/stopwords.txt"):
+        digest.update(resources.files(__package__).joinpath(name).read_bytes())
+    return digest.hexdigest()[:16]
 
 
 @functools.cache

@@ -1,10 +1,12 @@
-"""The rules fingerprint: when it changes, a refresh looks at every file again. No I/O."""
+"""The rules fingerprint: when it changes, a refresh looks at every file again. No I/O but
+the parser's own data files, read once."""
 
 from __future__ import annotations
 
 import hashlib
 
 from ..config import Settings
+from ..parse import data_fingerprint
 
 # Bump when the parser changes what it makes of the same text: every file is parsed again.
 PARSER_VERSION = 3  # 3: the line classifier (parse/classify.py); 2: an opening date line is not the title
@@ -14,7 +16,7 @@ def rules_key(settings: Settings) -> str:
     """Fingerprint of everything that decides what a file publishes, besides its bytes. When it
     changes (a new boilerplate pattern, a new size limit...) every file is looked at again."""
     parts = (
-        PARSER_VERSION, settings.captions, settings.boilerplate, settings.debris,
+        PARSER_VERSION, data_fingerprint(), settings.captions, settings.boilerplate, settings.debris,
         settings.summary_length, settings.title_length, settings.timezone, settings.max_file_bytes,
     )  # fmt: skip
     return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()[:16]
