@@ -28,6 +28,7 @@ from feedsvc.parse import features
 from feedsvc.parse import parse_bytes
 from feedsvc.parse import parse_text
 from feedsvc.parse.article import classify_lines
+from feedsvc.parse.classify import Line
 from feedsvc.parse.classify import byline_name
 from feedsvc.parse.classify import classify
 from feedsvc.parse.classify import find_date
@@ -657,6 +658,17 @@ class _NoModel:
         raise AssertionError("the model must not be asked")
 
 
+def without_model(lines: list[str]) -> list[Line]:
+    """classify() with no [parse] rules and a model that fails the test when asked."""
+    return classify(
+        lines,
+        is_boilerplate=lambda line: False,
+        is_caption=lambda line: False,
+        cut_debris=lambda line: line,
+        model=cast(LineModel, _NoModel()),
+    )
+
+
 def test_one_run_of_full_paragraphs_is_all_text_without_the_model() -> None:
     paragraphs = [
         "The council voted on Monday to close three libraries in the west of the city next spring.",
@@ -681,13 +693,7 @@ def test_one_short_line_sends_the_article_to_the_model() -> None:
         "The council voted on Monday to close three libraries in the west of the city next spring.",
     ]
     with pytest.raises(AssertionError, match="must not be asked"):
-        classify(
-            lines,
-            is_boilerplate=lambda line: False,
-            is_caption=lambda line: False,
-            cut_debris=lambda line: line,
-            model=cast(LineModel, _NoModel()),
-        )
+        without_model(lines)
 
 
 LINES = st.lists(
@@ -729,13 +735,7 @@ def test_a_short_closing_sentence_still_takes_the_fast_path() -> None:
         "The Rev. Robert Hale, the founder of a television ministry watched by millions, died on Thursday.",
         "He was 88 years old.",
     ]
-    out = classify(
-        lines,
-        is_boilerplate=lambda line: False,
-        is_caption=lambda line: False,
-        cut_debris=lambda line: line,
-        model=cast(LineModel, _NoModel()),
-    )
+    out = without_model(lines)
     assert [x.kind for x in out] == ["lead", "body"]
 
 
@@ -746,13 +746,7 @@ def test_the_fast_path_leads_with_the_first_full_paragraph() -> None:
         "The Rev. Robert Hale, the founder of a ministry watched by millions, died on Thursday.",
         "He had been ill for some time.",
     ]
-    out = classify(
-        lines,
-        is_boilerplate=lambda line: False,
-        is_caption=lambda line: False,
-        cut_debris=lambda line: line,
-        model=cast(LineModel, _NoModel()),
-    )
+    out = without_model(lines)
     assert [x.kind for x in out] == ["byline", "body", "lead", "body"]
 
 
@@ -773,13 +767,7 @@ def test_the_fast_path_leads_with_the_first_full_paragraph() -> None:
 )
 def test_the_fast_path_needs_a_full_paragraph_and_only_sentences(lines: list[str]) -> None:
     with pytest.raises(AssertionError, match="must not be asked"):
-        classify(
-            lines,
-            is_boilerplate=lambda line: False,
-            is_caption=lambda line: False,
-            cut_debris=lambda line: line,
-            model=cast(LineModel, _NoModel()),
-        )
+        without_model(lines)
 
 
 def test_a_sentence_inside_the_run_of_text_is_text_whatever_the_model_says() -> None:
