@@ -10,6 +10,8 @@ from datetime import tzinfo
 from typing import Literal
 
 BlockKind = Literal["p", "caption"]
+TopicKind = Literal["tag", "section", "author"]
+TOPIC_KINDS: tuple[TopicKind, ...] = ("tag", "section", "author")
 
 
 def rfc3339(dt: datetime) -> str:
@@ -99,6 +101,16 @@ class Listing:
     author: str | None
     published: datetime
     updated: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Topic:
+    """A tag, a section (first-level folder) or an author, with the articles filed under it."""
+
+    kind: TopicKind
+    slug: str  #: its identity and URL segment (topics.topic_slug): ASCII [a-z0-9-]
+    name: str  #: how it is shown: one of its spellings (the first in sort order)
+    count: int = 0  #: published articles filed under it (0 when not counted)
 
 
 @dataclass(frozen=True, slots=True)

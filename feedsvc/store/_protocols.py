@@ -10,6 +10,8 @@ from typing import Protocol
 from ..model import Article
 from ..model import Listing
 from ..model import Skipped
+from ..model import Topic
+from ..model import TopicKind
 from ._types import FileRow
 from ._types import Identity
 from ._types import Snapshot
@@ -88,6 +90,26 @@ class Store(Protocol):
         ...
 
     def get_by_slug(self, slug: str) -> Article | None: ...
+
+    def topics(self, kind: TopicKind) -> list[Topic]:
+        """Every topic of ``kind`` that at least one published article has, ordered by slug,
+        each with its count and, as its name, the least (in code point order) of the spellings
+        its articles use. An article's topics are ``topics.article_topics(article)``: a backend
+        indexes them in put_articles and drops them with the article (skip, removal, replace)."""
+        ...
+
+    def topic(self, kind: TopicKind, slug: str) -> Topic | None:
+        """``topics(kind)``'s entry for ``slug``, or None."""
+        ...
+
+    def articles(
+        self, topic: Topic | None, limit: int, offset: int = 0, *, oldest_first: bool = False
+    ) -> list[Article]:
+        """Published articles that have ``topic`` (its kind and slug; None: every article), in
+        (published, id) order, descending or, with ``oldest_first``, ascending: the ``limit``
+        after the first ``offset``. The id breaks ties, so consecutive pages never overlap or
+        leave a gap (archive pages rely on it)."""
+        ...
 
     # ------------------------------------------------------------------ reads (refresh)
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
+from collections.abc import Iterable
 from datetime import UTC
 from datetime import datetime
 from pathlib import Path
@@ -11,11 +13,20 @@ from ..errors import StoreError
 from ..model import Article
 from ..model import Block
 from ..model import BlockKind
+from ..topics import article_topics
 from ._types import format_time
 from ._types import parse_time
 
-# Each entry upgrades the schema by one version; never edit one that has shipped.
-MIGRATIONS: tuple[str, ...] = (
+
+def _backfill_topics(conn: sqlite3.Connection) -> None:
+    """Migration 3's data step: index the topics of every article already published."""
+    rows = conn.execute(SELECT).fetchall()
+    conn.executemany(TOPIC_INSERT, topic_rows(row_to_article(r) for r in rows))
+
+
+# Each entry upgrades the schema by one version (SQL, or a function for a data step); never
+# edit one that has shipped.
+MIGRATIONS: tuple[str | Callable[[sqlite3.Connection], None], ...] = (
     """
     CREATE TABLE identities (          -- permanent: survives edits, deletes and re-adds
         id TEXT PRIMARY KEY,
@@ -62,6 +73,25 @@ MIGRATIONS: tuple[str, ...] = (
     DROP TABLE identities;
     ALTER TABLE identities_v2 RENAME TO identities;
     """,
+    # 3: topics (tags, sections, authors), one row per article and topic, derived from the
+    # article by topics.article_topics in put_articles. `published` is the article's, so a
+    # topic's newest-first page and its oldest-first archive pages are index range scans.
+    # The trigger removes an article's rows whatever deletes it (skip, removal).
+    """
+    CREATE TABLE topics (
+        kind TEXT NOT NULL,            -- tag, section, author
+        slug TEXT NOT NULL,
+        published TEXT NOT NULL,
+        id TEXT NOT NULL,
+        name TEXT NOT NULL,            -- this article's spelling
+        PRIMARY KEY (kind, slug, published, id)
+    ) WITHOUT ROWID;
+    CREATE INDEX topics_by_article ON topics(id);
+    CREATE TRIGGER articles_delete_topics AFTER DELETE ON articles BEGIN
+        DELETE FROM topics WHERE id = old.id;
+    END
+    """,
+    _backfill_topics,
 )
 
 _ARTICLE_COLUMNS = (
@@ -92,6 +122,17 @@ def row_to_article(row: tuple) -> Article:  # type: ignore[type-arg]
     )  # fmt: skip
 
 
+TOPIC_INSERT = "INSERT OR IGNORE INTO topics (kind, slug, published, id, name) VALUES (?, ?, ?, ?, ?)"
+
+
+def topic_rows(articles: Iterable[Article]) -> Iterable[tuple[str, str, str, str, str]]:
+    """The topics rows of these articles (TOPIC_INSERT's parameters)."""
+    for a in articles:
+        published = format_time(a.published)
+        for t in article_topics(a):
+            yield t.kind, t.slug, published, a.id, t.name
+
+
 def connect(path: str, timeout: float) -> sqlite3.Connection:
     """A new connection to the index, set up as every connection must be."""
     if path != ":memory:":
@@ -115,6 +156,20 @@ def connect(path: str, timeout: float) -> sqlite3.Connection:
     return conn
 
 
+def _statements(script: str) -> list[str]:
+    """A migration's statements (a trigger's body holds semicolons: sqlite3.complete_statement
+    says where each statement really ends)."""
+    out: list[str] = []
+    pending = ""
+    for part in script.split(";"):
+        pending += part + ";"
+        if sqlite3.complete_statement(pending):
+            if pending.strip(" \n;"):
+                out.append(pending.strip())
+            pending = ""
+    return out
+
+
 def migrate(conn: sqlite3.Connection, path: str) -> None:
     """Bring the schema to the newest version (PRAGMA user_version counts MIGRATIONS applied)."""
     (version,) = conn.execute("PRAGMA user_version").fetchone()
@@ -126,8 +181,11 @@ def migrate(conn: sqlite3.Connection, path: str) -> None:
     try:
         (version,) = conn.execute("PRAGMA user_version").fetchone()
         for number in range(version, len(MIGRATIONS)):
-            for statement in MIGRATIONS[number].split(";"):
-                if statement.strip():
+            step = MIGRATIONS[number]
+            if callable(step):
+                step(conn)
+            else:
+                for statement in _statements(step):
                     conn.execute(statement)
             conn.execute(f"PRAGMA user_version = {number + 1}")
         # When the index was made: the date of a feed that has never had an article.

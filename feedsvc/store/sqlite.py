@@ -17,12 +17,16 @@ from ..errors import StoreError
 from ..model import Article
 from ..model import Listing
 from ..model import Skipped
+from ..model import Topic
+from ..model import TopicKind
 from ._protocols import Coordinator
 from ._schema import SELECT
+from ._schema import TOPIC_INSERT
 from ._schema import connect
 from ._schema import encode_blocks
 from ._schema import migrate
 from ._schema import row_to_article
+from ._schema import topic_rows
 from ._types import FileRow
 from ._types import Identity
 from ._types import Snapshot
@@ -42,6 +46,18 @@ def _wrap(message: str) -> Iterator[None]:
         if isinstance(e, (sqlite3.IntegrityError, sqlite3.ProgrammingError)):
             raise
         raise StoreError(f"{message}: {e}") from e
+
+
+def _articles_sql(in_topic: bool, oldest_first: bool) -> str:
+    order = "ASC" if oldest_first else "DESC"
+    by = f"ORDER BY published {order}, id {order}"
+    where = "FROM topics WHERE kind = ? AND slug = ?" if in_topic else "FROM articles"
+    inner = f"SELECT id {where} {by} LIMIT ? OFFSET ?"  # noqa: S608 (constants)
+    return f"{SELECT} WHERE a.id IN ({inner}) ORDER BY a.published {order}, a.id {order}"
+
+
+#: Store.articles' four queries: (in a topic?, oldest first?) -> SQL
+_ARTICLES_SQL = {(t, o): _articles_sql(t, o) for t in (False, True) for o in (False, True)}
 
 
 class SQLiteStore:
@@ -229,6 +245,40 @@ class SQLiteStore:
             ).fetchall()
         return [Listing(r[0], r[1], r[2], r[3], r[4], parse_time(r[5]), parse_time(r[6])) for r in rows]
 
+    def topics(self, kind: TopicKind) -> list[Topic]:
+        """Every topic of ``kind`` that has a published article, by slug, with its count."""
+        with self._read() as conn:
+            rows = conn.execute(
+                "SELECT slug, min(name), count(*) FROM topics WHERE kind = ? GROUP BY slug ORDER BY slug",
+                (kind,),
+            ).fetchall()
+        return [Topic(kind, slug, name, count) for slug, name, count in rows]
+
+    def topic(self, kind: TopicKind, slug: str) -> Topic | None:
+        """One topic with its count; None when no published article has it."""
+        with self._read() as conn:
+            name, count = conn.execute(
+                "SELECT min(name), count(*) FROM topics WHERE kind = ? AND slug = ?", (kind, slug)
+            ).fetchone()
+        return None if not count else Topic(kind, slug, name, count)
+
+    def articles(
+        self, topic: Topic | None, limit: int, offset: int = 0, *, oldest_first: bool = False
+    ) -> list[Article]:
+        """``limit`` published articles of ``topic`` (None: of the whole site) after ``offset``,
+        in (published, id) order: descending, or ascending with ``oldest_first``.
+
+        As in page(), the OFFSET walks an index alone (articles_newest, or the topics primary
+        key) and only the page's rows are read.
+        """
+        params: tuple[object, ...] = (limit, offset)
+        if topic is not None:
+            params = (topic.kind, topic.slug, limit, offset)
+        sql = _ARTICLES_SQL[topic is not None, oldest_first]
+        with self._read() as conn:
+            rows = conn.execute(sql, params).fetchall()
+        return [row_to_article(r) for r in rows]
+
     def get(self, article_id: str) -> Article | None:
         with self._read() as conn:
             row = conn.execute(SELECT + " WHERE a.id = ?", (article_id,)).fetchone()
@@ -319,8 +369,17 @@ class SQLiteStore:
         )
 
     def put_articles(self, items: Iterable[tuple[Article, str]]) -> None:
-        """put_article for many (one prepared statement, executemany)."""
-        self.conn.executemany(
+        """put_article for many (one prepared statement, executemany), and their topics."""
+        items = list(items)
+        conn = self.conn
+        # The rows REPLACE is about to delete (same id, or another id at the same path) take
+        # their topics with them: REPLACE does not fire the delete trigger.
+        conn.executemany(
+            "DELETE FROM topics WHERE id IN (SELECT id FROM articles WHERE id = ? OR path = ?)",
+            [(a.id, a.path) for a, _ in items],
+        )
+        conn.executemany(TOPIC_INSERT, topic_rows(a for a, _ in items))
+        conn.executemany(
             "INSERT OR REPLACE INTO articles (id, path, title, summary, blocks, author,"
             " tags, published, updated, size, mtime_ns, raw_hash, content_hash)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
