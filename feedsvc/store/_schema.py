@@ -76,9 +76,10 @@ MIGRATIONS: tuple[str | Callable[[sqlite3.Connection], None], ...] = (
     # 3: topics (tags, sections, authors), one row per article and topic, derived from the
     # article by topics.article_topics in put_articles. `published` is the article's, so a
     # topic's newest-first page and its oldest-first archive pages are index range scans.
-    # The trigger removes an article's rows whatever deletes it (skip, removal).
+    # The trigger removes an article's rows whatever deletes it (skip, removal). IF NOT EXISTS:
+    # an index rewound by hand to an older user_version migrates again.
     """
-    CREATE TABLE topics (
+    CREATE TABLE IF NOT EXISTS topics (
         kind TEXT NOT NULL,            -- tag, section, author
         slug TEXT NOT NULL,
         published TEXT NOT NULL,
@@ -86,8 +87,8 @@ MIGRATIONS: tuple[str | Callable[[sqlite3.Connection], None], ...] = (
         name TEXT NOT NULL,            -- this article's spelling
         PRIMARY KEY (kind, slug, published, id)
     ) WITHOUT ROWID;
-    CREATE INDEX topics_by_article ON topics(id);
-    CREATE TRIGGER articles_delete_topics AFTER DELETE ON articles BEGIN
+    CREATE INDEX IF NOT EXISTS topics_by_article ON topics(id);
+    CREATE TRIGGER IF NOT EXISTS articles_delete_topics AFTER DELETE ON articles BEGIN
         DELETE FROM topics WHERE id = old.id;
     END
     """,
