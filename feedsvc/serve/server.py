@@ -11,6 +11,8 @@ from typing import Any
 from ..config import Settings
 from ..model import RefreshStats
 from ..store import open_store
+from ..web import CACHE
+from ..web import FeedCache
 from ..web import create_app
 from .scheduler import RefreshRunner
 from .scheduler import build_scheduler
@@ -69,10 +71,11 @@ class Service:
         self.store = open_store(settings)
         self._refresh = refresh
         self.runner = RefreshRunner(
-            lambda: refresh(settings, self.store),
-            lambda paths: refresh(settings, self.store, paths=paths),
+            lambda: self._rendered(refresh(settings, self.store)),
+            lambda paths: self._rendered(refresh(settings, self.store, paths=paths)),
         )
         self.app = create_app(settings, store=self.store, refresh=self.refresh_now)
+        self.cache: FeedCache = self.app.extensions[CACHE]
         self.scheduler = build_scheduler(settings, self.runner)
         self.watch = settings.watch if watch is None else watch
         self.watcher: SeedsWatcher | None = None
@@ -80,7 +83,14 @@ class Service:
     def refresh_now(self) -> RefreshStats:
         """Used by POST /refresh: runs in the request thread; the cross-process refresh lock
         keeps it from overlapping a scheduled refresh."""
-        return self._refresh(self.settings, self.store)
+        return self._rendered(self._refresh(self.settings, self.store))
+
+    def _rendered(self, stats: RefreshStats) -> RefreshStats:
+        """After a refresh: render the feeds now, in the refreshing thread, and not in the next
+        reader's request. Also after a refresh that changed nothing here: another process
+        (`feedsvc refresh`) may have committed."""
+        self.cache.warm()
+        return stats
 
     def start(self) -> None:
         """Refresh once, then start the interval scheduler and the watcher."""

@@ -33,7 +33,7 @@ from .views import PAGES
 from .views import REFRESH
 from .views import bp
 
-__all__ = ["FEED_PATHS", "FeedCache", "FeedFastPath", "Published", "Representation", "create_app"]
+__all__ = ["CACHE", "FEED_PATHS", "FeedCache", "FeedFastPath", "Published", "Representation", "create_app"]
 
 
 def create_app(

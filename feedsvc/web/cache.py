@@ -3,8 +3,10 @@ bounded LRU of HTML pages for the current generation. No routes."""
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,6 +19,7 @@ from ..model import Article
 from ..model import FeedMeta
 from ..publish import FEEDS
 from ..publish import feed_updated
+from ..publish.splice import SplicedRenderer
 from ..store import Store
 from .http import Representation
 
@@ -54,6 +57,16 @@ class FeedCache:
         self._local = threading.local()
         self._pages: OrderedDict[tuple[int, str], Representation] = OrderedDict()
         self._seen_counter: int | None = None
+        self._splicer = SplicedRenderer(self.meta)  #: used under self._lock only
+
+    def warm(self) -> None:
+        """Render now if anything was committed since the last look. The refresh thread calls
+        this right after its commit, so no reader's request pays for rendering (a request that
+        comes meanwhile waits for this render rather than doing its own)."""
+        try:
+            self.current()
+        except StoreError as e:
+            log.warning("could not render after the refresh: %s", e)
 
     def current(self) -> Published:
         """The published state; on a store failure, the last good one (if any)."""
@@ -87,10 +100,29 @@ class FeedCache:
         return cached, True
 
     def _render(self, generation: int) -> Published:
+        """Render ``generation`` (or newer) and publish it: plain first, so a new article is
+        served at once, then with the gzipped bodies (compressed outside the lock; until they
+        are there, clients that accept gzip get the plain bytes)."""
+        published, rendered = self._render_plain(generation)
+        if not rendered:
+            return published
+        started = time.perf_counter()
+        done = dataclasses.replace(published, feeds={k: r.compressed() for k, r in published.feeds.items()})
+        with self._lock:
+            if self._current is published:  # else a newer generation is already out
+                self._current = done
+        log.debug(
+            "compressed generation %d in %.1f ms", done.generation, (time.perf_counter() - started) * 1000
+        )
+        return done
+
+    def _render_plain(self, generation: int) -> tuple[Published, bool]:
+        """The published state at ``generation`` or newer, and whether this call rendered it."""
         with self._lock:
             current = self._current
             if current is not None and current.generation >= generation:
-                return current
+                return current, False
+            started = time.perf_counter()
             snap = self.store.snapshot(self.settings.max_items)
             fallback = snap.changed_at
             arts = snap.articles
@@ -101,17 +133,25 @@ class FeedCache:
                 articles=arts,
                 feeds={
                     spec.key: Representation.build(
-                        spec.render(arts, self.meta, fallback), spec.content_type, modified, self.max_age
+                        self._splicer.render(spec, arts, fallback),
+                        spec.content_type,
+                        modified,
+                        self.max_age,
+                        compress=False,
                     )
                     for spec in FEEDS  # the table, read at each render
                 },
                 last_modified=modified,
                 count=snap.count,
             )
+            self._splicer.prune()
             self._current = published
             self._pages.clear()
-            log.debug("rendered generation %d (%d articles)", snap.generation, len(arts))
-            return published
+            log.debug(
+                "rendered generation %d (%d articles) in %.1f ms",
+                snap.generation, len(arts), (time.perf_counter() - started) * 1000,
+            )  # fmt: skip
+            return published, True
 
     def page(self, key: str, make: Callable[[], Representation | None]) -> Representation | None:
         """A rendered HTML page, cached for the current generation (bounded LRU)."""

@@ -38,20 +38,21 @@ class FeedFastPath:
         name = FEED_PATHS.get(environ.get("PATH_INFO", ""))
         if name is None or environ.get("REQUEST_METHOD") != "GET" or environ.get("QUERY_STRING"):
             return self.app(environ, start_response)
-        gz = gzip_wanted(environ.get("HTTP_ACCEPT_ENCODING", ""))
-        if gz is None or "HTTP_IF_MODIFIED_SINCE" in environ:
+        wanted = gzip_wanted(environ.get("HTTP_ACCEPT_ENCODING", ""))
+        if wanted is None or "HTTP_IF_MODIFIED_SINCE" in environ:
             return self.app(environ, start_response)
         try:
             rep = self.cache.current().feeds[name]
         except Exception:  # the Flask route meets the same error and answers it
             return self.app(environ, start_response)
+        gz = wanted and rep.gzipped is not None  # None: just rendered, still being compressed
         inm = environ.get("HTTP_IF_NONE_MATCH")
         if inm is not None:
             if inm != rep.etag and inm != rep.gzip_etag:
                 return self.app(environ, start_response)  # lists, weak tags, "*": the full parse
             start_response("304 NOT MODIFIED", [*(rep.gzip_headers_304 if gz else rep.headers_304), NOSNIFF])
             return []
-        body = rep.gzipped if gz else rep.body
+        body = rep.gzipped if gz and rep.gzipped is not None else rep.body
         start_response(
             "200 OK",
             [*(rep.gzip_headers if gz else rep.headers), ("Content-Length", str(len(body))), NOSNIFF],

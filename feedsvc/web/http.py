@@ -3,6 +3,7 @@ with conditional requests and content coding. No routes, no app state."""
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import hashlib
 from dataclasses import dataclass
@@ -24,6 +25,10 @@ HTML_SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
 }
 
+# gzip level of every cached representation (feeds: once per generation, in the refreshing
+# thread, after the plain bytes are already served).
+GZIP_LEVEL = 6
+
 Headers = tuple[tuple[str, str], ...]
 NOSNIFF = ("X-Content-Type-Options", "nosniff")  # what security_headers adds to every response
 # What werkzeug leaves out of a 304 (werkzeug.http.remove_entity_headers), so the WSGI fast
@@ -33,10 +38,14 @@ _NOT_IN_304 = frozenset(["content-encoding", "content-length", "content-type", "
 
 @dataclass(frozen=True, slots=True)
 class Representation:
-    """One cacheable response body, plain and gzipped, with its validators and its headers."""
+    """One cacheable response body, plain and gzipped, with its validators and its headers.
+
+    ``gzipped`` is None while it is still being compressed (a feed just rendered): until then
+    every client gets the plain body, which a client accepting gzip accepts too.
+    """
 
     body: bytes
-    gzipped: bytes
+    gzipped: bytes | None
     etag: str  #: strong, quoted
     gzip_etag: str
     last_modified: datetime
@@ -47,7 +56,10 @@ class Representation:
     gzip_headers_304: Headers
 
     @classmethod
-    def build(cls, body: bytes, content_type: str, last_modified: datetime, max_age: int) -> Representation:
+    def build(
+        cls, body: bytes, content_type: str, last_modified: datetime, max_age: int, *, compress: bool = True
+    ) -> Representation:
+        """``compress=False``: without the gzipped body for now (see ``compressed``)."""
         digest = hashlib.sha256(body).hexdigest()[:32]
         http_date = format_datetime(last_modified.astimezone(UTC), usegmt=True)
 
@@ -61,7 +73,7 @@ class Representation:
         gzipped = headers(f'"{digest}-gz"', ("Content-Encoding", "gzip"))
         return cls(
             body=body,
-            gzipped=gzip.compress(body, compresslevel=6, mtime=0),  # mtime=0: same bytes every time
+            gzipped=gzip.compress(body, compresslevel=GZIP_LEVEL, mtime=0) if compress else None,
             etag=f'"{digest}"',
             gzip_etag=f'"{digest}-gz"',
             last_modified=last_modified.astimezone(UTC).replace(microsecond=0),
@@ -71,6 +83,12 @@ class Representation:
             headers_304=tuple(h for h in plain if h[0].lower() not in _NOT_IN_304),
             gzip_headers_304=tuple(h for h in gzipped if h[0].lower() not in _NOT_IN_304),
         )
+
+    def compressed(self) -> Representation:
+        """This representation with its gzipped body (mtime=0: the same bytes every time)."""
+        if self.gzipped is not None:
+            return self
+        return dataclasses.replace(self, gzipped=gzip.compress(self.body, compresslevel=GZIP_LEVEL, mtime=0))
 
 
 def gzip_wanted(accept_encoding: str) -> bool | None:
@@ -102,10 +120,11 @@ def _not_modified(rep: Representation) -> bool:
 
 def serve(rep: Representation) -> Response:
     """A full or 304 response for ``rep``, honouring gzip and conditional headers."""
-    gz = _wants_gzip()
+    gz = rep.gzipped is not None and _wants_gzip()
     if _not_modified(rep):
         return Response(status=304, headers=list(rep.gzip_headers_304 if gz else rep.headers_304))
-    return Response(rep.gzipped if gz else rep.body, headers=list(rep.gzip_headers if gz else rep.headers))
+    body = rep.gzipped if gz and rep.gzipped is not None else rep.body
+    return Response(body, headers=list(rep.gzip_headers if gz else rep.headers))
 
 
 def security_headers(response: Response) -> Response:

@@ -1,0 +1,117 @@
+"""Feed bytes assembled from cached per-entry fragments: one new article renders one entry,
+not the whole feed. A speed-up twin of ``FeedSpec.render`` that gives the same bytes.
+
+A feed document is a skeleton (the feed-level elements: rendered with no entries, and the
+`updated` of the full feed) with its entries spliced in at one place. Each entry's bytes do not
+depend on its neighbours (pretty-printed XML indents by depth; JSON strings never hold a raw
+newline), so an entry rendered once is reused until that article changes. Entries are rendered
+by the plain renderer itself, in one document for all the missing ones, and cut apart at their
+start lines. Every such cut is checked: the document must be exactly skeleton + entries, or the
+plain render is used and nothing is cached (tests/test_splice.py holds the twins equal).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from ..model import Article
+from ..model import FeedMeta
+from .feeds import FeedSpec
+from .render import feed_updated
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """Where one format's entries sit in its document, and how they are cut apart."""
+
+    entry_start: re.Pattern[bytes]  #: matches the first line of each top-level entry, only those
+    empty: bytes  #: in a document without entries: what the entries replace (the last match)
+    head: bytes  #: ...and what comes before the first entry instead (with the entries' opening)
+    tail: bytes  #: ...and after the last entry
+    separator: bytes = b""  #: between two entries
+
+    def split(self, skeleton: bytes) -> tuple[bytes, bytes]:
+        """The skeleton's bytes before and after its entries."""
+        at = skeleton.rindex(self.empty)
+        return skeleton[:at] + self.head, self.tail + skeleton[at + len(self.empty) :]
+
+    def cut(self, document: bytes, skeleton: bytes, count: int) -> list[bytes] | None:
+        """The ``count`` entries of ``document`` (rendered with the skeleton's feed-level data),
+        or None when the document is not exactly skeleton + ``count`` entries."""
+        before, after = self.split(skeleton)
+        if not (document.startswith(before) and document.endswith(after)):
+            return None
+        region = document[len(before) : len(document) - len(after)]
+        starts = [m.start() for m in self.entry_start.finditer(region)]
+        if len(starts) != count:
+            return None
+        ends = [s - len(self.separator) for s in starts[1:]] + [len(region)]
+        entries = [region[s:e] for s, e in zip(starts, ends, strict=True)]
+        if self.separator.join(entries) != region:
+            return None
+        return entries
+
+    def assemble(self, skeleton: bytes, entries: Sequence[bytes]) -> bytes:
+        if not entries:
+            return skeleton
+        before, after = self.split(skeleton)
+        return before + self.separator.join(entries) + after
+
+
+# lxml pretty-prints one level as two spaces: <feed><entry>, <rss><channel><item>. Text never
+# holds a raw "<" (it is escaped), so a line that is exactly the start tag is an entry's start.
+ATOM = Layout(re.compile(rb"^  <entry>$", re.M), b"</feed>", b"", b"</feed>")
+RSS = Layout(re.compile(rb"^    <item>$", re.M), b"  </channel>", b"", b"  </channel>")
+# json.dumps(indent=1): an item is an object two levels down; its keys are three spaces in.
+JSON = Layout(re.compile(rb"^  \{$", re.M), b'"items": []', b'"items": [\n', b"\n ]", b",\n")
+
+LAYOUTS = {"atom": ATOM, "rss": RSS, "json": JSON}
+
+
+class SplicedRenderer:
+    """Renders FeedSpecs from per-entry fragments cached across renders.
+
+    Not thread-safe: the owner (web.cache.FeedCache) calls it under its render lock. Call
+    ``prune()`` after rendering every feed of a generation: fragments not used since the last
+    prune are dropped, so the cache holds about one feed's worth of entries per format.
+    """
+
+    def __init__(self, meta: FeedMeta) -> None:
+        self.meta = meta
+        self._fragments: dict[tuple[str, Article], bytes] = {}
+        self._used: set[tuple[str, Article]] = set()
+        self.rendered = 0  #: entries rendered (not reused) so far: for tests and benchmarks
+
+    def render(self, spec: FeedSpec, articles: Sequence[Article], fallback: datetime) -> bytes:
+        """The bytes ``spec.render(articles, meta, fallback)`` gives."""
+        layout = LAYOUTS.get(spec.format)
+        if layout is None:
+            return spec.render(articles, self.meta, fallback)
+        # An article is its own key (all fields: an edit, a touch, a new slug re-renders it).
+        keys = [(spec.format, a) for a in articles]
+        missing = [a for key, a in zip(keys, articles, strict=True) if key not in self._fragments]
+        if missing and not self._fill(spec, layout, missing, fallback):
+            return spec.render(articles, self.meta, fallback)
+        self._used.update(keys)
+        skeleton = spec.render((), self.meta, feed_updated(articles, fallback))
+        return layout.assemble(skeleton, [self._fragments[k] for k in keys])
+
+    def _fill(self, spec: FeedSpec, layout: Layout, missing: list[Article], fallback: datetime) -> bool:
+        """Render the missing entries in one document and cache them; False if it did not cut."""
+        document = spec.render(missing, self.meta, fallback)
+        skeleton = spec.render((), self.meta, feed_updated(missing, fallback))
+        entries = layout.cut(document, skeleton, len(missing))
+        if entries is None:
+            return False
+        for article, entry in zip(missing, entries, strict=True):
+            self._fragments[(spec.format, article)] = entry
+        self.rendered += len(missing)
+        return True
+
+    def prune(self) -> None:
+        """Forget the fragments no render used since the last prune."""
+        self._fragments = {k: v for k, v in self._fragments.items() if k in self._used}
+        self._used = set()
