@@ -134,8 +134,8 @@ def refresh(settings: Settings, progress: bool | None) -> None:
     click.echo(stats.summary_line())
     for skipped in stats.skipped:
         click.echo(f"skipped {display_path(skipped.path)}: {skipped.reason}")
-    for path in stats.deferred:
-        click.echo(f"deferred {display_path(path)}: changed while being read; next refresh")
+    for path, reason in zip(stats.deferred, stats.deferred_reasons, strict=True):
+        click.echo(f"deferred {display_path(path)}: {reason}; not published yet")
 
 
 @cli.command()

@@ -64,6 +64,7 @@ class Settings:
     # [seeds]
     max_file_bytes: int = 5 * 1024 * 1024
     follow_symlinks: bool = True  #: only ever to targets inside the seeds dir
+    settle_seconds: float = 1.0  #: a file nobody can tell is closed waits this long (refresh.settle)
     # [server]
     host: str = "127.0.0.1"
     port: int = 8000
@@ -133,6 +134,7 @@ _SCHEMA: dict[str, dict[str, tuple[str, type | tuple[type, ...]]]] = {
         "dir": ("seeds_dir", str),
         "max_file_bytes": ("max_file_bytes", int),
         "follow_symlinks": ("follow_symlinks", bool),
+        "settle_seconds": ("settle_seconds", (int, float)),
     },
     "store": {"path": ("db_path", str)},
     "server": {
@@ -164,6 +166,7 @@ _SCHEMA: dict[str, dict[str, tuple[str, type | tuple[type, ...]]]] = {
 # a huge interval overflows the scheduler's timedelta, lock_timeout = inf waits for ever.
 _RANGES: dict[str, tuple[str, int, int]] = {
     "max_file_bytes": ("[seeds] max_file_bytes", 1, 2**30),  # read whole: 1 GiB is already a lot
+    "settle_seconds": ("[seeds] settle_seconds", 0, 3600),
     "port": ("[server] port", 1, 65535),
     "threads": ("[server] threads", 1, 256),
     "request_timeout": ("[server] request_timeout", 1, 3600),

@@ -130,7 +130,9 @@ class RefreshStats:
     removed: int = 0
     unchanged: int = 0
     skipped: tuple[Skipped, ...] = ()  #: every file currently skipped, with its reason
-    deferred: tuple[str, ...] = ()  #: files that changed while being read: next refresh
+    deferred: tuple[str, ...] = ()  #: files still being written (or changed while read): later
+    deferred_reasons: tuple[str, ...] = ()  #: why, one per path in ``deferred``
+    retry_in: float | None = None  #: seconds until the soonest deferred file is worth a look
     seconds: float = 0.0
     ran: bool = True  #: False when another process held the lock and we did not wait
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import errno
+import fcntl
 import logging
 import os
+import signal
 import stat
 from collections.abc import Callable
 from collections.abc import Iterable
@@ -252,9 +254,37 @@ def scan_paths(root: Path, relpaths: Iterable[str], *, follow_symlinks: bool = T
     return Scan(found.files, found.skipped, [])
 
 
-def read_file(src: SourceFile, max_bytes: int) -> bytes:
+def open_for_writing(fd: int) -> bool | None:
+    """Whether any process has the file open (``fd``, read-only) for writing: True or False,
+    or None when the kernel will not say.
+
+    Asks for a read lease (fcntl F_SETLEASE), which Linux refuses with EAGAIN while the file is
+    open for writing anywhere, and gives it back at once. Only the file's owner (or a process
+    with CAP_LEASE) may take one, and some file systems (NFS, FUSE) have none: None then.
+    """
+    try:
+        # A lease broken while held signals its holder, SIGIO by default, which would end the
+        # process. SIGURG is ignored unless someone asks for it. (The lease is held for two
+        # syscalls; a writer opening in between waits for the F_UNLCK below, microseconds.)
+        fcntl.fcntl(fd, fcntl.F_SETSIG, signal.SIGURG)
+        fcntl.fcntl(fd, fcntl.F_SETLEASE, fcntl.F_RDLCK)
+    except OSError as e:
+        if e.errno in (errno.EAGAIN, errno.EBUSY):
+            return True
+        return None  # EACCES (not the owner), EINVAL (no leases here), ENOLCK...
+    fcntl.fcntl(fd, fcntl.F_SETLEASE, fcntl.F_UNLCK)
+    return False
+
+
+#: read_file's optional check of the open file: why it is not complete yet, or None.
+CompleteCheck = Callable[[int, SourceFile], str | None]
+
+
+def read_file(src: SourceFile, max_bytes: int, check: CompleteCheck | None = None) -> bytes:
     """Read one file, refusing anything that is not the regular file the walk saw.
 
+    ``check(fd, src)``, when given, is asked once the file is open and is what the walk saw; a
+    reason it gives (still being written, say) is a FileChanged: the file is left for later.
     Raises ParseError (skip, with a reason) or FileChanged (retry next refresh).
     """
     # O_NOFOLLOW: src.path is already the final target (links were resolved and checked by the
@@ -278,6 +308,10 @@ def read_file(src: SourceFile, max_bytes: int) -> bytes:
             src.ino >= 0 and (before.st_dev, before.st_ino) != (src.dev, src.ino)
         ):
             raise FileChanged("changed since the directory was listed")
+        if check is not None:
+            unfinished = check(fd, src)
+            if unfinished is not None:
+                raise FileChanged(unfinished)
         if before.st_size > max_bytes:
             raise ParseError(f"file is larger than the {max_bytes:,} byte limit ({before.st_size:,} bytes)")
         chunks = []

@@ -37,6 +37,7 @@ from feedsvc.model import Article
 from feedsvc.model import RefreshStats
 from feedsvc.publish import body_html
 from feedsvc.refresh import run_refresh
+from feedsvc.sources import CompleteCheck
 from feedsvc.sources import SourceFile
 from feedsvc.sources import display_path
 from feedsvc.store.sqlite import SQLiteStore
@@ -491,11 +492,11 @@ def _before_read(env: Env, relpath: str, action: Callable[[], None]) -> list[str
     real = feedsvc.refresh.reading.read_file
     done: list[str] = []
 
-    def wrapped(src: SourceFile, max_bytes: int) -> bytes:
+    def wrapped(src: SourceFile, max_bytes: int, check: CompleteCheck | None = None) -> bytes:
         if src.relpath == relpath and not done:
             done.append(relpath)
             action()
-        return real(src, max_bytes)
+        return real(src, max_bytes, check)
 
     env.monkeypatch.setattr(feedsvc.refresh.reading, "read_file", wrapped)
     return done

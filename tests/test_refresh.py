@@ -22,6 +22,7 @@ from feedsvc.model import Article
 from feedsvc.model import RefreshStats
 from feedsvc.model import Skipped
 from feedsvc.refresh import run_refresh
+from feedsvc.sources import CompleteCheck
 from feedsvc.sources import SeedsDirError
 from feedsvc.sources import SourceFile
 from feedsvc.store.sqlite import SQLiteStore
@@ -57,9 +58,9 @@ def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     seen: list[str] = []
     real = feedsvc.refresh.reading.read_file
 
-    def spy(src: SourceFile, max_bytes: int) -> bytes:
+    def spy(src: SourceFile, max_bytes: int, check: CompleteCheck | None = None) -> bytes:
         seen.append(src.relpath)
-        return real(src, max_bytes)
+        return real(src, max_bytes, check)
 
     monkeypatch.setattr(feedsvc.refresh.reading, "read_file", spy)
     return seen
@@ -124,7 +125,7 @@ def test_no_change_refresh_reads_no_file(
     first = refresh(settings, store, T0)
     assert (first.added, len(first.skipped)) == (2, 1)
 
-    def fail(src: SourceFile, max_bytes: int) -> bytes:
+    def fail(src: SourceFile, max_bytes: int, check: CompleteCheck | None = None) -> bytes:
         raise AssertionError(f"read {src.relpath}")
 
     monkeypatch.setattr(feedsvc.refresh.reading, "read_file", fail)
@@ -283,11 +284,11 @@ def test_file_changing_while_read_is_deferred(
     path = write(settings.seeds_dir / "growing.txt", ARTICLE)
     real = feedsvc.refresh.reading.read_file
 
-    def append_first(src: SourceFile, max_bytes: int) -> bytes:
+    def append_first(src: SourceFile, max_bytes: int, check: CompleteCheck | None = None) -> bytes:
         if src.relpath == "growing.txt":
             with path.open("a", encoding="utf-8") as f:
                 f.write("Another line arrives while we read.\n")
-        return real(src, max_bytes)
+        return real(src, max_bytes, check)
 
     monkeypatch.setattr(feedsvc.refresh.reading, "read_file", append_first)
     stats = refresh(settings, store, T0)

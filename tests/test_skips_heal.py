@@ -14,6 +14,7 @@ import pytest
 import feedsvc.refresh.reading
 from feedsvc.config import Settings
 from feedsvc.refresh import run_refresh
+from feedsvc.sources import CompleteCheck
 from feedsvc.sources import SourceFile
 from feedsvc.sources import is_transient
 from feedsvc.store.sqlite import SQLiteStore
@@ -75,9 +76,9 @@ def test_a_skip_that_cannot_heal_is_not_read_again(
     reads: list[str] = []
     real = feedsvc.refresh.reading.read_file
 
-    def counting(src: SourceFile, max_bytes: int) -> bytes:
+    def counting(src: SourceFile, max_bytes: int, check: CompleteCheck | None = None) -> bytes:
         reads.append(src.relpath)
-        return real(src, max_bytes)
+        return real(src, max_bytes, check)
 
     monkeypatch.setattr(feedsvc.refresh.reading, "read_file", counting)
     again = run_refresh(settings, store)

@@ -21,6 +21,7 @@ from ..sources import NeedsFullScan
 from ..sources import SourceFile
 from ..sources import display_path
 from ..sources import is_transient
+from ..sources import open_for_writing
 from ..sources import scan
 from ..sources import scan_paths
 from ..store import FileRow
@@ -30,6 +31,8 @@ from ..store import format_time
 from .reading import Outcome
 from .reading import read_one
 from .rules import rules_key
+from .settle import Complete
+from .settle import Settle
 
 log = logging.getLogger("feedsvc.refresh")  # the name operators filter on (and bench_pickup reads)
 
@@ -53,6 +56,8 @@ class _Pass:
         self.now = now
         self.added = self.updated = self.removed = self.unchanged = 0
         self.deferred: list[str] = []
+        self.deferred_reasons: list[str] = []
+        self.retry_in: float | None = None  #: seconds until the soonest deferred file is worth a look
         self.retried: dict[str, str] = {}  #: see _Plan.retried
         self.bulk = changed > self.BULK
         self._tick = 0
@@ -118,12 +123,15 @@ class _Pass:
         if self.store.put_skipped(path, reason, size, mtime_ns):
             self.removed += 1
 
-    def handle(self, src: SourceFile, row: FileRow | None, outcome: Outcome) -> None:
+    def handle(self, src: SourceFile, row: FileRow | None, outcome: Outcome, settle: Settle) -> None:
         """Store what reading one new or changed file gave (reading.read_one)."""
         src_path, size, mtime_ns = src.relpath, src.size, src.mtime_ns
-        if outcome.kind == "defer":
+        if outcome.kind == "defer":  # nothing written: what was published stays
             log.info("deferred %s: %s", display_path(src_path), outcome.reason)
             self.deferred.append(src_path)
+            self.deferred_reasons.append(outcome.reason)
+            retry = settle.retry_in(src)
+            self.retry_in = retry if self.retry_in is None else min(self.retry_in, retry)
             return
         if outcome.kind == "skip":
             self.skip(src_path, outcome.reason, size, mtime_ns)
@@ -246,12 +254,17 @@ def run_refresh(
     wait: bool = True,
     progress: Callable[[int, int], None] | None = None,
     paths: Collection[str] | None = None,
+    complete: Complete | None = None,
+    writers: Callable[[int], bool | None] | None = None,
 ) -> RefreshStats:
     """Bring the index in line with the seeds dir. One transaction; one refresh at a time.
 
     A file whose size and mtime match the index is not opened. With ``paths`` (relative to the
     seeds dir, from a file watcher) only those are looked at, unless only a full walk can
-    settle them (a folder changed, say): then it walks. With ``wait=False`` it returns
+    settle them (a folder changed, say): then it walks. A file still being written is
+    deferred (refresh.settle); ``complete`` names the files a watcher saw closed after writing
+    (by their size and mtime then), ``writers`` replaces the kernel's open-for-writing probe
+    (tests). With ``wait=False`` it returns
     at once (``ran=False``) when another process is refreshing. Raises SeedsDirError when the
     seeds dir is gone (nothing is removed), StoreError, LockTimeout.
     """
@@ -266,8 +279,9 @@ def run_refresh(
         state = _Pass(store, now().astimezone(UTC).replace(microsecond=0), len(plan.changed))
         state.unchanged = plan.unchanged
         state.retried = plan.retried
+        settle = Settle(round(settings.settle_seconds * 1e9), complete or {}, writers or open_for_writing)
         with store.transaction():
-            _write(settings, store, plan, state, reparse=reparse, progress=progress)
+            _write(settings, store, plan, state, settle, reparse=reparse, progress=progress)
             if reparse:
                 store.set_state("rules", key)
         skipped_now = tuple(store.skipped())
@@ -275,15 +289,17 @@ def run_refresh(
         progress(len(plan.changed), len(plan.changed))
     stats = RefreshStats(
         added=state.added, updated=state.updated, removed=state.removed, unchanged=state.unchanged,
-        skipped=skipped_now, deferred=tuple(state.deferred), seconds=time.perf_counter() - started,
+        skipped=skipped_now, deferred=tuple(state.deferred),
+        deferred_reasons=tuple(state.deferred_reasons), retry_in=state.retry_in,
+        seconds=time.perf_counter() - started,
     )  # fmt: skip
     if stats.changed:
         log.info("refresh: %s", stats.summary_line())
     return stats
 
 
-def _write(settings: Settings, store: Store, plan: _Plan, state: _Pass, *, reparse: bool,
-           progress: Callable[[int, int], None] | None) -> None:  # fmt: skip
+def _write(settings: Settings, store: Store, plan: _Plan, state: _Pass, settle: Settle, *,
+           reparse: bool, progress: Callable[[int, int], None] | None) -> None:  # fmt: skip
     """The pass's writes, inside its transaction: removals, changed files, new skips, state."""
     # Deletions first: an Id: a deleted file held is free for a file of this same pass.
     for path in plan.gone:
@@ -294,7 +310,7 @@ def _write(settings: Settings, store: Store, plan: _Plan, state: _Pass, *, repar
     for index, src in enumerate(plan.changed):
         row = store.file_row(src.relpath) if src.relpath in plan.known_changed else None
         known_raw = None if row is None or reparse else row.raw_hash
-        state.handle(src, row, read_one(src, known_raw, rules, max_bytes))
+        state.handle(src, row, read_one(src, known_raw, rules, max_bytes, settle), settle)
         if progress is not None and index % 256 == 0:
             progress(index, total)
     state.flush()

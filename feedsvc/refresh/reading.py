@@ -13,6 +13,7 @@ from ..errors import ParseError
 from ..model import ParsedArticle
 from ..model import ParseRules
 from ..parse import parse_bytes
+from ..sources import CompleteCheck
 from ..sources import FileChanged
 from ..sources import SourceFile
 from ..sources import read_file
@@ -28,10 +29,12 @@ class Outcome(NamedTuple):
     content_hash: str = ""  #: for "parsed": of what the file publishes, under its article id
 
 
-def read_one(src: SourceFile, known_raw: str | None, rules: ParseRules, max_bytes: int) -> Outcome:
-    """Read, hash and parse one file; bytes whose hash is ``known_raw`` are not parsed again."""
+def read_one(src: SourceFile, known_raw: str | None, rules: ParseRules, max_bytes: int,
+             check: CompleteCheck | None = None) -> Outcome:  # fmt: skip
+    """Read, hash and parse one file; bytes whose hash is ``known_raw`` are not parsed again.
+    A file ``check`` finds incomplete (refresh.settle) is a "defer"."""
     try:
-        data = read_file(src, max_bytes)
+        data = read_file(src, max_bytes, check)
     except FileChanged as e:
         return Outcome("defer", "", reason=str(e))
     except ParseError as e:
