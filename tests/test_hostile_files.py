@@ -127,7 +127,7 @@ def env(
     settings: Settings, store: SQLiteStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> Env:  # fmt: skip
-    caplog.set_level(logging.INFO)
+    caplog.set_level(logging.DEBUG)  # per-file lines (deferred, added) are DEBUG
     outside = tmp_path / "outside"
     outside.mkdir()
     (outside / "secret.txt").write_text(SECRET + "\n", "utf-8")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from datetime import UTC
 from datetime import datetime
 from datetime import timedelta
@@ -18,6 +19,7 @@ from feedsvc.model import RefreshStats
 from feedsvc.serve import JOB_ID
 from feedsvc.serve import RefreshRunner
 from feedsvc.serve import build_scheduler
+from feedsvc.serve.scheduler import RUN_INSTANCES
 
 WAIT = 5.0  # seconds: only reached when something is broken
 
@@ -46,7 +48,7 @@ def test_build_scheduler_job(settings: Settings, interval: int) -> None:
     assert JOB_ID == "refresh"
     assert isinstance(job.trigger, IntervalTrigger)
     assert job.trigger.interval == timedelta(seconds=interval)
-    assert job.max_instances == 1
+    assert job.max_instances == RUN_INSTANCES > 1  # run() itself keeps refreshes one at a time
     assert job.coalesce is True
     assert job.func == runner.run
     assert [j.id for j in scheduler.get_jobs()] == ["refresh"]
@@ -156,3 +158,71 @@ def test_no_request_no_second_run() -> None:
     runner.run()
     assert calls == [1, 1]
     assert runner.runs == 2
+
+
+def test_requests_racing_the_job_never_trip_apscheduler_and_none_is_lost(
+    settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A watcher during a bulk copy: requests arrive while the job is being submitted, runs and
+    finishes. APScheduler counts a job instance from submission until after run() returned, the
+    runner only inside run(); with max_instances=1 a request in that gap was refused with
+    "maximum number of running instances reached" and waited a whole interval (issue 12)."""
+    named: list[frozenset[str]] = []
+
+    def refresh_paths(paths: frozenset[str]) -> RefreshStats:
+        named.append(paths)
+        return RefreshStats()
+
+    runner = RefreshRunner(RefreshStats, refresh_paths)
+    scheduler = build_scheduler(settings, runner)  # interval 300 s: only requests run it here
+    with caplog.at_level(logging.WARNING):
+        scheduler.start()
+        try:
+            end = time.monotonic() + 1.0
+            sent = 0
+            while time.monotonic() < end:
+                runner.request(0.0, [f"{sent}.txt"])
+                sent += 1
+            runner.request(0.0, ["last.txt"])
+            deadline = time.monotonic() + WAIT
+            while not any("last.txt" in p for p in named) and time.monotonic() < deadline:
+                time.sleep(0.01)
+        finally:
+            scheduler.shutdown(wait=True)
+    assert [r.getMessage() for r in caplog.records] == []
+    assert any("last.txt" in p for p in named), "the last request waited for the next interval"
+    seen = set().union(*named)
+    assert seen == {f"{i}.txt" for i in range(sent)} | {"last.txt"}  # every path refreshed
+    assert len(named) < sent  # and requests were merged, not run one by one
+
+
+def test_a_refresh_outlasting_the_interval_is_said_once_at_warning(caplog: pytest.LogCaptureFixture) -> None:
+    started, release = threading.Event(), threading.Event()
+
+    def slow() -> RefreshStats:
+        started.set()
+        assert release.wait(WAIT)
+        return RefreshStats()
+
+    runner = RefreshRunner(slow)
+    now = [100.0]
+    runner.monotonic = lambda: now[0]
+    assert runner.turn_busy(10.0) is False  # idle: the turn runs
+    worker = threading.Thread(target=runner.run)
+    worker.start()
+    try:
+        assert started.wait(WAIT)
+        with caplog.at_level(logging.DEBUG, logger="feedsvc.serve.scheduler"):
+            now[0] = 105.0
+            assert runner.turn_busy(10.0) is True  # within the interval: skipped, quietly
+            now[0] = 111.0
+            assert runner.turn_busy(10.0) is True
+            now[0] = 125.0
+            assert runner.turn_busy(10.0) is True  # still the same refresh: said already
+    finally:
+        release.set()
+        worker.join(WAIT)
+    levels = [(r.levelno, r.getMessage()) for r in caplog.records]
+    assert [lv for lv, _ in levels] == [logging.DEBUG, logging.WARNING, logging.DEBUG], levels
+    assert "running for 11.0s, longer than [refresh] interval_seconds (10s)" in levels[1][1]
+    assert runner.turn_busy(10.0) is False

@@ -127,7 +127,7 @@ class _Pass:
         """Store what reading one new or changed file gave (reading.read_one)."""
         src_path, size, mtime_ns = src.relpath, src.size, src.mtime_ns
         if outcome.kind == "defer":  # nothing written: what was published stays
-            log.info("deferred %s: %s", display_path(src_path), outcome.reason)
+            log.debug("deferred %s: %s", display_path(src_path), outcome.reason)
             self.deferred.append(src_path)
             self.deferred_reasons.append(outcome.reason)
             retry = settle.retry_in(src)
@@ -178,10 +178,10 @@ class _Pass:
             self.flush()
         if is_update:
             self.updated += 1
-            log.info("updated %s", display_path(src_path))
+            log.debug("updated %s", display_path(src_path))
         else:
             self.added += 1
-            log.info("added %s", display_path(src_path))
+            log.debug("added %s", display_path(src_path))
 
 
 class _Plan(NamedTuple):
@@ -272,6 +272,7 @@ def run_refresh(
     timeout = settings.lock_timeout if wait else None
     with store.coordinator.ingest_lock(timeout) as held:
         if not held:
+            log.debug("refresh: another process is refreshing; this one did not run")
             return RefreshStats(ran=False)
         key = rules_key(settings)
         reparse = store.state("rules") != key
@@ -293,8 +294,9 @@ def run_refresh(
         deferred_reasons=tuple(state.deferred_reasons), retry_in=state.retry_in,
         seconds=time.perf_counter() - started,
     )  # fmt: skip
-    if stats.changed:
-        log.info("refresh: %s", stats.summary_line())
+    # The one INFO line of a refresh (per-file lines are DEBUG, skips WARNING): an operator
+    # sees every refresh, what it did and how long it took, not one line per file (issue 12).
+    log.info("refresh: %s", stats.summary_line())
     return stats
 
 
@@ -305,7 +307,7 @@ def _write(settings: Settings, store: Store, plan: _Plan, state: _Pass, settle: 
     for path in plan.gone:
         if store.forget_file(path):
             state.removed += 1
-            log.info("removed %s", display_path(path))
+            log.debug("removed %s", display_path(path))
     rules, max_bytes, total = settings.parse_rules(), settings.max_file_bytes, len(plan.changed)
     for index, src in enumerate(plan.changed):
         row = store.file_row(src.relpath) if src.relpath in plan.known_changed else None

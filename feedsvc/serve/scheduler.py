@@ -24,6 +24,7 @@ from ..model import RefreshStats
 log = logging.getLogger(__name__)
 
 JOB_ID = "refresh"
+RUN_INSTANCES = 3  #: job instances APScheduler lets overlap (see build_scheduler)
 
 
 def _utcnow() -> datetime:
@@ -109,12 +110,11 @@ class MonotonicScheduler(BackgroundScheduler):  # type: ignore[misc]
     Before each look for due jobs, every ``MonotonicIntervalTrigger`` job's next run time is
     re-derived from its monotonic deadline and the wall clock of this moment, so whatever the
     wall clock did while the scheduler slept (its sleep is itself monotonic) the job is due
-    when its interval has elapsed. A job that comes due while ``busy()`` (a refresh is still
-    running) skips this turn, as APScheduler's ``max_instances=1`` would, but without its
-    "maximum number of running instances reached" warning: an overlap is expected here.
+    when its interval has elapsed. A job that comes due while ``busy(interval)`` says a
+    refresh is still running skips this turn (``busy`` logs it when that refresh is overdue).
     """
 
-    def __init__(self, *, clock: Clock = SYSTEM_CLOCK, busy: Callable[[], bool] | None = None,
+    def __init__(self, *, clock: Clock = SYSTEM_CLOCK, busy: Callable[[float], bool] | None = None,
                  **options: object) -> None:  # fmt: skip
         super().__init__(**options)
         self.clock = clock
@@ -135,8 +135,7 @@ class MonotonicScheduler(BackgroundScheduler):  # type: ignore[misc]
             if not isinstance(trigger, MonotonicIntervalTrigger) or job.next_run_time is None:
                 continue  # another kind of job, or a paused one
             when = trigger.rearm(job.next_run_time, now)
-            if when <= now and self._busy is not None and self._busy():
-                log.debug("a refresh is still running: this interval's turn is skipped")
+            if when <= now and self._busy is not None and self._busy(float(trigger.interval_length)):
                 when = trigger.get_next_fire_time(when, now)
             if when != job.next_run_time:
                 job.modify(next_run_time=when)
@@ -148,6 +147,10 @@ class RefreshRunner:
     ``request()`` (from the file watcher or an HTTP call) marks a refresh as wanted and wakes
     the scheduler job; if a refresh is already running, it runs once more when done. A failed
     refresh is logged and the last good index stays published.
+
+    ``run()`` is safe to call while it runs (from a second scheduler instance, or by hand): the
+    later call only asks the running one to go round once more, and returns None. That, not
+    APScheduler's ``max_instances``, is what keeps refreshes one at a time (see build_scheduler).
     """
 
     def __init__(
@@ -165,6 +168,9 @@ class RefreshRunner:
         self.scheduler: MonotonicScheduler | None = None
         self.last_error: str | None = None
         self.runs = 0
+        self.monotonic: Callable[[], float] = time.monotonic
+        self._since: float | None = None  #: monotonic start of the running refresh
+        self._overdue_said: float | None = None  #: the run whose overdue warning was logged
 
     def run(self) -> RefreshStats | None:
         """The scheduled job. Loops while more refreshes were requested during a run."""
@@ -175,10 +181,12 @@ class RefreshRunner:
             stats = None
             while True:
                 self._wanted.clear()
+                self._since = self.monotonic()
                 stats = self._run_once()
                 if not self._wanted.is_set():
                     break
         finally:
+            self._since = None
             self._running.release()
         if self._wanted.is_set():  # asked for between our last check and the release
             self.request()
@@ -188,6 +196,27 @@ class RefreshRunner:
     def busy(self) -> bool:
         """A refresh is running now."""
         return self._running.locked()
+
+    def turn_busy(self, interval: float) -> bool:
+        """Whether the interval's turn that came now finds a refresh running (so it is skipped).
+
+        A turn skipped because a refresh is running is expected (a bulk copy, a slow disk) and
+        logged at DEBUG; a refresh still running after a whole interval is not: it says once,
+        at WARNING, that refreshes take longer than the interval or one is stuck.
+        """
+        since = self._since
+        if since is None:
+            return self.busy  # between runs of its loop, or just taking the lock
+        running = self.monotonic() - since
+        if running >= interval and self._overdue_said != since:
+            self._overdue_said = since
+            log.warning(
+                "a refresh has been running for %.1fs, longer than [refresh] interval_seconds (%gs):"
+                " the next turns are skipped until it ends", running, interval,
+            )  # fmt: skip
+        else:
+            log.debug("a refresh is still running (%.1fs): this interval's turn is skipped", running)
+        return True
 
     def _take(self) -> frozenset[str] | None:
         """What to refresh now: the named paths, or None for everything. A run nobody named
@@ -242,7 +271,7 @@ def build_scheduler(
 ) -> MonotonicScheduler:
     """A not-yet-started scheduler with one interval job: one run at a time, a turn that comes
     while a refresh runs skipped, the interval kept on the monotonic clock."""
-    scheduler = MonotonicScheduler(clock=clock, busy=lambda: runner.busy, timezone=UTC)
+    scheduler = MonotonicScheduler(clock=clock, busy=runner.turn_busy, timezone=UTC)
     # APScheduler 3 adds a job with next_run_time=None *paused*: the interval would never fire.
     # Left out, the first run is one interval after start() (serve has just refreshed).
     first: dict[str, datetime] = {} if first_run is None else {"next_run_time": first_run}
@@ -250,7 +279,13 @@ def build_scheduler(
         runner.run,
         MonotonicIntervalTrigger(settings.interval_seconds, clock),
         id=JOB_ID,
-        max_instances=1,
+        # Not 1: APScheduler counts an instance from its submission to the pool until its
+        # callback after run() returned, while request() and turn_busy() see the runner's lock,
+        # held only inside run(). A request in either gap (thousands come during a bulk copy)
+        # was refused with a "maximum number of running instances reached" WARNING, and the
+        # job moved a whole interval on, so the files it was for waited until then (issue 12).
+        # A second instance is harmless (run() coalesces); the limit only bounds a runaway.
+        max_instances=RUN_INSTANCES,
         coalesce=True,
         misfire_grace_time=max(1, settings.interval_seconds),
         **first,
