@@ -61,6 +61,9 @@ class Settings:
     language: str = "en"
     author: str = "feedsvc"
     timezone: str = "UTC"
+    page_size: int = 20  #: articles per page of the HTML listing (feeds: max_items)
+    icon: Path | None = None  #: an image for favicon and feed icons; None: the built-in one
+    theme_dir: Path | None = None  #: templates and style.css here replace the built-in ones
     # [seeds]
     max_file_bytes: int = 5 * 1024 * 1024
     follow_symlinks: bool = True  #: only ever to targets inside the seeds dir
@@ -129,6 +132,9 @@ _SCHEMA: dict[str, dict[str, tuple[str, type | tuple[type, ...]]]] = {
         "language": ("language", str),
         "author": ("author", str),
         "timezone": ("timezone", str),
+        "page_size": ("page_size", int),
+        "icon": ("icon", str),
+        "theme_dir": ("theme_dir", str),
     },
     "seeds": {
         "dir": ("seeds_dir", str),
@@ -173,6 +179,7 @@ _RANGES: dict[str, tuple[str, int, int]] = {
     "interval_seconds": ("[refresh] interval_seconds", 1, 7 * 24 * 3600),
     "lock_timeout": ("[refresh] lock_timeout", 0, 3600),
     "max_items": ("[feed] max_items", 1, 10_000),
+    "page_size": ("[site] page_size", 1, 1000),
     "summary_length": ("[parse] summary_length", 1, 2**31 - 1),
     "title_length": ("[parse] title_length", 1, 2**31 - 1),
 }
@@ -258,8 +265,13 @@ def load_settings(path: Path | str, **overrides: Any) -> Settings:
     try:
         seeds_dir = (base / Path(seeds).expanduser()).resolve()
         db_path = (base / Path(db).expanduser()).resolve()
+        for key in ("icon", "theme_dir"):
+            if isinstance(values.get(key), str):
+                values[key] = (base / Path(values[key]).expanduser()).resolve()
     except (ValueError, OSError) as e:  # "embedded null byte", a loop of links...
-        raise ConfigError(f"{name}: [seeds] dir or [store] path is not a usable path: {e}") from None
+        raise ConfigError(
+            f"{name}: [seeds] dir, [store] path, [site] icon or theme_dir is not a usable path: {e}"
+        ) from None
     settings = Settings(seeds_dir=seeds_dir, db_path=db_path, config_path=path.resolve(), **values)
     validate(settings, name)
     return settings
@@ -296,6 +308,26 @@ def _url_problem(url: str) -> str | None:
     return None
 
 
+def _check_site_paths(settings: Settings, name: str) -> None:
+    """[site] icon must be a readable file, theme_dir a folder (their contents are checked when
+    the app is built: see web.site)."""
+    for where, path, want_dir in (
+        ("[site] icon", settings.icon, False),
+        ("[site] theme_dir", settings.theme_dir, True),
+    ):
+        if path is None:
+            continue
+        try:
+            is_dir = path.is_dir()
+            exists = is_dir or path.is_file()
+        except (OSError, ValueError) as e:
+            raise ConfigError(f"{name}: {where} cannot be used: {e}") from None
+        if not exists:
+            raise ConfigError(f"{name}: {where} does not exist: {path}")
+        if is_dir != want_dir:
+            raise ConfigError(f"{name}: {where} must be a {'folder' if want_dir else 'file'}: {path}")
+
+
 def validate(settings: Settings, name: str = "config") -> Settings:
     """Cross-field checks shared by load_settings and programmatic Settings."""
     for attr, (where, low, high) in _RANGES.items():
@@ -320,6 +352,7 @@ def validate(settings: Settings, name: str = "config") -> Settings:
         raise ConfigError(
             f"{name}: [site] timezone is not a known time zone: {settings.timezone!r}"
         ) from None
+    _check_site_paths(settings, name)
     if settings.token is not None and len(settings.token) < 16:
         raise ConfigError(f"{name}: [refresh] token must be at least 16 characters")
     return settings

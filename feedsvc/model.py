@@ -159,3 +159,7 @@ class FeedMeta:
     language: str
     author: str
     version: str = ""  #: feedsvc's, for the feeds' <generator>
+    icon: str = ""  #: absolute URL of the large square icon (JSON Feed icon); "" for none
+    favicon: str = ""  #: absolute URL of the small icon (Atom <icon>, JSON Feed favicon)
+    logo: str = ""  #: absolute URL of a GIF, JPEG or PNG: Atom <logo> and RSS <image>
+    logo_size: tuple[int, int] | None = None  #: its width and height, when within RSS's 144x400

@@ -15,6 +15,7 @@ from email.utils import format_datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin
 from urllib.parse import urlsplit
 
 import pytest
@@ -129,27 +130,44 @@ def test_stylesheet(client: FlaskClient) -> None:
     assert response.headers["Content-Type"] == "text/css; charset=utf-8"
 
 
+def _resolved(html: str, page_url: str, tag: str, **attrs: str) -> dict[str, str]:
+    """href (resolved against the page's URL, as a browser does) -> text, of matching elements;
+    every href must be relative (the site works under any host name)."""
+    out = {}
+    for el in find(html, tag, **attrs):
+        href = el.attrs.get("href") or ""
+        assert not urlsplit(href).scheme and not href.startswith("/"), f"absolute link {href!r}"
+        out[urljoin(page_url, href)] = el.text
+    return out
+
+
 def test_index_autodiscovery_and_visible_links(client: FlaskClient) -> None:
     html = client.get("/").get_data(as_text=True)
     alternates = find(html, "link", rel="alternate")
-    assert {link.attrs["type"]: link.attrs["href"] for link in alternates} == {
+    assert {link.attrs["type"]: urljoin(BASE, link.attrs["href"] or "") for link in alternates} == {
         "application/atom+xml": BASE + "atom.xml",
         "application/rss+xml": BASE + "rss.xml",
         "application/feed+json": BASE + "feed.json",
     }
     assert len(alternates) == 3
     for link in alternates:
-        href = link.attrs["href"] or ""
-        assert urlsplit(href).scheme == "http" and urlsplit(href).netloc == "127.0.0.1:8000"
         assert link.attrs.get("title")
-    visible = {a.attrs["href"]: a.text for a in find(html, "a")}
-    assert visible[BASE + "atom.xml"] == "Atom"
-    assert visible[BASE + "rss.xml"] == "RSS"
-    assert visible[BASE + "feed.json"] == "JSON Feed"
-    # every article is listed, linked by its absolute URL, newest first
+    for rel in ("alternate", "stylesheet", "icon", "apple-touch-icon"):
+        assert _resolved(html, BASE, "link", rel=rel)  # relative, except the canonical URL
+    (canonical,) = find(html, "link", rel="canonical")
+    assert canonical.attrs["href"] == BASE
+    visible = _resolved(html, BASE, "a")
+    # the footer and the header point at the page that explains the feeds, not at raw XML
+    assert BASE + "feeds" in visible
+    assert not any(url.endswith((".xml", ".json")) and "sitemap" not in url for url in visible)
+    # every article is listed, linked relatively, newest first
     assert visible[BASE + HEADER_ARTICLE[1:]] == "Council approves new <bike> lanes & crossings"
     assert BASE + METRO_ARTICLE[1:] in visible
     assert "&lt;bike&gt; lanes &amp; crossings" in html
+    # the site's name once, at the top
+    assert html.split("<body>")[1].count("Test feed") == 1
+    (brand,) = find(html, "h1")
+    assert brand.text.strip() == "Test feed" and "header" in brand.parents
 
 
 def test_article_page(client: FlaskClient) -> None:
@@ -469,16 +487,23 @@ def test_store_error_before_any_render_is_a_503_page(
 
 
 def test_pages(settings: Settings, store: SQLiteStore) -> None:
-    settings = settings.with_overrides(max_items=1)
+    settings = settings.with_overrides(page_size=1)
     run_refresh(settings, store, now=lambda: FIXED_NOW)
     client = create_app(settings, store=store).test_client()
     first = client.get("/").get_data(as_text=True)
-    assert [a.attrs["href"] for a in find(first, "a", rel="next")] == [BASE + "?page=2"]
+    assert [a.attrs["href"] for a in find(first, "a", rel="next")] == ["./?page=2"]
+    assert [a.attrs["href"] for a in find(first, "a", rel="last")] == ["./?page=2"]
+    assert not find(first, "a", rel="prev") and not find(first, "a", rel="first")
     assert len(find(first, "article")) == 1
     second = client.get("/?page=2").get_data(as_text=True)
     assert len(find(second, "article")) == 1
-    assert find(second, "a", rel="prev")
+    assert [a.attrs["href"] for a in find(second, "a", rel="prev")] == ["./"]
+    assert [a.attrs["href"] for a in find(second, "a", rel="first")] == ["./"]
     assert not find(second, "a", rel="next")
+    (title,) = find(second, "title")
+    assert title.text == "Test feed · Page 2 of 2"
+    (nav,) = find(second, "nav", class_="pages")
+    assert "Page 2 of 2" in nav.text
     assert find(first, "h2")[0].text != find(second, "h2")[0].text
     assert client.get("/?page=3").status_code == 404
 
@@ -682,16 +707,18 @@ def test_fast_path_answers_common_feed_requests_without_flask(app: Flask) -> Non
 # ---------------------------------------------------------------------------- index pages
 
 
-@pytest.mark.parametrize("per_page", [1, 3, 7])
+@pytest.mark.parametrize(("per_page", "max_items"), [(1, 50), (3, 50), (7, 50), (3, 2), (4, 9)])
 def test_index_pages_list_every_article_once_newest_first(
-    settings: Settings, store: SQLiteStore, seeds_dir: Path, per_page: int
+    settings: Settings, store: SQLiteStore, seeds_dir: Path, per_page: int, max_items: int
 ) -> None:
+    """Pages come from the feeds' articles in memory when they hold them, else from the store:
+    either way every article once, in order (max_items < page_size, and a last page cut)."""
     for n in range(9):  # 11 articles with the two seeds; some share a published instant
         (seeds_dir / f"story-{n}.txt").write_text(
             f"Date: 2025-03-0{1 + n % 3} 10:00 UTC\n\nStory number {n} happened today.\n", "utf-8"
         )
     run_refresh(settings, store, now=lambda: FIXED_NOW)
-    app = create_app(settings.with_overrides(max_items=per_page), store=store)
+    app = create_app(settings.with_overrides(page_size=per_page, max_items=max_items), store=store)
     client = app.test_client()
     expected = [a.slug for a in store.latest()]
     seen: list[str] = []
@@ -700,7 +727,7 @@ def test_index_pages_list_every_article_once_newest_first(
         r = client.get(f"/?page={page}")
         assert r.status_code == 200
         html = r.get_data(as_text=True)
-        links = [e.attrs["href"] for e in find(html, "a") if "/articles/" in str(e.attrs.get("href"))]
+        links = [e.attrs["href"] for e in find(html, "a") if "articles/" in str(e.attrs.get("href"))]
         seen += [str(href).rsplit("/", 1)[1] for href in links]
         if not find(html, "a", rel="next"):
             break

@@ -2,7 +2,9 @@
 
 ``feeds`` is the one map of feeds that routes, the cache, autodiscovery and (later) export and
 OPML read; ``render`` turns articles into feed bytes; ``pages`` renders the HTML site from
-``templates/``; ``html`` is the one place an article body becomes markup. Imports: model only.
+``templates/`` (or a theme folder); ``icons`` the site's icons and where each is used;
+``sitemap`` sitemap.xml and robots.txt; ``html`` is the one place an article body becomes
+markup. Imports: model only.
 """
 
 from __future__ import annotations

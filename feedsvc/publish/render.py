@@ -65,6 +65,7 @@ def _feedgen(
     fg.language(meta.language)
     fg.author({"name": xml_safe(meta.author)})
     fg.generator("feedsvc", version=meta.version or None, uri="https://pypi.org/project/feedsvc/")
+    _images(fg, meta)
     newest = feed_updated(articles, fallback)
     fg.updated(newest)  # feedgen defaults both to now()
     fg.lastBuildDate(newest)
@@ -93,6 +94,16 @@ def _feedgen(
             # One call: feedgen re-maps every category on each call, so one per tag is quadratic.
             fe.category([{"term": xml_safe(tag)} for tag in article.tags])
     return fg
+
+
+def _images(fg: FeedGenerator, meta: FeedMeta) -> None:
+    """Atom <icon> and <logo>, RSS <image> (feedgen's image() sets the Atom logo as well)."""
+    if meta.logo:
+        width, height = (str(n) for n in meta.logo_size) if meta.logo_size else (None, None)
+        # title and link must be the channel's own: the W3C validator warns otherwise
+        fg.image(url=meta.logo, title=xml_safe(meta.title), link=meta.base_url, width=width, height=height)
+    if meta.favicon:
+        fg.icon(meta.favicon)
 
 
 _RSS_TEXT = re.compile(rb"<(title|category)>([^<]*)</\1>")
@@ -152,6 +163,8 @@ def json_feed(articles: Sequence[Article], meta: FeedMeta, spec: FeedSpec) -> di
         "feed_url": spec.url(meta.base_url),
         "language": meta.language,
         "authors": [{"name": meta.author}],
+        **({"icon": meta.icon} if meta.icon else {}),
+        **({"favicon": meta.favicon} if meta.favicon else {}),
         "items": items,
     }
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import time
 from collections.abc import Callable
@@ -61,6 +62,16 @@ class AccessLog:
         return result
 
 
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` (an address or a name to listen on) is reachable from this machine only."""
+    if host.lower() in ("localhost", "localhost.", "ip6-localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False  # a host name: it resolves to whatever the network says
+
+
 class Service:
     """The long-running pieces of `feedsvc serve`: store, app, runner, scheduler, watcher."""
 
@@ -94,6 +105,12 @@ class Service:
 
     def start(self) -> None:
         """Refresh once, then start the interval scheduler and the watcher."""
+        if not self.settings.base_url and not is_loopback(self.settings.host):
+            log.warning(
+                "listening on %s beyond loopback without [site] base_url: feeds, sitemap and "
+                "canonical links say %s; set base_url to the address readers use",
+                self.settings.host, self.settings.public_url,
+            )  # fmt: skip
         self.runner.run()
         self.scheduler.start()
         if self.watch:

@@ -111,6 +111,11 @@ class Store(Protocol):
         leave a gap (archive pages rely on it)."""
         ...
 
+    def neighbours(self, article_id: str) -> tuple[Listing | None, Listing | None]:
+        """The articles just newer and just older than this one in the listing's order
+        (published, then id, both descending); None at either end or for an unknown id."""
+        ...
+
     # ------------------------------------------------------------------ reads (refresh)
 
     def skipped(self) -> list[Skipped]: ...

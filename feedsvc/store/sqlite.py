@@ -279,6 +279,32 @@ class SQLiteStore:
             rows = conn.execute(sql, params).fetchall()
         return [row_to_article(r) for r in rows]
 
+    _LISTING = (
+        "SELECT a.id, i.slug, a.title, a.summary, a.author, a.published, a.updated"
+        " FROM articles a JOIN identities i USING (id)"
+    )
+
+    def neighbours(self, article_id: str) -> tuple[Listing | None, Listing | None]:
+        """The article just newer and just older in (published, id) order: two index seeks."""
+        with self._read() as conn:
+            row = conn.execute("SELECT published FROM articles WHERE id = ?", (article_id,)).fetchone()
+            if row is None:
+                return None, None
+            key = (row[0], article_id)
+            newer = conn.execute(
+                self._LISTING + " WHERE (a.published, a.id) > (?, ?) ORDER BY a.published, a.id LIMIT 1", key
+            ).fetchone()
+            older = conn.execute(
+                self._LISTING
+                + " WHERE (a.published, a.id) < (?, ?) ORDER BY a.published DESC, a.id DESC LIMIT 1",
+                key,
+            ).fetchone()
+
+        def listing(r: tuple[str, str, str, str, str | None, str, str] | None) -> Listing | None:
+            return None if r is None else Listing(r[0], r[1], r[2], r[3], r[4], parse_time(r[5]), parse_time(r[6]))
+
+        return listing(newer), listing(older)
+
     def get(self, article_id: str) -> Article | None:
         with self._read() as conn:
             row = conn.execute(SELECT + " WHERE a.id = ?", (article_id,)).fetchone()

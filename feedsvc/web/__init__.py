@@ -17,7 +17,6 @@ from werkzeug.exceptions import HTTPException
 from .. import __version__
 from ..config import Settings
 from ..model import RefreshStats
-from ..publish import SitePages
 from ..store import Store
 from ..store import open_store
 from .cache import FeedCache
@@ -28,6 +27,8 @@ from .fastpath import FEED_PATHS
 from .fastpath import FeedFastPath
 from .http import Representation
 from .http import security_headers
+from .site import build_site
+from .site import site_bp
 from .views import CACHE
 from .views import PAGES
 from .views import REFRESH
@@ -47,12 +48,13 @@ def create_app(
     app.config["FEEDSVC"] = settings
     app.config["MAX_CONTENT_LENGTH"] = 64 * 1024
     app.config["TRAP_BAD_REQUEST_ERRORS"] = False
-    meta = settings.feed_meta(__version__)
-    app.extensions[CACHE] = FeedCache(store or open_store(settings), settings, meta)
-    app.extensions[PAGES] = SitePages(meta)
+    site = build_site(settings, settings.feed_meta(__version__))  # before the store: ConfigError
+    app.extensions[CACHE] = FeedCache(store or open_store(settings), settings, site.meta)
+    app.extensions[PAGES] = site.pages
     if refresh is not None:
         app.extensions[REFRESH] = refresh
     app.register_blueprint(bp)
+    app.register_blueprint(site_bp)
     app.register_error_handler(HTTPException, error_page)
     app.register_error_handler(Exception, unexpected)
     app.after_request(security_headers)

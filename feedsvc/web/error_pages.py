@@ -25,7 +25,7 @@ class _InternalError(HTTPException):
 def error_page(e: HTTPException) -> Response:
     """The error handler for HTTPException: an HTML page with the code, name and description."""
     code = e.code or 500
-    body = get_pages().error(code, e.name, e.description or "")
+    body = get_pages().error(code, e.name, e.description or "", request.path)
     response = Response(body, status=code, content_type=HTML_TYPE)
     if code == 405 and e.valid_methods:  # type: ignore[attr-defined]
         response.headers["Allow"] = ", ".join(e.valid_methods)  # type: ignore[attr-defined]

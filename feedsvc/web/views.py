@@ -27,6 +27,7 @@ from ..model import rfc3339
 from ..publish import EPOCH
 from ..publish import FEEDS
 from ..publish import SitePages
+from ..publish.pages import Pagination
 from ..store import parse_time
 from .cache import FeedCache
 from .http import CSS_TYPE
@@ -88,18 +89,22 @@ def index() -> Response:
     page = _page_number()
     cache = get_cache()
     published = cache.current()
-    per_page = cache.settings.max_items
+    size = cache.settings.page_size  # [site] page_size: the HTML listing, apart from max_items
+    pages = max(1, -(-published.count // size))  # the count of this generation
+    if page > pages:
+        raise NotFound(f"There is no page {page}: there are {pages}.")
 
     def make() -> Representation | None:
         articles: Sequence[Article | Listing]
-        if page == 1:
-            articles = published.articles
+        start, end = (page - 1) * size, page * size
+        newest = published.articles
+        if end <= len(newest) or len(newest) == published.count:
+            articles = newest[start:end]  # already in memory: the feeds' articles
         else:
-            articles = cache.store.page(per_page, (page - 1) * per_page)
+            articles = cache.store.page(size, start)
             if not articles:
                 return None
-        has_next = page * per_page < published.count  # the count of this generation
-        body = get_pages().index(articles, page=page, has_next=has_next)
+        body = get_pages().index(articles, Pagination(page, pages))
         return Representation.build(body, HTML_TYPE, published.last_modified, cache.max_age)
 
     rep = cache.page(f"index:{page}", make)
@@ -118,7 +123,9 @@ def article(slug: str) -> Response:
         found = cache.store.get_by_slug(slug)
         if found is None:
             return None
-        return Representation.build(get_pages().article(found), HTML_TYPE, found.updated, cache.max_age)
+        newer, older = cache.store.neighbours(found.id)
+        body = get_pages().article(found, newer, older)
+        return Representation.build(body, HTML_TYPE, found.updated, cache.max_age)
 
     rep = cache.page(f"article:{slug}", make)
     if rep is None:
@@ -131,7 +138,7 @@ def style() -> Response:
     cache = get_cache()
 
     def make() -> Representation:
-        return Representation.build(SitePages.stylesheet(), CSS_TYPE, EPOCH, cache.max_age)
+        return Representation.build(get_pages().stylesheet(), CSS_TYPE, EPOCH, cache.max_age)
 
     rep = cache.page("style.css", make)
     assert rep is not None
