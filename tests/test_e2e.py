@@ -192,7 +192,8 @@ def test_every_route(serve: Callable[..., Server]) -> None:
     assert home.headers["Content-Type"] == "text/html; charset=utf-8"
     assert home.headers["Content-Encoding"] == "gzip"  # requests asks for gzip; it decodes it
     for path in ("atom.xml", "rss.xml", "feed.json"):
-        assert f'href="{base}{path}"' in home.text  # absolute, on the port we chose
+        assert f'href="./{path}"' in home.text  # relative: right under any host name
+    assert f'<link rel="canonical" href="{base}">' in home.text  # absolute, on the port we chose
 
     atom = server.get("atom.xml")
     rss = server.get("rss.xml")
