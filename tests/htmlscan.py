@@ -73,6 +73,9 @@ def live_markup(markup: str, allowed_tags: frozenset[str] | None = None) -> list
         for name, value in el.attrs.items():
             if name.startswith("on"):
                 problems.append(f"{name}= attribute on <{el.tag}>")
-            if value and value.strip().lower().startswith("javascript:"):
+            # A <meta> content is text (og:title, article:tag...), never followed, except
+            # http-equiv="refresh", which names a URL.
+            text_only = el.tag == "meta" and name == "content" and "http-equiv" not in el.attrs
+            if value and value.strip().lower().startswith("javascript:") and not text_only:
                 problems.append(f"javascript: URL in {name}= on <{el.tag}>")
     return problems
