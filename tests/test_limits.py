@@ -90,7 +90,7 @@ def test_max_items_keeps_the_newest(tmp_path: Path, seeds_dir: Path) -> None:
             f"Title: Day {day}\nDate: 2025-03-0{day} 12:00 UTC\n\nWhat happened on day {day}.\n", "utf-8"
         )
     config = tmp_path / "config.toml"
-    config.write_text('[seeds]\ndir = "seeds"\n[feed]\nmax_items = 3\n', "utf-8")
+    config.write_text('[site]\npage_size = 3\n[seeds]\ndir = "seeds"\n[feed]\nmax_items = 3\n', "utf-8")
     settings = load_settings(config)
     with SQLiteStore(settings.db_path) as store:
         run_refresh(settings, store, now=lambda: FIXED_NOW)
