@@ -70,15 +70,16 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
 
 @contextmanager
 def running_server(
-    config: Path, *, startup: float = 20.0, args: tuple[str, ...] = ()
+    config: Path, *, startup: float = 20.0, args: tuple[str, ...] = (), verbose: int = 0
 ) -> Iterator[ServerProcess]:
-    """Start `python -m feedsvc --config CONFIG serve --port P --no-watch`; wait for /healthz."""
+    """Start `python -m feedsvc --config CONFIG serve --port P --no-watch`; wait for /healthz.
+    ``verbose=2`` is `-vv`: the per-file DEBUG lines too."""
     port = free_port()
     log_path = config.parent / f"serve-{port}.log"
     env = {k: v for k, v in os.environ.items() if not k.startswith("FEEDSVC_")}
     with log_path.open("wb") as log:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "feedsvc", "--config", str(config), "serve",
+            [sys.executable, "-m", "feedsvc", "--config", str(config), *["-v"] * verbose, "serve",
              "--host", HOST, "--port", str(port), "--no-watch", *args],
             stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env,
         )  # fmt: skip

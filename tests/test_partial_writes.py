@@ -86,8 +86,9 @@ def watch_partial_writes(server: ServerProcess, seeds: Path, *, refresh: bool) -
 @pytest.mark.slow
 def test_a_slow_writer_is_never_published_partially_by_refreshes(site: Path) -> None:
     config = write_config(site, extra=f'[refresh]\ninterval_seconds = 3600\ntoken = "{TOKEN}"\n')
-    with running_server(config) as server:  # --no-watch: only the refreshes we ask for run
+    # --no-watch: only the refreshes we ask for run; -vv: the per-file lines (DEBUG) too
+    with running_server(config, verbose=2) as server:
         seen = watch_partial_writes(server, site / "seeds", refresh=True)
     assert set(seen) == {PARAGRAPHS}, f"partial versions were published: {sorted(set(seen))}"
     log = server.log()
-    assert "deferred harbour.txt: still open for writing" in log
+    assert "DEBUG feedsvc.refresh: deferred harbour.txt: still open for writing" in log
