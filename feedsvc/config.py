@@ -46,6 +46,8 @@ DEFAULT_DEBRIS = (
     r"(?<=[.!?\"'’”])\s+[^.!?«»]{1,120}»\s*$",
 )
 
+DATE_FROM = ("first_seen", "mtime")  #: [seeds] date_from values
+
 
 @dataclass(frozen=True, slots=True)
 class Settings:
@@ -68,6 +70,8 @@ class Settings:
     max_file_bytes: int = 5 * 1024 * 1024
     follow_symlinks: bool = True  #: only ever to targets inside the seeds dir
     settle_seconds: float = 1.0  #: a file nobody can tell is closed waits this long (refresh.settle)
+    #: the date of an article whose text gives none: when feedsvc first saw it, or its file's mtime then
+    date_from: str = "first_seen"
     # [server]
     host: str = "127.0.0.1"
     port: int = 8000
@@ -141,6 +145,7 @@ _SCHEMA: dict[str, dict[str, tuple[str, type | tuple[type, ...]]]] = {
         "max_file_bytes": ("max_file_bytes", int),
         "follow_symlinks": ("follow_symlinks", bool),
         "settle_seconds": ("settle_seconds", (int, float)),
+        "date_from": ("date_from", str),
     },
     "store": {"path": ("db_path", str)},
     "server": {
@@ -353,6 +358,10 @@ def validate(settings: Settings, name: str = "config") -> Settings:
             f"{name}: [site] timezone is not a known time zone: {settings.timezone!r}"
         ) from None
     _check_site_paths(settings, name)
+    if settings.date_from not in DATE_FROM:
+        raise ConfigError(
+            f"{name}: [seeds] date_from must be one of {', '.join(map(repr, DATE_FROM))}, got {settings.date_from!r}"
+        )
     if settings.token is not None and len(settings.token) < 16:
         raise ConfigError(f"{name}: [refresh] token must be at least 16 characters")
     return settings

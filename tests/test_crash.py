@@ -133,7 +133,8 @@ def test_sigkill_never_corrupts_or_loses(tmp_path: Path) -> None:
     )  # fmt: skip
     assert clean.returncode == 0, clean.stderr
     final = published(db)
-    assert set(final) == {relpath(n) for n in versions}
+    assert {path for (_, _, _, path) in final.values()} == {relpath(n) for n in versions}
+    assert set(final) == {"path:" + relpath(n).removesuffix(".txt") for n in versions}  # ids have no suffix
     for article_id, (guid, slug, date, _) in final.items():
         assert identities.setdefault(article_id, (guid, slug, date)) == (guid, slug, date), article_id
     conn = sqlite3.connect(db)

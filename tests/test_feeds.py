@@ -35,6 +35,7 @@ import feedsvc.web as web
 from feedsvc import __version__
 from feedsvc.config import Settings
 from feedsvc.identity import make_guid
+from feedsvc.identity import path_id
 from feedsvc.refresh import run_refresh
 from feedsvc.store.sqlite import SQLiteStore
 from feedsvc.web import create_app
@@ -195,7 +196,8 @@ def test_one_identity_across_the_three_formats(feeds: Feeds) -> None:
         assert guid.startswith("urn:uuid:")
         assert uuid.UUID(guid.removeprefix("urn:uuid:")).version == 5
     # derived from the article id, so it is the same on any machine, forever
-    assert json_ids == [make_guid("council-bike-lanes"), make_guid("000_b13d5d3931fdf2cc.txt")]
+    # (both have the same date: the newer id first, and "path:0..." sorts after "council...")
+    assert json_ids == [make_guid(path_id("000_b13d5d3931fdf2cc.txt")), make_guid("council-bike-lanes")]
     # feedparser agrees
     assert [e.id for e in parse_feed(feeds.rss, "application/rss+xml").entries] == json_ids
     assert all(not e.guidislink for e in parse_feed(feeds.rss, "application/rss+xml").entries)
@@ -245,18 +247,18 @@ def test_language_author_generator(settings: Settings, store: SQLiteStore) -> No
     assert text(generator) == "feedsvc"
     assert generator is not None and generator.get("version") == __version__
     assert text(root.find(A + "subtitle")) == "All the news"
-    assert [text(e.find(f"{A}author/{A}name")) for e in feeds.atom_entries] == ["Jane Doe", "The Newsroom"]
+    assert [text(e.find(f"{A}author/{A}name")) for e in feeds.atom_entries] == ["The Newsroom", "Jane Doe"]
 
     channel = feeds.rss_channel
     assert text(channel.find("language")) == "en-GB"
     assert text(channel.find("generator")) == "feedsvc"
     assert text(channel.find("description")) == "All the news"
-    assert [text(i.find(DC_CREATOR)) for i in feeds.rss_items] == ["Jane Doe", "The Newsroom"]
+    assert [text(i.find(DC_CREATOR)) for i in feeds.rss_items] == ["The Newsroom", "Jane Doe"]
 
     assert feeds.json["language"] == "en-GB"
     assert feeds.json["authors"] == [{"name": "The Newsroom"}]
     assert feeds.json["description"] == "All the news"
-    assert [i["authors"] for i in feeds.json["items"]] == [[{"name": "Jane Doe"}], [{"name": "The Newsroom"}]]
+    assert [i["authors"] for i in feeds.json["items"]] == [[{"name": "The Newsroom"}], [{"name": "Jane Doe"}]]
 
     atom = parse_feed(feeds.atom, "application/atom+xml").feed
     assert (atom.language, atom.author, atom.generator) == ("en-GB", "The Newsroom", "feedsvc")
@@ -264,11 +266,11 @@ def test_language_author_generator(settings: Settings, store: SQLiteStore) -> No
 
 
 def test_tags(feeds: Feeds) -> None:
-    header_entry = feeds.atom_entries[0]
+    header_entry = feeds.atom_entries[1]  # the header's article (see the order above)
     assert [c.get("term") for c in header_entry.findall(A + "category")] == ["transport", "city"]
-    assert [text(c) for c in feeds.rss_items[0].findall("category")] == ["transport", "city"]
-    assert feeds.json["items"][0]["tags"] == ["transport", "city"]
-    assert "tags" not in feeds.json["items"][1]
+    assert [text(c) for c in feeds.rss_items[1].findall("category")] == ["transport", "city"]
+    assert feeds.json["items"][1]["tags"] == ["transport", "city"]
+    assert "tags" not in feeds.json["items"][0]
 
 
 # ---------------------------------------------------------------------------- dates and order
@@ -293,12 +295,13 @@ def test_feed_updated_is_the_newest_item_not_now(settings: Settings, store: SQLi
     with SQLiteStore(settings.db_path) as reader_store:  # a fresh connection, as another process would
         feeds = fetch(create_app(settings, store=reader_store).test_client())
     assert feed_dates(feeds) == (edited,) * 3
-    entry = feeds.atom_entries[0]
+    entry = feeds.atom_entries[1]  # the edited one: same published date as the other, older id
+    assert text(entry.find(A + "id")) == make_guid("council-bike-lanes")
     assert datetime.fromisoformat(text(entry.find(A + "updated"))) == edited
     assert datetime.fromisoformat(text(entry.find(A + "published"))) == FIXED_NOW  # did not move
-    item = feeds.json["items"][0]
+    item = feeds.json["items"][1]
     assert (item["date_published"], item["date_modified"]) == ("2025-03-03T14:05:00Z", "2025-03-04T14:05:00Z")
-    assert parsedate_to_datetime(text(feeds.rss_items[0].find("pubDate"))) == FIXED_NOW
+    assert parsedate_to_datetime(text(feeds.rss_items[1].find("pubDate"))) == FIXED_NOW
 
     # a refresh that changes nothing, a day later still: the feed's date stays put
     assert not run_refresh(settings, store, now=lambda: edited + timedelta(days=1)).changed

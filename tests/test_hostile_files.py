@@ -33,6 +33,7 @@ from conftest import FIXED_NOW
 import feedsvc.refresh.reading
 import feedsvc.sources
 from feedsvc.config import Settings
+from feedsvc.identity import path_id
 from feedsvc.model import Article
 from feedsvc.model import RefreshStats
 from feedsvc.publish import body_html
@@ -47,7 +48,7 @@ GOOD = {
     "good-harbour.txt": "Title: Harbour reopens\n\nThe harbour reopened this morning after the storm.\n",
     "nested/good-council.txt": "The council met on Tuesday. It approved the budget.\n",
 }
-GOOD_IDS = (*GOOD, "000_b13d5d3931fdf2cc.txt", "council-bike-lanes")  # + conftest's two seeds
+GOOD_IDS = (*map(path_id, GOOD), path_id("000_b13d5d3931fdf2cc.txt"), "council-bike-lanes")  # + conftest's two seeds
 SECRET = "OUTSIDE-SECRET-7f3a9c: this text lives outside the seeds dir and must never be served."
 PASSWD_MARK = "root:x:0:0"
 # What XML 1.0 forbids (tabs, line ends and ordinary text are fine).
@@ -113,12 +114,15 @@ class Env:
         shown = display_path(relpath)
         logged = [r.getMessage() for r in self.caplog.records if r.levelno >= logging.WARNING]
         assert any(shown in m and reason in m for m in logged), logged
-        assert self.store.get(relpath) is None
+        assert self.store.get(path_id(relpath)) is None
+        assert relpath not in {a.path for a in self.store.latest()}
         return reason
 
-    def expect_published(self, article_id: str) -> Article:
-        article = self.store.get(article_id)
-        assert article is not None, f"{article_id!r} is not published"
+    def expect_published(self, relpath: str, article_id: str | None = None) -> Article:
+        """The article the file at ``relpath`` publishes (under ``article_id``, default its path's id)."""
+        article = self.store.get(article_id or path_id(relpath))
+        assert article is not None, f"{relpath!r} is not published"
+        assert article.path == relpath
         return article
 
 
@@ -304,7 +308,7 @@ def _header(env: Env) -> None:
         + "\n\nThe body is plain.\n",
     )
     env.refresh()
-    article = env.expect_published("../../etc/passwd")  # an id is a key, never a path to open
+    article = env.expect_published("header.txt", "../../etc/passwd")  # an id is a key, never a path to open
     assert article.slug.isascii() and "/" not in article.slug and ".." not in article.slug
     assert article.published.replace(microsecond=0) == FIXED_NOW  # the bad date was ignored
     assert any("header.txt" in r.getMessage() for r in env.caplog.records if r.levelno >= logging.WARNING)
@@ -412,7 +416,7 @@ def _outside_dir(env: Env) -> None:
     stats = env.refresh()
     env.expect_skipped(stats, "etc", "outside")
     env.expect_skipped(stats, "leak", "outside")
-    assert not [a.id for a in env.store.latest() if a.id.startswith(("etc/", "leak/"))]
+    assert not [a.path for a in env.store.latest() if a.path.startswith(("etc/", "leak/"))]
 
 
 @case("symlink-to-dev-zero")
@@ -436,7 +440,7 @@ def _dir_loop(env: Env) -> None:
     (env.seeds / "nested" / "again").symlink_to("..")
     (env.seeds / "nested" / "itself").symlink_to(".")
     env.refresh()  # terminates; each file is published once, under its real path
-    assert not [a.id for a in env.store.latest() if "again" in a.id or "itself" in a.id]
+    assert not [a.path for a in env.store.latest() if "again" in a.path or "itself" in a.path]
 
 
 @case("dangling-symlink")
@@ -509,7 +513,7 @@ WHOLE = HALF + "The second paragraph arrives later.\n"
 def _published_whole_next_time(env: Env, stats: RefreshStats, relpath: str) -> None:
     assert relpath in stats.deferred, stats
     assert any("deferred" in r.getMessage() and relpath in r.getMessage() for r in env.caplog.records)
-    assert env.store.get(relpath) is None  # never published half-written
+    assert env.store.get(path_id(relpath)) is None  # never published half-written
     env.monkeypatch.undo()
     again = env.refresh()
     assert again.deferred == ()
@@ -557,10 +561,10 @@ def _shrinks(env: Env) -> None:
 
     _before_read(env, "shrinking.txt", truncate)
     stats = env.refresh()
-    assert "shrinking.txt" in stats.deferred and env.store.get("shrinking.txt") is None
+    assert "shrinking.txt" in stats.deferred and env.store.get(path_id("shrinking.txt")) is None
     env.monkeypatch.undo()
     env.refresh()
-    assert env.store.get("shrinking.txt") is None or env.expect_published("shrinking.txt")
+    assert env.store.get(path_id("shrinking.txt")) is None or env.expect_published("shrinking.txt")
 
 
 @case("replaced-by-directory-between-refreshes")
@@ -571,7 +575,7 @@ def _becomes_dir(env: Env) -> None:
     path.unlink()
     env.write("shape.txt/inner.txt", "Now a folder with a file. Second shape.\n")
     stats = env.refresh()
-    assert env.store.get("shape.txt") is None
+    assert env.store.get(path_id("shape.txt")) is None
     env.expect_published("shape.txt/inner.txt")
     assert "shape.txt" not in {s.path for s in stats.skipped}
 
@@ -587,7 +591,7 @@ def _becomes_dir_mid_refresh(env: Env) -> None:
 
     _before_read(env, "shape.txt", swap)
     stats = env.refresh()
-    assert env.store.get("shape.txt") is None
+    assert env.store.get(path_id("shape.txt")) is None
     assert "shape.txt" in stats.deferred or "shape.txt" in {s.path for s in stats.skipped}
     env.monkeypatch.undo()
     stats = env.refresh()
@@ -605,7 +609,7 @@ def _becomes_fifo(env: Env) -> None:
 
     _before_read(env, "pipe.txt", swap)
     stats = env.refresh()
-    assert env.store.get("pipe.txt") is None
+    assert env.store.get(path_id("pipe.txt")) is None
     assert "pipe.txt" in stats.deferred or "pipe.txt" in {s.path for s in stats.skipped}
 
 
@@ -642,7 +646,7 @@ def _vanishes(env: Env) -> None:
 
     env.monkeypatch.setattr(os, "scandir", listing_then_delete)
     stats = env.refresh()
-    assert env.store.get("vanishing.txt") is None
+    assert env.store.get(path_id("vanishing.txt")) is None
     assert "vanishing.txt" not in {s.path for s in stats.skipped}
 
 
@@ -659,7 +663,7 @@ def _becomes_outside_link(env: Env) -> None:
 
     _before_read(env, "victim.txt", swap)
     stats = env.refresh()
-    assert env.store.get("victim.txt") is None
+    assert env.store.get(path_id("victim.txt")) is None
     assert "victim.txt" in stats.deferred or "victim.txt" in {s.path for s in stats.skipped}
 
 
@@ -678,7 +682,7 @@ def _strings(value: Any) -> list[str]:
 
 def _check_everything_is_safe(env: Env) -> None:
     for article_id in GOOD_IDS:
-        env.expect_published(article_id)
+        assert env.store.get(article_id) is not None, article_id
     articles = env.store.latest()
     with sqlite3.connect(env.settings.db_path) as db:
         assert db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]

@@ -19,6 +19,7 @@ from feedsvc.cli import cli
 from feedsvc.config import Settings
 from feedsvc.config import load_settings
 from feedsvc.errors import LockTimeout
+from feedsvc.identity import path_id
 from feedsvc.refresh import run_refresh
 from feedsvc.serve import Service
 from feedsvc.serve import run_waitress
@@ -73,8 +74,8 @@ def test_max_file_bytes_is_inclusive(tmp_path: Path, seeds_dir: Path) -> None:
     assert (seeds_dir / "exact.txt").stat().st_size == 1000
     with SQLiteStore(settings.db_path) as store:
         stats = run_refresh(settings, store, now=lambda: FIXED_NOW)
-        assert store.get("exact.txt") is not None
-        assert store.get("over.txt") is None
+        assert store.get(path_id("exact.txt")) is not None
+        assert store.get(path_id("over.txt")) is None
     (skipped,) = stats.skipped
     assert skipped.path == "over.txt" and "larger than the 1,000 byte limit" in skipped.reason
 

@@ -18,9 +18,11 @@ from conftest import FIXED_NOW
 import feedsvc.identity
 import feedsvc.refresh.reading
 from feedsvc.config import Settings
+from feedsvc.identity import path_id
 from feedsvc.model import Article
 from feedsvc.model import RefreshStats
 from feedsvc.model import Skipped
+from feedsvc.parse import parse_bytes
 from feedsvc.refresh import run_refresh
 from feedsvc.sources import CompleteCheck
 from feedsvc.sources import SeedsDirError
@@ -29,6 +31,7 @@ from feedsvc.store.sqlite import SQLiteStore
 
 SEED = "000_b13d5d3931fdf2cc.txt"
 HEADER = "header-example.txt"  # has "Id: council-bike-lanes" and a Date: header
+SEED_ID = path_id(SEED)  # "path:000_b13d5d3931fdf2cc": a file without an Id: header
 T0 = FIXED_NOW
 T1 = T0 + timedelta(days=1)
 T2 = T0 + timedelta(days=2)
@@ -75,17 +78,17 @@ def test_restart_keeps_identities(settings: Settings) -> None:
         after = by_id(store)
     assert (stats.added, stats.updated, stats.removed, stats.unchanged) == (0, 0, 0, 2)
     assert after == before
-    assert before[SEED].published == T0
+    assert before[SEED_ID].published == T0
     assert {a.guid for a in after.values()} == {a.guid for a in before.values()}
 
 
 def test_edit_keeps_id_and_published_and_moves_updated(settings: Settings, store: SQLiteStore) -> None:
     refresh(settings, store, T0)
-    before = store.get(SEED)
+    before = store.get(SEED_ID)
     path = settings.seeds_dir / SEED
     write(path, path.read_text("utf-8") + "\nA new closing paragraph.\n", mtime=1_800_000_000)
     stats = refresh(settings, store, T1)
-    after = store.get(SEED)
+    after = store.get(SEED_ID)
     assert (stats.added, stats.updated, stats.unchanged) == (0, 1, 1)
     assert before is not None and after is not None
     assert (after.id, after.guid, after.slug, after.published) == (
@@ -104,8 +107,8 @@ def test_touch_changes_nothing(settings: Settings, store: SQLiteStore) -> None:
     stats = refresh(settings, store, T1)
     after = by_id(store)
     assert (stats.added, stats.updated, stats.removed, stats.unchanged) == (0, 0, 0, 2)
-    assert after[SEED].mtime_ns == 1_800_000_000 * 10**9
-    assert dataclasses.replace(after[SEED], mtime_ns=before[SEED].mtime_ns) == before[SEED]
+    assert after[SEED_ID].mtime_ns == 1_800_000_000 * 10**9
+    assert dataclasses.replace(after[SEED_ID], mtime_ns=before[SEED_ID].mtime_ns) == before[SEED_ID]
     assert store.generation() == generation
 
 
@@ -114,7 +117,7 @@ def test_delete_removes_from_index(settings: Settings, store: SQLiteStore) -> No
     (settings.seeds_dir / SEED).unlink()
     stats = refresh(settings, store, T1)
     assert (stats.removed, stats.unchanged) == (1, 1)
-    assert store.get(SEED) is None
+    assert store.get(SEED_ID) is None
     assert [a.id for a in store.latest()] == ["council-bike-lanes"]
 
 
@@ -138,7 +141,7 @@ def test_no_change_refresh_reads_no_file(
 def test_subdirectories_are_scanned(settings: Settings, store: SQLiteStore) -> None:
     write(settings.seeds_dir / "politics" / "local" / "vote.txt", ARTICLE)
     assert refresh(settings, store).added == 3
-    article = store.get("politics/local/vote.txt")
+    article = store.get(path_id("politics/local/vote.txt"))
     assert article is not None
     assert (article.path, article.slug) == ("politics/local/vote.txt", "politics-local-vote")
 
@@ -152,13 +155,13 @@ def test_symlink_outside_is_skipped_and_never_read(
     assert stats.added == 2
     assert stats.skipped == (Skipped("link.txt", "symlink to outside the seeds directory"),)
     assert "link.txt" not in reads and sorted(reads) == [SEED, HEADER]
-    assert store.get("link.txt") is None
+    assert store.get(path_id("link.txt")) is None
 
 
 def test_unicode_file_name_gets_an_ascii_slug(settings: Settings, store: SQLiteStore) -> None:
     write(settings.seeds_dir / "Über uns café.txt", ARTICLE)
     refresh(settings, store)
-    article = store.get("Über uns café.txt")
+    article = store.get(path_id("Über uns café.txt"))
     assert article is not None
     assert article.slug == "uber-uns-cafe" and article.slug.isascii()
 
@@ -184,7 +187,7 @@ def test_id_header_gives_the_id(settings: Settings, store: SQLiteStore) -> None:
     article = store.get("council-bike-lanes")
     assert article is not None
     assert article.path == HEADER
-    assert store.get(HEADER) is None
+    assert store.get(path_id(HEADER)) is None
 
 
 def test_duplicate_id_is_skipped_then_retried(settings: Settings, store: SQLiteStore) -> None:
@@ -199,11 +202,15 @@ def test_duplicate_id_is_skipped_then_retried(settings: Settings, store: SQLiteS
     again = refresh(settings, store, T1)  # still taken: still skipped, never "unchanged"
     assert (again.added, again.unchanged, again.skipped) == (0, 3, stats.skipped)
 
+    first = store.get("dup")
     (settings.seeds_dir / "a.txt").unlink()
     later = refresh(settings, store, T2)
-    assert (later.added, later.removed, later.skipped) == (1, 1, ())
+    # The article "dup" goes on, from b.txt: the same guid and date, new text, so an update.
+    assert (later.added, later.updated, later.removed, later.skipped) == (0, 1, 0, ())
     article = store.get("dup")
     assert article is not None and (article.path, article.title) == ("b.txt", "The second file")
+    assert first is not None and (article.guid, article.published) == (first.guid, first.published)
+    assert article.updated == T2
 
 
 def test_id_let_go_by_an_edit_is_free_in_the_same_refresh(settings: Settings, store: SQLiteStore) -> None:
@@ -214,20 +221,20 @@ def test_id_let_go_by_an_edit_is_free_in_the_same_refresh(settings: Settings, st
     stats = refresh(settings, store, T1)
     assert stats.skipped == ()
     assert {a.id: a.path for a in store.latest()} == {
-        "other": "a.txt", "dup": "b.txt", SEED: SEED, "council-bike-lanes": HEADER,
+        "other": "a.txt", "dup": "b.txt", SEED_ID: SEED, "council-bike-lanes": HEADER,
     }  # fmt: skip
 
 
 def test_deleted_and_readded_file_keeps_published(settings: Settings, store: SQLiteStore) -> None:
     refresh(settings, store, T0)
-    first = store.get(SEED)
+    first = store.get(SEED_ID)
     path = settings.seeds_dir / SEED
     data = path.read_bytes()
     path.unlink()
     assert refresh(settings, store, T1).removed == 1
     write(path, data, mtime=1_800_000_000)
     assert refresh(settings, store, T2).added == 1
-    again = store.get(SEED)
+    again = store.get(SEED_ID)
     assert first is not None and again is not None
     assert (again.published, again.guid, again.slug) == (T0, first.guid, first.slug)
 
@@ -266,7 +273,7 @@ def test_skipped_file_is_published_once_fixed(settings: Settings, store: SQLiteS
     write(path, ARTICLE, mtime=1_700_000_001)
     stats = refresh(settings, store, T1)
     assert (stats.added, stats.skipped) == (1, ())
-    article = store.get("later.txt")
+    article = store.get(path_id("later.txt"))
     assert article is not None and article.published == T1
 
 
@@ -293,12 +300,12 @@ def test_file_changing_while_read_is_deferred(
     monkeypatch.setattr(feedsvc.refresh.reading, "read_file", append_first)
     stats = refresh(settings, store, T0)
     assert (stats.added, stats.deferred) == (2, ("growing.txt",))
-    assert store.get("growing.txt") is None
+    assert store.get(path_id("growing.txt")) is None
 
     monkeypatch.setattr(feedsvc.refresh.reading, "read_file", real)
     stats = refresh(settings, store, T1)
     assert (stats.added, stats.deferred) == (1, ())
-    article = store.get("growing.txt")
+    article = store.get(path_id("growing.txt"))
     assert article is not None and article.body_text.endswith("Another line arrives while we read.")
 
 
@@ -333,28 +340,39 @@ def test_guid_is_uuid5_of_the_id(article_id: str) -> None:
 
 
 def test_an_index_of_schema_1_is_migrated_and_keeps_its_identities(settings: Settings) -> None:
-    """An index written before migration 2 (guid UNIQUE) opens, keeps every identity and article."""
+    """An index written at schema 1 (guid UNIQUE, ids = paths with their suffix) opens, keeps
+    every identity and article; its files keep their ids."""
     from feedsvc.store._schema import MIGRATIONS
 
     settings.db_path.parent.mkdir(parents=True, exist_ok=True)
+    with SQLiteStore(settings.db_path) as store:  # what the files give today, to copy back as schema 1
+        run_refresh(settings, store, now=lambda: FIXED_NOW)
+        rows = store.conn.execute("SELECT * FROM articles").fetchall()
+        stamps = {r[1]: r for r in rows}
+    settings.db_path.unlink()
     conn = sqlite3.connect(settings.db_path, isolation_level=None)
-    conn.execute("PRAGMA journal_mode = WAL")
     for statement in MIGRATIONS[0].split(";"):
         if statement.strip():
             conn.execute(statement)
     conn.execute("PRAGMA user_version = 1")
+    old_ids = {SEED: SEED, HEADER: "council-bike-lanes"}  # before: a file's id was its path
+    for path, old_id in old_ids.items():
+        row = list(stamps[path])
+        parsed = parse_bytes((settings.seeds_dir / path).read_bytes(), settings.parse_rules())
+        row[0], row[-1] = old_id, feedsvc.refresh.reading.content_hash(parsed, old_id)  # as it was
+        conn.execute("INSERT INTO identities VALUES (?, ?, ?, ?)",
+                     (old_id, feedsvc.identity.make_guid(old_id), "old-" + feedsvc.identity.make_slug(old_id),
+                      row[7]))  # fmt: skip
+        conn.execute(f"INSERT INTO articles VALUES ({', '.join('?' * len(row))})", row)
     conn.close()
-    with SQLiteStore(settings.db_path) as store:
-        first = run_refresh(settings, store, now=lambda: FIXED_NOW)
-        assert first.added > 0
-        before = {a.id: (a.guid, a.slug, a.published) for a in store.snapshot(1000).articles}
-    conn = sqlite3.connect(settings.db_path, isolation_level=None)  # back to schema 1 by hand
-    conn.execute("PRAGMA user_version = 1")
-    conn.close()
-    with SQLiteStore(settings.db_path) as store:  # migrates again: 1 -> 2 on a populated index
+    with SQLiteStore(settings.db_path) as store:  # migrates 1 -> now on a populated index
+        before = {a.id: (a.guid, a.slug, a.published, a.path, a.updated) for a in store.snapshot(1000).articles}
+        (settings.seeds_dir / SEED).touch()  # and a changed file keeps its id too
         run_refresh(settings, store, now=lambda: FIXED_NOW + timedelta(days=1))
-        after = {a.id: (a.guid, a.slug, a.published) for a in store.snapshot(1000).articles}
+        after = {a.id: (a.guid, a.slug, a.published, a.path, a.updated) for a in store.snapshot(1000).articles}
     assert after == before
+    assert {a: v[3] for a, v in after.items()} == {SEED: SEED, "council-bike-lanes": HEADER}
+    assert after[SEED][:2] == (feedsvc.identity.make_guid(SEED), "old-000-b13d5d3931fdf2cc")
     conn = sqlite3.connect(settings.db_path)
     try:
         assert conn.execute("PRAGMA user_version").fetchone() == (len(MIGRATIONS),)
@@ -364,7 +382,7 @@ def test_an_index_of_schema_1_is_migrated_and_keeps_its_identities(settings: Set
             for index in conn.execute("PRAGMA index_list(identities)").fetchall()
             for column in conn.execute(f"PRAGMA index_info('{index[1]}')").fetchall()
         }
-        assert indexed == {"id", "slug"}  # the primary key and the slug's UNIQUE; no guid index
+        assert indexed == {"id", "slug", "path"}  # no guid index (migration 2)
     finally:
         conn.close()
 

@@ -22,6 +22,7 @@ from feedsvc.cli import cli
 from feedsvc.config import Settings
 from feedsvc.config import load_settings
 from feedsvc.errors import ConfigError
+from feedsvc.identity import path_id
 from feedsvc.refresh import run_refresh
 from feedsvc.sources import open_for_writing
 from feedsvc.store.sqlite import SQLiteStore
@@ -77,11 +78,11 @@ def test_a_file_open_for_writing_is_deferred_and_the_old_version_stays(
         assert stats.deferred_reasons == ("still open for writing",)
         assert stats.retry_in is not None and 0.1 <= stats.retry_in <= settings.settle_seconds + 0.1
         assert (stats.added, stats.updated) == (0, 0)
-        article = store.get("crane.txt")
+        article = store.get(path_id("crane.txt"))
         assert article is not None and "Nobody was hurt" not in article.body_text
     stats = run_refresh(settings, store)  # closed: complete
     assert (stats.updated, stats.deferred, stats.retry_in) == (1, (), None)
-    article = store.get("crane.txt")
+    article = store.get(path_id("crane.txt"))
     assert article is not None and "Nobody was hurt" in article.body_text
 
 
@@ -92,7 +93,7 @@ def test_a_new_file_open_for_writing_is_not_published(settings: Settings, store:
         writer.flush()
         age(path, 2 * 3600)  # however old it looks (an idle writer): it is open
         stats = run_refresh(settings, store)
-        assert stats.deferred == ("crane.txt",) and store.get("crane.txt") is None
+        assert stats.deferred == ("crane.txt",) and store.get(path_id("crane.txt")) is None
         assert stats.added == 2  # the fixture's articles, closed long ago
     assert run_refresh(settings, store).added == 1
 
@@ -108,7 +109,7 @@ def test_where_the_kernel_cannot_tell_a_fresh_file_waits_out_the_settle_time(
     assert stats.deferred == ("crane.txt",)
     assert "within the settle time (1 s)" in stats.deferred_reasons[0]
     assert stats.retry_in is not None and 0.1 <= stats.retry_in <= 1.02
-    assert store.get("crane.txt") is None
+    assert store.get(path_id("crane.txt")) is None
     assert stats.added == 2  # the fixture's articles, aged past the settle time
 
     age(path, 0.5)

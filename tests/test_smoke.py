@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from feedsvc.config import Settings
+from feedsvc.identity import path_id
 from feedsvc.refresh import run_refresh
 from feedsvc.store.sqlite import SQLiteStore
 
@@ -15,7 +16,7 @@ SEED_TITLE = (
 def test_seed_refresh(settings: Settings, store: SQLiteStore) -> None:
     stats = run_refresh(settings, store)
     assert stats.added == 2
-    seed = store.get("000_b13d5d3931fdf2cc.txt")
+    seed = store.get(path_id("000_b13d5d3931fdf2cc.txt"))
     assert seed is not None
     assert seed.title == SEED_TITLE
     assert seed.summary.startswith("Tehran said today")  # the title is not said twice

@@ -8,37 +8,39 @@ from pathlib import Path
 import pytest
 
 from feedsvc.config import Settings
+from feedsvc.identity import path_id
 from feedsvc.refresh import run_refresh
 from feedsvc.sources import NeedsFullScan
 from feedsvc.sources import scan_paths
 from feedsvc.store.sqlite import SQLiteStore
 
 
-def ids(store: SQLiteStore) -> set[str]:
-    return {a.id for a in store.latest()}
+def paths(store: SQLiteStore) -> set[str]:
+    """The files that publish an article."""
+    return {a.path for a in store.latest()}
 
 
 def test_add_edit_delete_by_path(settings: Settings, store: SQLiteStore, seeds_dir: Path) -> None:
     run_refresh(settings, store)
-    before = ids(store)
+    before = paths(store)
     (seeds_dir / "sub").mkdir()
     new = seeds_dir / "sub" / "new.txt"
     new.write_text("A new article arrived today. It has two sentences.\n", "utf-8")
     stats = run_refresh(settings, store, paths=["sub/new.txt"])
     assert stats.added == 1
-    assert ids(store) == before | {"sub/new.txt"}
-    published = store.get("sub/new.txt").published  # type: ignore[union-attr]
+    assert paths(store) == before | {"sub/new.txt"}
+    published = store.get(path_id("sub/new.txt")).published  # type: ignore[union-attr]
 
     new.write_text("A new article arrived today. Now it says more.\n", "utf-8")
     os.utime(new, ns=(new.stat().st_atime_ns, new.stat().st_mtime_ns + 10**9))
     stats = run_refresh(settings, store, paths=["sub/new.txt"])
     assert stats.updated == 1
-    assert store.get("sub/new.txt").published == published  # type: ignore[union-attr]
+    assert store.get(path_id("sub/new.txt")).published == published  # type: ignore[union-attr]
 
     new.unlink()
     stats = run_refresh(settings, store, paths=["sub/new.txt"])
     assert stats.removed == 1
-    assert ids(store) == before
+    assert paths(store) == before
     # A full refresh afterwards finds nothing left to do: both kinds agree.
     full = run_refresh(settings, store)
     assert (full.added, full.updated, full.removed) == (0, 0, 0)
@@ -48,15 +50,15 @@ def test_targeted_leaves_other_files_alone(settings: Settings, store: SQLiteStor
     run_refresh(settings, store)
     (seeds_dir / "other.txt").write_text("Not asked about yet.\n", "utf-8")
     stats = run_refresh(settings, store, paths=["000_b13d5d3931fdf2cc.txt"])
-    assert stats.added == 0 and "other.txt" not in ids(store)
+    assert stats.added == 0 and "other.txt" not in paths(store)
 
 
 def test_hostile_paths_are_ignored(settings: Settings, store: SQLiteStore, seeds_dir: Path) -> None:
     run_refresh(settings, store)
-    before = ids(store)
+    before = paths(store)
     stats = run_refresh(settings, store, paths=["../../etc/passwd", ".hidden.txt", "a//b.txt", "x.swp"])
     assert (stats.added, stats.removed) == (0, 0)
-    assert ids(store) == before
+    assert paths(store) == before
 
 
 def test_symlink_outside_is_skipped_not_read(settings: Settings, store: SQLiteStore, seeds_dir: Path) -> None:
@@ -82,20 +84,20 @@ def test_folder_event_falls_back_to_full_refresh(settings: Settings, store: SQLi
     (seeds_dir / "d").mkdir()
     (seeds_dir / "d" / "x.txt").write_text("Moved in with its folder.\n", "utf-8")
     stats = run_refresh(settings, store, paths=["d"])
-    assert "d/x.txt" in ids(store)
+    assert "d/x.txt" in paths(store)
     assert stats.added == 3
 
 
 def test_new_rules_reparse_every_file(settings: Settings, store: SQLiteStore, seeds_dir: Path) -> None:
     (seeds_dir / "promo.txt").write_text("The council met today.\nListen to our podcast every Friday.\n", "utf-8")
     run_refresh(settings, store)
-    assert "podcast" in store.get("promo.txt").body_text  # type: ignore[union-attr]
+    assert "podcast" in store.get(path_id("promo.txt")).body_text  # type: ignore[union-attr]
     unchanged = run_refresh(settings, store)
     assert (unchanged.added, unchanged.updated) == (0, 0)
 
     stricter = settings.with_overrides(boilerplate=(*settings.boilerplate, r"^listen to our podcast\b"))
     stats = run_refresh(stricter, store)
     assert stats.updated == 1  # only the article the new pattern changes moves its `updated`
-    assert "podcast" not in store.get("promo.txt").body_text  # type: ignore[union-attr]
+    assert "podcast" not in store.get(path_id("promo.txt")).body_text  # type: ignore[union-attr]
     again = run_refresh(stricter, store)
     assert (again.added, again.updated, again.unchanged) == (0, 0, 3)

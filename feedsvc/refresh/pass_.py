@@ -12,11 +12,11 @@ from datetime import timedelta
 from typing import NamedTuple
 
 from ..config import Settings
-from ..identity import make_guid
-from ..identity import unique_slug
+from ..identity import unescaped
 from ..model import Article
 from ..model import RefreshStats
 from ..model import Skipped
+from ..sources import ARTICLE_SUFFIX
 from ..sources import NeedsFullScan
 from ..sources import SourceFile
 from ..sources import display_path
@@ -25,10 +25,12 @@ from ..sources import open_for_writing
 from ..sources import scan
 from ..sources import scan_paths
 from ..store import FileRow
-from ..store import Identity
 from ..store import Store
 from ..store import format_time
+from .identify import Claim
+from .identify import Identities
 from .reading import Outcome
+from .reading import content_hash
 from .reading import read_one
 from .rules import rules_key
 from .settle import Complete
@@ -42,16 +44,12 @@ def utcnow() -> datetime:
 
 
 class _Pass:
-    """State of one refresh pass (kept off the module: no globals).
+    """State of one refresh pass (kept off the module: no globals). Which identity a file
+    publishes under is ``identify.Identities``' business."""
 
-    Identities, slugs and id owners are looked up one by one when few files changed, and loaded
-    in bulk when many did, so an edit of one file in 100,000 stays cheap and so does a cold
-    ingest.
-    """
+    BULK = 200  #: changed files above which identity lookups are loaded in bulk
 
-    BULK = 200  #: changed files above which lookups are loaded in bulk
-
-    def __init__(self, store: Store, now: datetime, changed: int) -> None:
+    def __init__(self, settings: Settings, store: Store, now: datetime, changed: int) -> None:
         self.store = store
         self.now = now
         self.added = self.updated = self.removed = self.unchanged = 0
@@ -59,20 +57,16 @@ class _Pass:
         self.deferred_reasons: list[str] = []
         self.retry_in: float | None = None  #: seconds until the soonest deferred file is worth a look
         self.retried: dict[str, str] = {}  #: see _Plan.retried
-        self.bulk = changed > self.BULK
         self._tick = 0
-        self._new_identities: list[Identity] = []  # written in batches by flush()
         self._new_articles: list[tuple[Article, str]] = []
-        self._loaded = False
-        self._identities: dict[str, Identity] = {}
-        self._slugs: set[str] = set()
-        self._owners: dict[str, str | None] = {}  # article id -> path (None: freed in this pass)
+        self.ids = Identities(
+            store, bulk=changed > self.BULK, now=now, moment=self.moment, window=rename_window(settings),
+            suffixes=(ARTICLE_SUFFIX,), date_from=settings.date_from,
+        )  # fmt: skip
 
     def flush(self) -> None:
         """Write the batched rows (identities first: articles refer to them)."""
-        if self._new_identities:
-            self.store.add_identities(self._new_identities)
-            self._new_identities.clear()
+        self.ids.flush()
         if self._new_articles:
             self.store.put_articles(self._new_articles)
             self._new_articles.clear()
@@ -83,38 +77,6 @@ class _Pass:
         self._tick += 1
         return self.now + timedelta(microseconds=self._tick - 1)
 
-    def _load(self) -> None:
-        if self.bulk and not self._loaded:
-            self._identities = self.store.identities()
-            self._slugs = {i.slug for i in self._identities.values()}
-            self._owners = dict(self.store.article_owners())
-            self._loaded = True
-
-    def _slug_taken(self, slug: str) -> bool:
-        return slug in self._slugs or (not self.bulk and self.store.slug_taken(slug))
-
-    def identity(self, article_id: str) -> Identity:
-        """The permanent identity of ``article_id``, created (with a unique slug) on first sight."""
-        self._load()
-        found = self._identities.get(article_id)
-        if found is None and not self.bulk:
-            found = self.store.identity(article_id)
-        if found is not None:
-            return found
-        slug = unique_slug(article_id, self._slug_taken)
-        identity = Identity(article_id, make_guid(article_id), slug, self.moment())
-        self._new_identities.append(identity)
-        self._identities[article_id] = identity
-        self._slugs.add(slug)
-        return identity
-
-    def owner(self, article_id: str) -> str | None:
-        """The path that publishes ``article_id`` now, counting this pass's changes."""
-        self._load()
-        if article_id in self._owners or self.bulk:
-            return self._owners.get(article_id)
-        return self.store.article_path(article_id)
-
     def skip(self, path: str, reason: str, size: int, mtime_ns: int) -> None:
         if self.retried.get(path) == reason:  # tried again, still the same: said already
             log.debug("still skipped %s: %s", display_path(path), reason)
@@ -122,6 +84,14 @@ class _Pass:
             log.warning("skipped %s: %s", display_path(path), reason)
         if self.store.put_skipped(path, reason, size, mtime_ns):
             self.removed += 1
+
+    def gone(self, path: str) -> None:
+        """The file at ``path`` is no longer there."""
+        row = self.store.forget_file(path)
+        if row is not None:
+            self.ids.vanished(row, path)
+            self.removed += 1
+            log.debug("removed %s", display_path(path))
 
     def handle(self, src: SourceFile, row: FileRow | None, outcome: Outcome, settle: Settle) -> None:
         """Store what reading one new or changed file gave (reading.read_one)."""
@@ -146,25 +116,27 @@ class _Pass:
         assert parsed is not None
         for note in parsed.warnings:
             log.warning("%s: %s", display_path(src_path), note)
-        article_id = parsed.explicit_id or src_path
-        owner = self.owner(article_id)
+        ids = self.ids
+        article_id = ids.choose(src_path, parsed.explicit_id, raw, known_id)
+        owner = ids.owner(article_id)
         if owner is not None and owner != src_path:
             # size -1: never matches a stat, so the file is looked at again next refresh
             self.skip(src_path, f"Id {article_id!r} is already used by {display_path(owner)}", -1, mtime_ns)
             return
-        self._owners[article_id] = src_path
-        if known_id is not None and known_id != article_id and self.owner(known_id) == src_path:
-            self._owners[known_id] = None  # its Id: header changed: the old id is free in this pass
-        chash = outcome.content_hash
+        ids.set_owner(article_id, src_path)
+        if row is not None and known_id is not None and known_id != article_id and ids.owner(known_id) == src_path:
+            ids.set_owner(known_id, None)  # this file's old id is free in this pass (and may move on)
+            ids.vanished(row, src_path)
+            self.removed += 1
+        chash = content_hash(parsed, unescaped(article_id))
         if row is not None and row.content_hash == chash and known_id == article_id:
             self.store.touch_file(src_path, size, mtime_ns, raw)  # e.g. whitespace-only edit
             self.unchanged += 1
             return
-        identity = self.identity(article_id)
+        claim = ids.claim(article_id, src_path, mtime_ns, explicit=parsed.explicit_id is not None)
+        identity = claim.identity
         published = parsed.date or identity.first_seen
-        is_update = known_id == article_id
-        # A new article was last updated when it was published; an edit moves `updated` to now.
-        updated = max(self.moment(), published) if is_update else published
+        updated, kind = self._updated(known_id == article_id, claim, chash, published)
         article = Article(
             id=article_id, guid=identity.guid, slug=identity.slug, title=parsed.title,
             summary=parsed.summary, blocks=parsed.blocks, author=parsed.author, tags=parsed.tags,
@@ -176,12 +148,38 @@ class _Pass:
         self._new_articles.append((article, raw))
         if len(self._new_articles) >= 512:
             self.flush()
-        if is_update:
-            self.updated += 1
-            log.debug("updated %s", display_path(src_path))
+        if claim.prior is not None:
+            log.debug("%s %s -> %s", kind, display_path(claim.prior.path), display_path(src_path))
         else:
+            log.debug("%s %s", kind, display_path(src_path))
+
+    def _updated(self, in_place: bool, claim: Claim, chash: str, published: datetime) -> tuple[datetime, str]:
+        """The article's `updated`, counted as added, updated or unchanged (and what to log)."""
+        prior = claim.prior
+        if in_place:  # an edit moves `updated` to now
+            self.updated += 1
+            return max(self.moment(), published), "updated"
+        if prior is None:  # a new article was last updated when it was published
             self.added += 1
-            log.debug("added %s", display_path(src_path))
+            return published, "added"
+        # A rename: the article goes on. Its removal in this pass was counted: take it back.
+        same = prior.content_hash == chash and not claim.moved
+        if prior.gone_at == self.now:
+            self.removed -= 1
+            if same:
+                self.unchanged += 1
+                return prior.updated, "renamed"
+            self.updated += 1
+        else:  # it left the feeds in an earlier refresh (within the window): it is back
+            self.added += 1
+        return (prior.updated, "renamed") if same else (max(self.moment(), published), "renamed")
+
+
+def rename_window(settings: Settings) -> timedelta:
+    """How long after a file disappears a file with the same bytes counts as that file renamed:
+    the same refresh, or within ``[seeds] settle_seconds`` (a file moved out and back, or two
+    watcher events that fell into two refreshes)."""
+    return timedelta(seconds=settings.settle_seconds)
 
 
 class _Plan(NamedTuple):
@@ -277,7 +275,7 @@ def run_refresh(
         key = rules_key(settings)
         reparse = store.state("rules") != key
         plan = _plan(settings, store, None if reparse else paths, reparse)  # reparse: every file
-        state = _Pass(store, now().astimezone(UTC).replace(microsecond=0), len(plan.changed))
+        state = _Pass(settings, store, now().astimezone(UTC).replace(microsecond=0), len(plan.changed))
         state.unchanged = plan.unchanged
         state.retried = plan.retried
         settle = Settle(round(settings.settle_seconds * 1e9), complete or {}, writers or open_for_writing)
@@ -303,13 +301,16 @@ def run_refresh(
 def _write(settings: Settings, store: Store, plan: _Plan, state: _Pass, settle: Settle, *,
            reparse: bool, progress: Callable[[int, int], None] | None) -> None:  # fmt: skip
     """The pass's writes, inside its transaction: removals, changed files, new skips, state."""
-    # Deletions first: an Id: a deleted file held is free for a file of this same pass.
+    # Deletions first: an Id: a deleted file held is free for a file of this same pass, and
+    # its identity for a file with the same bytes (a rename).
+    store.prune_vanished(state.now - rename_window(settings))
     for path in plan.gone:
-        if store.forget_file(path):
-            state.removed += 1
-            log.debug("removed %s", display_path(path))
+        state.gone(path)
     rules, max_bytes, total = settings.parse_rules(), settings.max_file_bytes, len(plan.changed)
-    for index, src in enumerate(plan.changed):
+    # Files the index knows first: one that now holds a vanished file's bytes (moved over it)
+    # lets its own identity go, for a new file that has its old bytes.
+    ordered = sorted(plan.changed, key=lambda src: src.relpath not in plan.known_changed)
+    for index, src in enumerate(ordered):
         row = store.file_row(src.relpath) if src.relpath in plan.known_changed else None
         known_raw = None if row is None or reparse else row.raw_hash
         state.handle(src, row, read_one(src, known_raw, rules, max_bytes, settle), settle)

@@ -26,7 +26,6 @@ class Outcome(NamedTuple):
     raw_hash: str  #: sha256 of the bytes ("" when they could not be read)
     parsed: ParsedArticle | None = None  #: for "parsed"
     reason: str = ""  #: for "skip" and "defer"
-    content_hash: str = ""  #: for "parsed": of what the file publishes, under its article id
 
 
 def read_one(src: SourceFile, known_raw: str | None, rules: ParseRules, max_bytes: int,
@@ -46,9 +45,7 @@ def read_one(src: SourceFile, known_raw: str | None, rules: ParseRules, max_byte
         parsed = parse_bytes(data, rules)
     except ParseError as e:
         return Outcome("skip", raw, reason=e.reason)
-    return Outcome(
-        "parsed", raw, parsed, content_hash=content_hash(parsed, parsed.explicit_id or src.relpath)
-    )
+    return Outcome("parsed", raw, parsed)
 
 
 def content_hash(parsed: ParsedArticle, article_id: str) -> str:

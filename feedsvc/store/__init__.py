@@ -15,6 +15,7 @@ from ._protocols import Store
 from ._types import FileRow
 from ._types import Identity
 from ._types import Snapshot
+from ._types import Vanished
 from ._types import format_time
 from ._types import parse_time
 from .sqlite import SQLiteStore
@@ -26,6 +27,7 @@ __all__ = [
     "Snapshot",
     "Store",
     "StoreError",
+    "Vanished",
     "format_time",
     "parse_time",
     "open_store",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from contextlib import AbstractContextManager
+from datetime import datetime
 from types import TracebackType
 from typing import Protocol
 
@@ -15,6 +16,7 @@ from ..model import TopicKind
 from ._types import FileRow
 from ._types import Identity
 from ._types import Snapshot
+from ._types import Vanished
 
 
 class Coordinator(Protocol):
@@ -116,6 +118,12 @@ class Store(Protocol):
         (published, then id, both descending); None at either end or for an unknown id."""
         ...
 
+    def redirect(self, slug: str) -> str | None:
+        """Where an old URL went: the current slug of the published article that ``slug`` named
+        before a rename (see ``move_identity``). None when ``slug`` is no old slug, or when its
+        article is not published now."""
+        ...
+
     # ------------------------------------------------------------------ reads (refresh)
 
     def skipped(self) -> list[Skipped]: ...
@@ -129,9 +137,26 @@ class Store(Protocol):
 
     def identity(self, article_id: str) -> Identity | None: ...
 
-    def identities(self) -> dict[str, Identity]: ...
+    def identity_at(self, path: str) -> Identity | None:
+        """The identity whose ``path`` is ``path``: the one the file there has, or last had."""
+        ...
 
-    def slug_taken(self, slug: str) -> bool: ...
+    def identities(self) -> dict[str, Identity]:
+        """Every identity ever given, by id (``path`` included)."""
+        ...
+
+    def redirects(self) -> dict[str, str]:
+        """Every old slug -> the id of the identity it redirects to."""
+        ...
+
+    def slug_taken(self, slug: str) -> bool:
+        """Whether any identity has this slug, now or as an old slug (a redirect): an address,
+        once given, never names another article."""
+        ...
+
+    def vanished(self, since: datetime) -> list[Vanished]:
+        """The vanished records (``add_vanished``) whose ``gone_at`` is ``since`` or later."""
+        ...
 
     def article_path(self, article_id: str) -> str | None: ...
 
@@ -145,7 +170,20 @@ class Store(Protocol):
         """One write transaction; the coordinator is notified after it commits."""
         ...
 
-    def add_identities(self, identities: Iterable[Identity]) -> None: ...
+    def add_identities(self, identities: Iterable[Identity]) -> None:
+        """Store new identities. The caller guarantees that their ids, slugs (current and old)
+        and paths are not in use."""
+        ...
+
+    def move_identity(self, article_id: str, path: str | None, slug: str) -> None:
+        """A renamed file: identity ``article_id`` now belongs to ``path`` (any other identity
+        with that path loses it: its path becomes None) and its slug becomes ``slug``.
+
+        When the slug changes, the old one is kept as a redirect to this identity; a redirect
+        of this identity's own that equals ``slug`` is dropped (the address is its own again).
+        The caller guarantees that ``slug`` is this identity's, or free (``slug_taken``).
+        """
+        ...
 
     def put_articles(self, items: Iterable[tuple[Article, str]]) -> None:
         """Publish (article, raw hash of its file) pairs, replacing what the paths had."""
@@ -159,8 +197,18 @@ class Store(Protocol):
 
     def unskip(self, path: str) -> None: ...
 
-    def forget_file(self, path: str) -> bool:
-        """The file is gone: unpublish it. True when an article was removed."""
+    def forget_file(self, path: str) -> FileRow | None:
+        """The file is gone: unpublish it. Returns what the index had of the article it removed
+        (``updated`` and both hashes set), or None when it published nothing."""
+        ...
+
+    def add_vanished(self, items: Iterable[Vanished]) -> None:
+        """Remember articles whose files disappeared (one record per id: a newer one replaces
+        an older one), for ``vanished``."""
+        ...
+
+    def prune_vanished(self, before: datetime) -> None:
+        """Forget the vanished records whose ``gone_at`` is earlier than ``before``."""
         ...
 
     def set_state(self, key: str, value: str) -> None: ...

@@ -24,6 +24,60 @@ def _backfill_topics(conn: sqlite3.Connection) -> None:
     conn.executemany(TOPIC_INSERT, topic_rows(row_to_article(r) for r in rows))
 
 
+def _suffix_free_ids(conn: sqlite3.Connection) -> None:
+    """Migration 4: every stored id, guid, slug and date stays.
+
+    Before it, a file's id was its path (ending in .txt, the one article suffix then): the new
+    ``identities.path`` records that, so each such file keeps its id. An id an Id: header gave
+    (its article published from another path) gets none. Ids that start like the new
+    path-derived ids ("path:") or like an escaped header ("id:") are escaped with "id:"
+    (identity.header_key), in two steps through a key no id has (char(1) and the row's own
+    guid), so that no step collides with an existing id. Run again on an index rewound by hand
+    (as tests do), it only makes what is missing.
+    """
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(identities)")}
+    if "path" not in columns:
+        for statement in _statements(_SUFFIX_FREE_IDS):
+            conn.execute(statement)
+    for statement in _statements(_RENAMES):
+        conn.execute(statement)
+
+
+_SUFFIX_FREE_IDS = """
+    ALTER TABLE identities ADD COLUMN path TEXT;
+    UPDATE identities SET path = id WHERE id LIKE '%.txt'
+        AND NOT EXISTS (SELECT 1 FROM articles a WHERE a.id = identities.id AND a.path <> identities.id);
+    CREATE TEMP TABLE escaped_ids AS SELECT id AS old, char(1) || guid AS tmp, 'id:' || id AS new
+        FROM identities WHERE substr(id, 1, 5) = 'path:' OR substr(id, 1, 3) = 'id:';
+    UPDATE identities SET id = (SELECT tmp FROM escaped_ids WHERE old = identities.id)
+        WHERE id IN (SELECT old FROM escaped_ids);
+    UPDATE identities SET id = (SELECT new FROM escaped_ids WHERE tmp = identities.id)
+        WHERE id IN (SELECT tmp FROM escaped_ids);
+    UPDATE articles SET id = (SELECT tmp FROM escaped_ids WHERE old = articles.id)
+        WHERE id IN (SELECT old FROM escaped_ids);
+    UPDATE articles SET id = (SELECT new FROM escaped_ids WHERE tmp = articles.id)
+        WHERE id IN (SELECT tmp FROM escaped_ids);
+    UPDATE topics SET id = (SELECT new FROM escaped_ids WHERE old = topics.id)
+        WHERE id IN (SELECT old FROM escaped_ids);
+    DROP TABLE escaped_ids;
+"""
+_RENAMES = """
+    CREATE UNIQUE INDEX IF NOT EXISTS identities_path ON identities(path) WHERE path IS NOT NULL;
+    CREATE TABLE IF NOT EXISTS redirects (  -- old slug -> identity: a renamed file's old URL
+        slug TEXT PRIMARY KEY,
+        id TEXT NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TABLE IF NOT EXISTS vanished (   -- articles whose file just disappeared: rename sources
+        id TEXT PRIMARY KEY,
+        path TEXT NOT NULL,
+        raw_hash TEXT NOT NULL,
+        content_hash TEXT NOT NULL,
+        updated TEXT NOT NULL,
+        gone_at TEXT NOT NULL
+    ) WITHOUT ROWID;
+"""
+
+
 # Each entry upgrades the schema by one version (SQL, or a function for a data step); never
 # edit one that has shipped.
 MIGRATIONS: tuple[str | Callable[[sqlite3.Connection], None], ...] = (
@@ -93,6 +147,8 @@ MIGRATIONS: tuple[str | Callable[[sqlite3.Connection], None], ...] = (
     END
     """,
     _backfill_topics,
+    # 4: ids independent of the file suffix, renames that keep identity (README "Ids").
+    _suffix_free_ids,
 )
 
 _ARTICLE_COLUMNS = (

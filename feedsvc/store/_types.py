@@ -33,14 +33,33 @@ class FileRow:
     raw_hash: str | None  #: None for a skipped file
     id: str | None
     content_hash: str | None = None
+    updated: datetime | None = None  #: the article's `updated` (None for a skipped file)
 
 
 @dataclass(frozen=True, slots=True)
 class Identity:
+    """An article's permanent identity: never deleted, so a file that comes back gets it again."""
+
+    id: str  #: the Id: header's key, or a path-derived "path:..." id (feedsvc.identity)
+    guid: str  #: the feeds' entry id; never changes
+    slug: str  #: the current URL segment; an old one stays as a redirect (Store.move_identity)
+    first_seen: datetime  #: the date of an article whose text gives none
+    #: the file this path-derived identity belongs to (its file now, or last); None for an
+    #: identity an Id: header gives (it follows its header, not a path). Unique when set.
+    path: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Vanished:
+    """An article unpublished because its file disappeared: a file with the same bytes that
+    appears soon after is the same article, renamed (refresh.identify)."""
+
     id: str
-    guid: str
-    slug: str
-    first_seen: datetime
+    path: str  #: where it was
+    raw_hash: str  #: of the file's bytes
+    content_hash: str  #: of what it published
+    updated: datetime  #: its `updated` then: kept when the rename changes nothing published
+    gone_at: datetime  #: the refresh that found it gone
 
 
 @dataclass(frozen=True, slots=True)

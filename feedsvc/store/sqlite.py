@@ -27,8 +27,8 @@ from ._schema import encode_blocks
 from ._schema import migrate
 from ._schema import row_to_article
 from ._schema import topic_rows
+from ._sqlite_identities import IdentityRows
 from ._types import FileRow
-from ._types import Identity
 from ._types import Snapshot
 from ._types import format_time
 from ._types import parse_time
@@ -60,7 +60,7 @@ def _articles_sql(in_topic: bool, oldest_first: bool) -> str:
 _ARTICLES_SQL = {(t, o): _articles_sql(t, o) for t in (False, True) for o in (False, True)}
 
 
-class SQLiteStore:
+class SQLiteStore(IdentityRows):
     """Reads and writes the index. Thread-safe: each thread gets its own connection."""
 
     def __init__(
@@ -354,31 +354,17 @@ class SQLiteStore:
         """What the index remembers about one file (for a file whose stamp changed)."""
         conn = self.conn
         row = conn.execute(
-            "SELECT path, size, mtime_ns, raw_hash, id, content_hash FROM articles WHERE path = ?", (path,)
+            "SELECT path, size, mtime_ns, raw_hash, id, content_hash, updated FROM articles WHERE path = ?",
+            (path,),
         ).fetchone()
         if row is not None:
-            return FileRow(*row)
+            return FileRow(row[0], row[1], row[2], row[3], row[4], row[5], parse_time(row[6]))
         row = conn.execute("SELECT path, size, mtime_ns FROM skipped WHERE path = ?", (path,)).fetchone()
         return None if row is None else FileRow(row[0], row[1], row[2], None, None)
-
-    def identity(self, article_id: str) -> Identity | None:
-        row = self.conn.execute(
-            "SELECT id, guid, slug, first_seen FROM identities WHERE id = ?", (article_id,)
-        ).fetchone()
-        return None if row is None else Identity(row[0], row[1], row[2], parse_time(row[3]))
-
-    def slug_taken(self, slug: str) -> bool:
-        return self.conn.execute("SELECT 1 FROM identities WHERE slug = ?", (slug,)).fetchone() is not None
 
     def article_path(self, article_id: str) -> str | None:
         row = self.conn.execute("SELECT path FROM articles WHERE id = ?", (article_id,)).fetchone()
         return None if row is None else str(row[0])
-
-    def identities(self) -> dict[str, Identity]:
-        """Every identity ever given, by id (one query: a refresh looks them up in memory)."""
-        with self._read() as conn:
-            rows = conn.execute("SELECT id, guid, slug, first_seen FROM identities").fetchall()
-        return {r[0]: Identity(r[0], r[1], r[2], parse_time(r[3])) for r in rows}
 
     def unskip(self, path: str) -> None:
         self.conn.execute("DELETE FROM skipped WHERE path = ?", (path,))
@@ -387,12 +373,6 @@ class SQLiteStore:
         """Published article id -> its file's path."""
         with self._read() as conn:
             return dict(conn.execute("SELECT id, path FROM articles").fetchall())
-
-    def add_identities(self, identities: Iterable[Identity]) -> None:
-        self.conn.executemany(
-            "INSERT INTO identities (id, guid, slug, first_seen) VALUES (?, ?, ?, ?)",
-            [(i.id, i.guid, i.slug, format_time(i.first_seen)) for i in identities],
-        )
 
     def put_articles(self, items: Iterable[tuple[Article, str]]) -> None:
         """put_article for many (one prepared statement, executemany), and their topics."""
@@ -441,11 +421,15 @@ class SQLiteStore:
         )
         return removed > 0
 
-    def forget_file(self, path: str) -> bool:
-        """The file is gone: unpublish it. Returns True when an article was removed."""
+    def forget_file(self, path: str) -> FileRow | None:
+        """The file is gone: unpublish it. Returns what the index had of the article removed."""
         conn = self.conn
         conn.execute("DELETE FROM skipped WHERE path = ?", (path,))
-        return conn.execute("DELETE FROM articles WHERE path = ?", (path,)).rowcount > 0
+        row = conn.execute(
+            "DELETE FROM articles WHERE path = ? RETURNING path, size, mtime_ns, raw_hash, id, content_hash, updated",
+            (path,),
+        ).fetchone()
+        return None if row is None else FileRow(row[0], row[1], row[2], row[3], row[4], row[5], parse_time(row[6]))
 
     def set_state(self, key: str, value: str) -> None:
         self.conn.execute("INSERT OR REPLACE INTO state (key, value) VALUES (?, ?)", (key, value))

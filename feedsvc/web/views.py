@@ -8,9 +8,11 @@ import logging
 import re
 from collections.abc import Callable
 from collections.abc import Sequence
+from urllib.parse import quote
 
 from flask import Blueprint
 from flask import current_app
+from flask import redirect
 from flask import request
 from werkzeug.exceptions import BadRequest
 from werkzeug.exceptions import NotFound
@@ -129,8 +131,20 @@ def article(slug: str) -> Response:
 
     rep = cache.page(f"article:{slug}", make)
     if rep is None:
+        moved_to = cache.store.redirect(slug)  # an old address of a renamed file
+        if moved_to is not None:
+            return _moved(moved_to, cache.max_age)
         raise NotFound("No article has that address. It may have been removed.")
     return serve(rep)
+
+
+def _moved(slug: str, max_age: int) -> Response:
+    """301 to the article's current address. Relative (a slug is one path segment), so it is
+    right under any host name and path prefix; cached no longer than a page, so renaming the
+    file back is seen as soon as the page itself would be."""
+    response = redirect(quote(slug), code=301)
+    response.headers["Cache-Control"] = f"public, max-age={max_age}"
+    return response
 
 
 @bp.get("/style.css")

@@ -1,0 +1,419 @@
+"""Ids independent of the suffix, renames that keep identity, old slugs that redirect, dates
+from mtime. Through run_refresh and the Flask app; tests/test_renames_e2e.py does it over HTTP."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import urljoin
+
+import pytest
+from conftest import FIXED_NOW
+
+import feedsvc.refresh.pass_
+from feedsvc.config import Settings
+from feedsvc.config import load_settings
+from feedsvc.errors import ConfigError
+from feedsvc.identity import header_key
+from feedsvc.identity import make_guid
+from feedsvc.identity import path_id
+from feedsvc.identity import path_keys
+from feedsvc.identity import siblings
+from feedsvc.identity import stem
+from feedsvc.model import Article
+from feedsvc.model import RefreshStats
+from feedsvc.refresh import run_refresh
+from feedsvc.store.sqlite import SQLiteStore
+from feedsvc.web import create_app
+
+T0 = FIXED_NOW
+T1 = T0 + timedelta(hours=1)
+T2 = T0 + timedelta(hours=2)
+T3 = T0 + timedelta(hours=3)
+TEXT = "The harbour reopened this morning after the storm. Ships queued outside.\n"
+OTHER = "The council met on Tuesday. It approved the budget for next year.\n"
+
+
+def refresh(settings: Settings, store: SQLiteStore, at: datetime) -> RefreshStats:
+    return run_refresh(settings, store, now=lambda: at)
+
+
+def write(path: Path, text: str, mtime: int = 1_700_000_000) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, "utf-8")
+    os.utime(path, ns=(mtime * 10**9, mtime * 10**9))
+    return path
+
+
+def by_path(store: SQLiteStore) -> dict[str, Article]:
+    return {a.path: a for a in store.latest()}
+
+
+def counts(stats: RefreshStats) -> tuple[int, int, int, int]:
+    return stats.added, stats.updated, stats.removed, stats.unchanged
+
+
+@pytest.fixture
+def seeds(settings: Settings) -> Path:
+    """An empty seeds dir (the fixture articles removed)."""
+    for path in settings.seeds_dir.iterdir():
+        path.unlink()
+    return settings.seeds_dir
+
+
+# ---------------------------------------------------------------------------- the ids themselves
+
+
+def test_id_kinds_never_meet() -> None:
+    assert path_id("news/a.txt") == "path:news/a"
+    assert path_id("a.b.TXT") == "path:a.b"
+    assert stem("news/.txt") == "news/.txt"  # a name that is all suffix keeps it
+    assert header_key("council-bike-lanes") == "council-bike-lanes"
+    assert header_key("path:news/a") == "id:path:news/a"  # a header cannot name a path id...
+    assert header_key("id:x") == "id:id:x"  # ...and escaping stays one-to-one
+    assert header_key("id:path:news/a") != header_key("path:news/a")
+    keys = path_keys("news/a.md")
+    assert [next(keys) for _ in range(4)] == ["path:news/a", "path:news/a.md", "path:news/a.md#2", "path:news/a.md#3"]
+    assert siblings("d/a.txt", (".txt", ".md")) == [
+        "d/a.txT", "d/a.tXt", "d/a.tXT", "d/a.Txt", "d/a.TxT", "d/a.TXt", "d/a.TXT",
+        "d/a.md", "d/a.mD", "d/a.Md", "d/a.MD",
+    ]  # fmt: skip
+
+
+def test_a_new_file_gets_a_suffix_free_id(settings: Settings, seeds: Path, store: SQLiteStore) -> None:
+    write(seeds / "news" / "harbour.txt", TEXT)
+    refresh(settings, store, T0)
+    (article,) = store.latest()
+    assert (article.id, article.path, article.slug) == ("path:news/harbour", "news/harbour.txt", "news-harbour")
+    assert article.guid == make_guid("path:news/harbour")
+
+
+def test_same_stem_other_suffix_does_not_collide(settings: Settings, seeds: Path, store: SQLiteStore) -> None:
+    write(seeds / "a.txt", TEXT)
+    write(seeds / "a.TXT", OTHER)
+    stats = refresh(settings, store, T0)
+    assert (stats.added, stats.skipped) == (2, ())
+    found = by_path(store)
+    # Sorted, "a.TXT" comes first and takes the stem's id; a.txt gets one with its suffix.
+    assert (found["a.TXT"].id, found["a.txt"].id) == ("path:a", "path:a.txt")
+    assert len({a.guid for a in found.values()}) == len({a.slug for a in found.values()}) == 2
+    # Ids are stored, not recomputed: a.txt keeps its own when a.TXT goes.
+    (seeds / "a.TXT").unlink()
+    write(seeds / "a.txt", TEXT + "An edit.\n", mtime=1_700_000_100)
+    refresh(settings, store, T1)
+    assert [(a.id, a.path) for a in store.latest()] == [("path:a.txt", "a.txt")]
+
+
+def test_an_id_header_cannot_take_a_path_id(settings: Settings, seeds: Path, store: SQLiteStore) -> None:
+    write(seeds / "b.txt", TEXT)
+    write(seeds / "c.txt", "Id: path:b\n\n" + OTHER)
+    write(seeds / "d.txt", "Id: b\n\n" + OTHER.replace("council", "board"))
+    stats = refresh(settings, store, T0)
+    assert (stats.added, stats.skipped) == (3, ())
+    assert {a.path: a.id for a in store.latest()} == {"b.txt": "path:b", "c.txt": "id:path:b", "d.txt": "b"}
+
+
+# ---------------------------------------------------------------------------- renames
+
+
+def test_suffix_change_keeps_everything(settings: Settings, seeds: Path, store: SQLiteStore) -> None:
+    old = write(seeds / "story.txt", TEXT)
+    refresh(settings, store, T0)
+    (before,) = store.latest()
+    old.rename(seeds / "story.TXT")
+    stats = refresh(settings, store, T1)
+    assert counts(stats) == (0, 0, 0, 1)  # nothing a reader sees changed
+    (after,) = store.latest()
+    assert after.path == "story.TXT"
+    assert (after.id, after.guid, after.slug, after.published, after.updated) == (
+        before.id, before.guid, before.slug, before.published, before.updated,
+    )  # fmt: skip
+
+
+def test_suffix_change_with_an_edit_keeps_identity(settings: Settings, seeds: Path, store: SQLiteStore) -> None:
+    """Not a content match: the sibling rule (same stem, the old file gone) keeps the id."""
+    old = write(seeds / "story.txt", TEXT)
+    refresh(settings, store, T0)
+    (before,) = store.latest()
+    old.unlink()
+    refresh(settings, store, T1)  # gone for a while: removed from the feeds
+    assert store.latest() == []
+    write(seeds / "story.Txt", TEXT + "Now with a second paragraph.\n")
+    stats = refresh(settings, store, T2)
+    assert stats.added == 1
+    (after,) = store.latest()
+    assert (after.guid, after.slug, after.published) == (before.guid, before.slug, T0)
+
+
+@pytest.mark.parametrize("new", ["better-name.txt", "archive/2025/story.txt", "Archive/Better.TXT"])
+def test_rename_keeps_identity_and_redirects(
+    settings: Settings, seeds: Path, store: SQLiteStore, new: str
+) -> None:
+    write(seeds / "story.txt", TEXT)
+    write(seeds / "other.txt", OTHER)
+    refresh(settings, store, T0)
+    before = by_path(store)["story.txt"]
+    target = seeds / new
+    target.parent.mkdir(parents=True, exist_ok=True)
+    (seeds / "story.txt").rename(target)
+    stats = refresh(settings, store, T1)
+    # The address changed, so the item changed (updated), but nothing was added or removed.
+    assert counts(stats) == (0, 1, 0, 1)  # (other.txt is unchanged)
+    after = by_path(store)[new]
+    assert (after.id, after.guid, after.published) == (before.id, before.guid, before.published)
+    assert after.slug != before.slug and after.updated == T1
+    assert store.redirect(before.slug) == after.slug
+    assert store.get_by_slug(before.slug) is None
+    client = create_app(settings, store=store).test_client()
+    moved = client.get(f"/articles/{before.slug}")
+    assert moved.status_code == 301
+    assert moved.headers["Location"] == after.slug  # relative: right under any host or prefix
+    assert "max-age" in moved.headers["Cache-Control"]
+    # (Werkzeug's test client resolves a relative Location against "/", unlike RFC 3986
+    # and every real client: resolve it here; tests/test_renames_e2e.py follows it for real.)
+    target = urljoin(f"http://localhost/articles/{before.slug}", moved.headers["Location"])
+    assert target == f"http://localhost/articles/{after.slug}"
+    assert client.get(target).status_code == 200
+    assert client.get("/articles/never-was").status_code == 404
+
+
+def test_rename_back_and_forth(settings: Settings, seeds: Path, store: SQLiteStore) -> None:
+    write(seeds / "first.txt", TEXT)
+    refresh(settings, store, T0)
+    (first,) = store.latest()
+    (seeds / "first.txt").rename(seeds / "second.txt")
+    refresh(settings, store, T1)
+    (seeds / "second.txt").rename(seeds / "third.txt")
+    refresh(settings, store, T2)
+    (third,) = store.latest()
+    assert (third.slug, third.guid) == ("third", first.guid)
+    assert store.redirect("first") == store.redirect("second") == "third"  # no chains
+    (seeds / "third.txt").rename(seeds / "first.txt")
+    refresh(settings, store, T3)
+    (back,) = store.latest()
+    assert (back.slug, back.guid, back.published) == ("first", first.guid, T0)  # its own address again
+    assert store.redirect("first") is None
+    assert store.redirect("second") == store.redirect("third") == "first"
+
+
+def test_old_slugs_are_never_given_away(settings: Settings, seeds: Path, store: SQLiteStore) -> None:
+    write(seeds / "story.txt", TEXT)
+    refresh(settings, store, T0)
+    (seeds / "story.txt").rename(seeds / "renamed.txt")
+    refresh(settings, store, T1)
+    write(seeds / "story.txt", OTHER)  # a new article under the old name
+    refresh(settings, store, T2)
+    found = by_path(store)
+    assert found["story.txt"].slug not in ("story", "renamed")
+    assert store.redirect("story") == "renamed"
+    assert found["story.txt"].guid != found["renamed.txt"].guid
+
+
+def test_a_removed_article_does_not_redirect(settings: Settings, seeds: Path, store: SQLiteStore) -> None:
+    write(seeds / "story.txt", TEXT)
+    refresh(settings, store, T0)
+    (seeds / "story.txt").rename(seeds / "renamed.txt")
+    refresh(settings, store, T1)
+    (seeds / "renamed.txt").unlink()
+    refresh(settings, store, T2)
+    assert store.redirect("story") is None
+    assert create_app(settings, store=store).test_client().get("/articles/story").status_code == 404
+
+
+def test_moved_over_an_existing_file(settings: Settings, seeds: Path, store: SQLiteStore) -> None:
+    """`mv b.txt a.txt`: a.txt now is b's article; a's old article leaves."""
+    write(seeds / "a.txt", TEXT)
+    write(seeds / "b.txt", OTHER)
+    refresh(settings, store, T0)
+    before = by_path(store)
+    (seeds / "b.txt").rename(seeds / "a.txt")
+    os.utime(seeds / "a.txt", ns=(1_700_000_500 * 10**9,) * 2)
+    refresh(settings, store, T1)
+    after = by_path(store)
+    assert list(after) == ["a.txt"]
+    assert after["a.txt"].guid == before["b.txt"].guid
+
+
+def test_rotation_keeps_both_identities(settings: Settings, seeds: Path, store: SQLiteStore) -> None:
+    """`mv a c; mv b a`: b's article is now at a, a's at c (c sorts after a, and so does 0)."""
+    for new_name in ("c.txt", "0.txt"):
+        for path in seeds.iterdir():
+            path.unlink()
+        write(seeds / "a.txt", TEXT)
+        write(seeds / "b.txt", OTHER)
+        with SQLiteStore(settings.db_path.with_name(f"{new_name}.sqlite")) as own:
+            refresh(settings, own, T0)
+            before = by_path(own)
+            (seeds / "a.txt").rename(seeds / new_name)
+            (seeds / "b.txt").rename(seeds / "a.txt")
+            os.utime(seeds / "a.txt", ns=(1_700_000_500 * 10**9,) * 2)
+            stats = refresh(settings, own, T1)
+            after = by_path(own)
+            assert after["a.txt"].guid == before["b.txt"].guid, new_name
+            assert after[new_name].guid == before["a.txt"].guid, new_name
+            assert (stats.added, stats.removed) == (0, 0), new_name
+
+
+def test_moved_and_edited_is_a_new_article(settings: Settings, seeds: Path, store: SQLiteStore) -> None:
+    write(seeds / "story.txt", TEXT)
+    refresh(settings, store, T0)
+    (before,) = store.latest()
+    (seeds / "story.txt").unlink()
+    write(seeds / "elsewhere.txt", TEXT + "And an edit.\n")
+    stats = refresh(settings, store, T1)
+    assert (stats.added, stats.removed) == (1, 1)
+    (after,) = store.latest()
+    assert after.guid != before.guid and store.redirect(before.slug) is None
+
+
+def test_duplicates_pair_by_name_first(settings: Settings, seeds: Path, store: SQLiteStore) -> None:
+    """Two files with the same bytes moved to another folder: each keeps its own identity."""
+    write(seeds / "a.txt", TEXT)
+    write(seeds / "b.txt", TEXT)
+    refresh(settings, store, T0)
+    before = by_path(store)
+    (seeds / "old").mkdir()
+    for name in ("a.txt", "b.txt"):
+        (seeds / name).rename(seeds / "old" / name)
+    refresh(settings, store, T1)
+    after = by_path(store)
+    assert after["old/a.txt"].guid == before["a.txt"].guid
+    assert after["old/b.txt"].guid == before["b.txt"].guid
+
+
+def test_a_folder_of_many_files_moves_in_bulk(settings: Settings, seeds: Path, store: SQLiteStore) -> None:
+    n = feedsvc.refresh.pass_._Pass.BULK + 20  # past the bulk threshold: lookups from memory
+    for i in range(n):
+        write(seeds / "news" / f"story-{i:03d}.txt", f"Story number {i} happened today. It was short.\n")
+    refresh(settings, store, T0)
+    before = {a.path: a for a in store.latest()}
+    (seeds / "news").rename(seeds / "archive")
+    stats = refresh(settings, store, T1)
+    assert counts(stats) == (0, n, 0, 0)
+    after = {a.path.removeprefix("archive/"): a for a in store.latest()}
+    assert len(after) == n
+    for path, old in before.items():
+        new = after[path.removeprefix("news/")]
+        assert (new.guid, new.published) == (old.guid, old.published)
+        assert store.redirect(old.slug) == new.slug == old.slug.replace("news-", "archive-", 1)
+
+
+def test_an_id_header_file_moves_without_a_new_slug(settings: Settings, seeds: Path, store: SQLiteStore) -> None:
+    write(seeds / "x.txt", "Id: council-2025\n\n" + OTHER)
+    refresh(settings, store, T0)
+    (before,) = store.latest()
+    (seeds / "x.txt").rename(seeds / "y.txt")
+    stats = refresh(settings, store, T1)
+    assert counts(stats) == (0, 0, 0, 1)
+    (after,) = store.latest()
+    assert (after.id, after.guid, after.slug, after.updated, after.path) == (
+        before.id, before.guid, before.slug, before.updated, "y.txt",
+    )  # fmt: skip
+
+
+def test_a_rename_within_the_window(
+    settings: Settings, seeds: Path, store: SQLiteStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With a rename window, the file may come back in a later refresh (the store keeps what
+    vanished); after the window it is a new article."""
+    monkeypatch.setattr(feedsvc.refresh.pass_, "rename_window", lambda settings: timedelta(minutes=5))
+    write(seeds / "story.txt", TEXT)
+    write(seeds / "late.txt", OTHER)
+    refresh(settings, store, T0)
+    before = by_path(store)
+    (seeds / "story.txt").unlink()
+    (seeds / "late.txt").unlink()
+    assert refresh(settings, store, T0 + timedelta(minutes=1)).removed == 2
+    write(seeds / "moved" / "story.txt", TEXT)
+    stats = refresh(settings, store, T0 + timedelta(minutes=3))
+    assert stats.added == 1  # back in the feeds...
+    again = by_path(store)["moved/story.txt"]
+    assert (again.guid, again.published) == (before["story.txt"].guid, before["story.txt"].published)  # itself
+    assert store.redirect(before["story.txt"].slug) == again.slug
+    write(seeds / "moved" / "late.txt", OTHER)
+    refresh(settings, store, T0 + timedelta(minutes=10))  # too late: a new article
+    assert by_path(store)["moved/late.txt"].guid != before["late.txt"].guid
+    assert store.vanished(T0) == []  # pruned
+
+
+# ---------------------------------------------------------------------------- dates from mtime
+
+
+def test_date_from_mtime(settings: Settings, seeds: Path, store: SQLiteStore) -> None:
+    mtime = settings.with_overrides(date_from="mtime")
+    write(seeds / "undated.txt", TEXT, mtime=1_600_000_000)
+    write(seeds / "dated.txt", "Date: 2024-05-01 09:00 UTC\n\n" + OTHER, mtime=1_600_000_000)
+    write(seeds / "future.txt", OTHER.replace("council", "board"), mtime=int(T0.timestamp()) + 86_400)
+    refresh(mtime, store, T0)
+    found = by_path(store)
+    assert found["undated.txt"].published == datetime.fromtimestamp(1_600_000_000, UTC)
+    assert found["dated.txt"].published == datetime(2024, 5, 1, 9, tzinfo=UTC)  # the text wins
+    assert found["future.txt"].published == T0  # never in the future
+    # An edit moves the mtime, never the date.
+    write(seeds / "undated.txt", TEXT + "More.\n", mtime=1_650_000_000)
+    refresh(mtime, store, T1)
+    assert by_path(store)["undated.txt"].published == datetime.fromtimestamp(1_600_000_000, UTC)
+
+
+def test_date_from_first_seen_is_the_default(settings: Settings, seeds: Path, store: SQLiteStore) -> None:
+    assert settings.date_from == "first_seen"
+    write(seeds / "undated.txt", TEXT, mtime=1_600_000_000)
+    refresh(settings, store, T0)
+    assert by_path(store)["undated.txt"].published == T0
+
+
+def test_date_from_in_the_config_file(tmp_path: Path) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text('[seeds]\ndate_from = "mtime"\n', "utf-8")
+    assert load_settings(config).date_from == "mtime"
+    config.write_text('[seeds]\ndate_from = "ctime"\n', "utf-8")
+    with pytest.raises(ConfigError, match=r"\[seeds\] date_from must be one of 'first_seen', 'mtime', got 'ctime'"):
+        load_settings(config)
+
+
+# ---------------------------------------------------------------------------- upgrade
+
+
+def test_old_ids_with_reserved_prefixes_are_escaped(settings: Settings, seeds: Path) -> None:
+    """A schema-2 index whose ids start like the new kinds: a file named "path:x.txt" and
+    an Id: header "id:y". Both keep their guid, slug and date, and their files find them."""
+    from feedsvc.refresh.reading import content_hash
+    from feedsvc.store._schema import MIGRATIONS
+
+    write(seeds / "path:x.txt", TEXT)
+    write(seeds / "y.txt", "Id: id:y\n\n" + OTHER)
+    with SQLiteStore(settings.db_path) as fresh:  # rows as today's code writes them...
+        refresh(settings, fresh, T0)
+        rows = {r[1]: list(r) for r in fresh.conn.execute("SELECT * FROM articles")}
+    settings.db_path.unlink()
+    conn = sqlite3.connect(settings.db_path, isolation_level=None)
+    for migration in MIGRATIONS[:2]:
+        for statement in migration.split(";"):
+            if statement.strip():
+                conn.execute(statement)
+    conn.execute("PRAGMA user_version = 2")
+    from feedsvc.parse import parse_bytes
+
+    for path, old_id in (("path:x.txt", "path:x.txt"), ("y.txt", "id:y")):  # ...with the old ids
+        row = rows[path]
+        parsed = parse_bytes((seeds / path).read_bytes(), settings.parse_rules())
+        row[0], row[-1] = old_id, content_hash(parsed, old_id)
+        conn.execute("INSERT INTO identities VALUES (?, ?, ?, ?)", (old_id, make_guid(old_id), f"s-{path[0]}", row[7]))
+        conn.execute(f"INSERT INTO articles VALUES ({', '.join('?' * len(row))})", row)
+    conn.close()
+    with SQLiteStore(settings.db_path) as store:
+        stats = refresh(settings, store, T1)
+        assert (stats.added, stats.updated, stats.removed) == (0, 0, 0)
+        assert {a.id: (a.path, a.guid, a.slug) for a in store.latest()} == {
+            "id:path:x.txt": ("path:x.txt", make_guid("path:x.txt"), "s-p"),
+            "id:id:y": ("y.txt", make_guid("id:y"), "s-y"),
+        }
+        shutil.copy(seeds / "path:x.txt", seeds / "later.txt")  # and the files still find them
+        (seeds / "path:x.txt").unlink()
+        refresh(settings, store, T2)
+        assert by_path(store)["later.txt"].guid == make_guid("path:x.txt")
