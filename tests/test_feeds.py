@@ -247,21 +247,31 @@ def test_language_author_generator(settings: Settings, store: SQLiteStore) -> No
     assert text(generator) == "feedsvc"
     assert generator is not None and generator.get("version") == __version__
     assert text(root.find(A + "subtitle")) == "All the news"
-    assert [text(e.find(f"{A}author/{A}name")) for e in feeds.atom_entries] == ["The Newsroom", "Jane Doe"]
+    # An item's author is the article's own; the site's is the feed's, never an item's.
+    assert [e.find(A + "author") is None for e in feeds.atom_entries] == [True, False]
+    assert text(feeds.atom_entries[1].find(f"{A}author/{A}name")) == "Jane Doe"
+    assert len(root.findall(A + "author")) == 1
 
     channel = feeds.rss_channel
     assert text(channel.find("language")) == "en-GB"
     assert text(channel.find("generator")) == "feedsvc"
     assert text(channel.find("description")) == "All the news"
-    assert [text(i.find(DC_CREATOR)) for i in feeds.rss_items] == ["The Newsroom", "Jane Doe"]
+    assert [i.find(DC_CREATOR) is None for i in feeds.rss_items] == [True, False]
+    assert text(feeds.rss_items[1].find(DC_CREATOR)) == "Jane Doe"
+    assert [i.find("author") for i in feeds.rss_items] == [None, None]  # RSS <author> is an e-mail
+    assert channel.find("managingEditor") is None and channel.find(DC_CREATOR) is None
 
     assert feeds.json["language"] == "en-GB"
     assert feeds.json["authors"] == [{"name": "The Newsroom"}]
     assert feeds.json["description"] == "All the news"
-    assert [i["authors"] for i in feeds.json["items"]] == [[{"name": "The Newsroom"}], [{"name": "Jane Doe"}]]
+    assert [i.get("authors") for i in feeds.json["items"]] == [None, [{"name": "Jane Doe"}]]
 
     atom = parse_feed(feeds.atom, "application/atom+xml").feed
     assert (atom.language, atom.author, atom.generator) == ("en-GB", "The Newsroom", "feedsvc")
+    for kind, body in (("application/atom+xml", feeds.atom), ("application/rss+xml", feeds.rss)):
+        entries = parse_feed(body, kind).entries
+        assert ["author" in e for e in entries] == [False, True], kind
+        assert entries[1].author == "Jane Doe"
     assert parse_feed(feeds.rss, "application/rss+xml").feed.language == "en-GB"
 
 

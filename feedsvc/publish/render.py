@@ -63,6 +63,8 @@ def _feedgen(
     fg.link(href=spec.url(meta.base_url), rel="self", type=spec.media_type)
     fg.link(href=meta.base_url, rel="alternate", type="text/html")  # last: RSS's <link>
     fg.language(meta.language)
+    # Atom: the feed's <author> stands for every entry without one of its own (RFC 4287 4.1.1).
+    # RSS has no place for a name alone (managingEditor is an e-mail address): none there.
     fg.author({"name": xml_safe(meta.author)})
     fg.generator("feedsvc", version=meta.version or None, uri="https://pypi.org/project/feedsvc/")
     _images(fg, meta)
@@ -87,9 +89,9 @@ def _feedgen(
         fe.content(xml_safe(content), type="html")
         fe.published(article.published)
         fe.updated(article.updated)
-        author = xml_safe(article.author or meta.author)
-        fe.author({"name": author})
-        fe.dc.dc_creator(author)
+        if article.author:  # the site's author is the feed's (Atom <author>), never an item's
+            fe.author({"name": xml_safe(article.author)})
+            fe.dc.dc_creator(xml_safe(article.author))
         if article.tags:
             # One call: feedgen re-maps every category on each call, so one per tag is quadratic.
             fe.category([{"term": xml_safe(tag)} for tag in article.tags])
@@ -150,8 +152,9 @@ def json_feed(articles: Sequence[Article], meta: FeedMeta, spec: FeedSpec) -> di
             "content_text": article.body_text,
             "date_published": rfc3339(article.published),
             "date_modified": rfc3339(article.updated),
-            "authors": [{"name": article.author or meta.author}],
         }
+        if article.author:  # else the feed's top-level authors stand for it (JSON Feed 1.1)
+            item["authors"] = [{"name": article.author}]
         if article.tags:
             item["tags"] = list(article.tags)
         items.append(item)
