@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import os
 import re
 import tomllib
 from dataclasses import dataclass
@@ -268,7 +269,11 @@ def load_settings(path: Path | str, **overrides: Any) -> Settings:
         values[kind] = tuple(values.get(kind, defaults)) + tuple(values.pop(f"extra_{kind}", ()))
     values.update(overrides)
     try:
-        seeds_dir = (base / Path(seeds).expanduser()).resolve()
+        # Not resolved: a symlink on the way is followed anew by every walk and by the watcher,
+        # so re-pointing it (a release switch, `ln -sfn`) moves the service to the new folder.
+        seeds_dir = base / Path(seeds).expanduser()
+        if "\0" in os.fspath(seeds_dir):  # what resolve() would have refused
+            raise ValueError("embedded null byte")
         db_path = (base / Path(db).expanduser()).resolve()
         for key in ("icon", "theme_dir"):
             if isinstance(values.get(key), str):

@@ -169,11 +169,12 @@ def test_requests_racing_the_job_never_trip_apscheduler_and_none_is_lost(
     "maximum number of running instances reached" and waited a whole interval (issue 12)."""
     named: list[frozenset[str]] = []
 
-    def refresh_paths(paths: frozenset[str]) -> RefreshStats:
-        named.append(paths)
+    def refresh(paths: frozenset[str] | None = None, complete: object = None) -> RefreshStats:
+        if paths is not None:
+            named.append(paths)
         return RefreshStats()
 
-    runner = RefreshRunner(RefreshStats, refresh_paths)
+    runner = RefreshRunner(refresh)
     scheduler = build_scheduler(settings, runner)  # interval 300 s: only requests run it here
     with caplog.at_level(logging.WARNING):
         scheduler.start()

@@ -2,7 +2,7 @@
 
 ``server`` wires them (``Service``) and runs waitress; ``scheduler`` runs refreshes one at a
 time (``RefreshRunner``, ``build_scheduler``); ``watch`` turns file events into refresh
-requests. Nothing here starts on import: ``feedsvc serve`` and ``feedsvc.wsgi`` start them.
+requests (over ``inotify``, the kernel interface, and ``lookup``, the path to the seeds dir). Nothing here starts on import: ``feedsvc serve`` and ``feedsvc.wsgi`` start them.
 """
 
 from __future__ import annotations

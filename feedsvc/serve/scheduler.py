@@ -7,6 +7,7 @@ import threading
 import time
 from collections.abc import Callable
 from collections.abc import Iterable
+from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import field
 from datetime import UTC
@@ -146,23 +147,30 @@ class RefreshRunner:
 
     ``request()`` (from the file watcher or an HTTP call) marks a refresh as wanted and wakes
     the scheduler job; if a refresh is already running, it runs once more when done. A failed
-    refresh is logged and the last good index stays published.
+    refresh is logged and the last good index stays published. Files a refresh deferred (still
+    being written) are looked at again by themselves when the refresh says they may be ready,
+    backing off while they stay open; and at least every ``full_every`` seconds a run walks
+    everything, however busy the watcher keeps it with named paths.
+
+    ``refresh()`` walks everything; when the watcher named paths, or saw files closed, it is
+    called as ``refresh(paths=..., complete=...)`` (``paths`` None: walk; see run_refresh).
 
     ``run()`` is safe to call while it runs (from a second scheduler instance, or by hand): the
     later call only asks the running one to go round once more, and returns None. That, not
     APScheduler's ``max_instances``, is what keeps refreshes one at a time (see build_scheduler).
     """
 
-    def __init__(
-        self,
-        refresh: Callable[[], RefreshStats],
-        refresh_paths: Callable[[frozenset[str]], RefreshStats] | None = None,
-    ) -> None:
+    BACKOFF_LIMIT = 6  #: a file deferred again and again is retried at most 2**6 settle times apart
+
+    def __init__(self, refresh: Callable[..., RefreshStats], *, full_every: float | None = None) -> None:
         self._refresh = refresh
-        self._refresh_paths = refresh_paths
+        self.full_every = full_every
         self._pending_lock = threading.Lock()
         self._paths: set[str] = set()  #: paths the watcher named since the last run
+        self._complete: dict[str, tuple[int, int]] = {}  #: of those, seen closed: (size, mtime_ns)
         self._full = False  #: a full refresh was asked for since the last run
+        self._last_full = time.monotonic()
+        self._streak = 0  #: runs in a row that deferred a file
         self._wanted = threading.Event()
         self._running = threading.Lock()
         self.scheduler: MonotonicScheduler | None = None
@@ -218,20 +226,26 @@ class RefreshRunner:
             log.debug("a refresh is still running (%.1fs): this interval's turn is skipped", running)
         return True
 
-    def _take(self) -> frozenset[str] | None:
-        """What to refresh now: the named paths, or None for everything. A run nobody named
-        paths for (the interval tick) is a full one."""
+    def _take(self) -> tuple[frozenset[str] | None, dict[str, tuple[int, int]]]:
+        """What to refresh now: the named paths, or None for everything (a run nobody named
+        paths for, the interval tick, is a full one; so is one a full interval after the last)."""
+        overdue = self.full_every is not None and self.monotonic() - self._last_full >= self.full_every
         with self._pending_lock:
-            paths, full = frozenset(self._paths), self._full
-            self._paths.clear()
-            self._full = False
-        return None if full or not paths or self._refresh_paths is None else paths
+            paths, full, complete = frozenset(self._paths), self._full, self._complete
+            self._paths, self._full, self._complete = set(), False, {}
+        if full or not paths or overdue:
+            self._last_full = self.monotonic()
+            return None, complete
+        return paths, complete
 
     def _run_once(self) -> RefreshStats | None:
         self.runs += 1
-        paths = self._take()
+        paths, complete = self._take()
         try:
-            stats = self._refresh() if paths is None else self._refresh_paths(paths)  # type: ignore[misc]
+            if paths is None and not complete:
+                stats = self._refresh()
+            else:
+                stats = self._refresh(paths=paths, complete=complete)
         except FeedsvcError as e:
             self.last_error = str(e)
             log.error("refresh failed, still serving the last good state: %s", e)
@@ -241,19 +255,42 @@ class RefreshRunner:
             log.exception("refresh failed with an unexpected error")
             return None
         self.last_error = None
+        self.follow_up(stats)
         return stats
 
-    def request(self, delay: float = 0.0, paths: Iterable[str] | None = None) -> None:
+    def follow_up(self, stats: RefreshStats) -> None:
+        """Look at the files this refresh deferred again, when it said they may be ready."""
+        if not stats.deferred:
+            self._streak = 0
+            return
+        delay = (stats.retry_in or 1.0) * 2 ** min(self._streak, self.BACKOFF_LIMIT)
+        if self.full_every is not None:
+            delay = min(delay, self.full_every)
+        self._streak += 1
+        with self._pending_lock:
+            self._paths.update(stats.deferred)
+        log.debug("looking at %d deferred file(s) again in %.2fs", len(stats.deferred), delay)
+        self._wake(delay)
+
+    def request(self, delay: float = 0.0, paths: Iterable[str] | None = None,
+                complete: Mapping[str, tuple[int, int]] | None = None) -> None:  # fmt: skip
         """Ask for a refresh soon (debounced by ``delay`` seconds): of just ``paths`` (relative
-        to the seeds dir), or of everything."""
+        to the seeds dir), or of everything; ``complete``: paths seen closed after writing,
+        with their (size, mtime_ns) then."""
         with self._pending_lock:
             if paths is None:
                 self._full = True
             else:
                 self._paths.update(paths)
+            if complete:
+                self._complete.update(complete)
         self._wanted.set()
         if self._running.locked():
             return  # the running job sees the flag and runs again
+        self._wake(delay)
+
+    def _wake(self, delay: float) -> None:
+        """Move the scheduler job's next run to ``delay`` seconds from now, if that is sooner."""
         scheduler = self.scheduler
         if scheduler is not None and scheduler.running:
             when = scheduler.clock.wall() + timedelta(seconds=delay)
@@ -291,4 +328,5 @@ def build_scheduler(
         **first,
     )
     runner.scheduler = scheduler
+    runner.full_every = float(settings.interval_seconds)
     return scheduler

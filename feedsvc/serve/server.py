@@ -77,14 +77,11 @@ class Service:
 
     def __init__(self, settings: Settings, refresh: Callable[..., RefreshStats], *,
                  watch: bool | None = None) -> None:  # fmt: skip
-        """``refresh(settings, store, paths=None)`` is run_refresh or a wrapper of it."""
+        """``refresh(settings, store, paths=None, complete=None)`` is run_refresh or a wrapper."""
         self.settings = settings
         self.store = open_store(settings)
         self._refresh = refresh
-        self.runner = RefreshRunner(
-            lambda: self._rendered(refresh(settings, self.store)),
-            lambda paths: self._rendered(refresh(settings, self.store, paths=paths)),
-        )
+        self.runner = RefreshRunner(lambda **named: self._rendered(refresh(settings, self.store, **named)))
         self.app = create_app(settings, store=self.store, refresh=self.refresh_now)
         self.cache: FeedCache = self.app.extensions[CACHE]
         self.scheduler = build_scheduler(settings, self.runner)
@@ -94,7 +91,9 @@ class Service:
     def refresh_now(self) -> RefreshStats:
         """Used by POST /refresh: runs in the request thread; the cross-process refresh lock
         keeps it from overlapping a scheduled refresh."""
-        return self._rendered(self._refresh(self.settings, self.store))
+        stats = self._rendered(self._refresh(self.settings, self.store))
+        self.runner.follow_up(stats)  # files still being written: looked at again when ready
+        return stats
 
     def _rendered(self, stats: RefreshStats) -> RefreshStats:
         """After a refresh: render the feeds now, in the refreshing thread, and not in the next
@@ -104,22 +103,25 @@ class Service:
         return stats
 
     def start(self) -> None:
-        """Refresh once, then start the interval scheduler and the watcher."""
+        """Start the interval scheduler and the watcher, then refresh once.
+
+        In that order: a file closed while the first refresh walks is reported by the watcher
+        (and refreshed right after), and files it defers get their follow-up run."""
         if not self.settings.base_url and not is_loopback(self.settings.host):
             log.warning(
                 "listening on %s beyond loopback without [site] base_url: feeds, sitemap and "
                 "canonical links say %s; set base_url to the address readers use",
                 self.settings.host, self.settings.public_url,
             )  # fmt: skip
-        self.runner.run()
         self.scheduler.start()
         if self.watch:
             try:
                 self.watcher = SeedsWatcher(self.settings, self.runner)
                 self.watcher.start()
-            except (OSError, ImportError) as e:
+            except OSError as e:
                 log.warning("file watcher unavailable, polling only: %s", e)
                 self.watcher = None
+        self.runner.run()
         log.info(
             "serving %s from %s (refresh every %ss%s)",
             self.settings.public_url,
