@@ -154,7 +154,10 @@ def serve(settings: Settings, host: str | None, port: int | None, watch: bool | 
         settings = settings.with_overrides(host=host or settings.host, port=port or settings.port)
     if click.get_current_context().obj["verbose"] == 0:
         setup_logging(1)  # a server logs refreshes, skips and requests by default
-    service = Service(settings, run_refresh, watch=watch)
+    try:
+        service = Service(settings, run_refresh, watch=watch)
+    except FeedsvcError as e:  # a [store] url no backend opens, psycopg missing...
+        raise click.ClickException(str(e)) from None
     # systemd and container runtimes stop services with SIGTERM: shut down as for Ctrl-C.
     signal.signal(signal.SIGTERM, _interrupt)
     try:

@@ -57,6 +57,10 @@ class Settings:
     seeds_dir: Path
     db_path: Path
     config_path: Path | None = None
+    #: [store] url: a database server instead of the SQLite file at ``db_path``
+    #: ("postgresql://user@host/db"); None: the SQLite file. ``store.open_store`` picks the
+    #: backend by its scheme.
+    store_url: str | None = None
     # [site]
     title: str = "feedsvc"
     subtitle: str = "Articles published by feedsvc"
@@ -148,7 +152,7 @@ _SCHEMA: dict[str, dict[str, tuple[str, type | tuple[type, ...]]]] = {
         "settle_seconds": ("settle_seconds", (int, float)),
         "date_from": ("date_from", str),
     },
-    "store": {"path": ("db_path", str)},
+    "store": {"path": ("db_path", str), "url": ("store_url", str)},
     "server": {
         "host": ("host", str),
         "port": ("port", int),
@@ -338,6 +342,17 @@ def _check_site_paths(settings: Settings, name: str) -> None:
             raise ConfigError(f"{name}: {where} must be a {'folder' if want_dir else 'file'}: {path}")
 
 
+def _store_url_problem(url: str) -> str | None:
+    """Why ``url`` cannot name a store (the rest of a sentence), or None. Which schemes exist
+    is the store's business (store.open_store); the value is never shown: it may hold a password."""
+    if not url.isprintable() or " " in url:
+        return "must be one line of printable characters without spaces"
+    scheme, sep, rest = url.partition("://")
+    if not sep or not rest or not re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]*", scheme):
+        return "must be a URL like postgresql://user@host:5432/feedsvc"
+    return None
+
+
 def validate(settings: Settings, name: str = "config") -> Settings:
     """Cross-field checks shared by load_settings and programmatic Settings."""
     for attr, (where, low, high) in _RANGES.items():
@@ -367,6 +382,10 @@ def validate(settings: Settings, name: str = "config") -> Settings:
         raise ConfigError(
             f"{name}: [seeds] date_from must be one of {', '.join(map(repr, DATE_FROM))}, got {settings.date_from!r}"
         )
+    if settings.store_url is not None:
+        problem = _store_url_problem(settings.store_url)
+        if problem:
+            raise ConfigError(f"{name}: [store] url {problem}")
     if settings.token is not None and len(settings.token) < 16:
         raise ConfigError(f"{name}: [refresh] token must be at least 16 characters")
     return settings

@@ -1,0 +1,118 @@
+"""The PostgreSQL schema: versioned migrations and how a row maps to an Article."""
+
+from __future__ import annotations
+
+from datetime import UTC
+from datetime import datetime
+from typing import Any
+
+import psycopg
+
+from ...errors import StoreError
+from ...model import Article
+from .._schema import decode_blocks
+from .._schema import encode_blocks
+from .._types import format_time
+
+# Each entry upgrades the schema by one version; never edit one that has shipped. The same
+# tables as the SQLite backend's (store/_schema.py), in PostgreSQL's types: times are
+# timestamptz, tags a text[]. Keys and the newest-first order compare bytes (COLLATE "C"), as
+# SQLite does, so both backends list articles in the same order whatever the database's locale.
+# No foreign key from articles to identities: the SQLite index does not enforce one either, and
+# a refresh writes an identity before its article in the same transaction.
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE identities (
+        id text COLLATE "C" PRIMARY KEY,
+        guid text NOT NULL,
+        slug text COLLATE "C" NOT NULL UNIQUE,
+        first_seen timestamptz NOT NULL
+    );
+    CREATE TABLE articles (
+        id text COLLATE "C" PRIMARY KEY,
+        path text COLLATE "C" NOT NULL UNIQUE,
+        title text NOT NULL,
+        summary text NOT NULL,
+        blocks text NOT NULL,
+        author text,
+        tags text[] NOT NULL,
+        published timestamptz NOT NULL,
+        updated timestamptz NOT NULL,
+        size bigint NOT NULL,
+        mtime_ns bigint NOT NULL,
+        raw_hash text NOT NULL,
+        content_hash text NOT NULL
+    );
+    CREATE INDEX articles_newest ON articles (published DESC, id DESC);
+    CREATE TABLE skipped (
+        path text COLLATE "C" PRIMARY KEY,
+        reason text NOT NULL,
+        size bigint NOT NULL,
+        mtime_ns bigint NOT NULL
+    );
+    CREATE TABLE state (key text PRIMARY KEY, value text NOT NULL);
+    INSERT INTO state (key, value) VALUES ('generation', '0');
+    -- Bumped by every write transaction: Store.data_version() and the coordinator's poll.
+    CREATE TABLE commits (n bigint NOT NULL);
+    INSERT INTO commits (n) VALUES (0);
+    """,
+)
+
+#: serialises migrations between nodes starting at once (pg_advisory_xact_lock)
+_MIGRATION_LOCK = 0x66656564737663  # "feedsvc"
+
+_ARTICLE_COLUMNS = (
+    "a.id, i.guid, i.slug, a.title, a.summary, a.blocks, a.author, a.tags, "
+    "a.published, a.updated, a.path, a.size, a.mtime_ns, a.content_hash"
+)
+SELECT = f"SELECT {_ARTICLE_COLUMNS} FROM articles a JOIN identities i USING (id)"  # noqa: S608 (constants)
+
+
+def utc(dt: datetime) -> datetime:
+    """A timestamptz as read (in the session's time zone) -> the same instant in UTC."""
+    return dt.astimezone(UTC)
+
+
+def row_to_article(row: tuple[Any, ...]) -> Article:
+    return Article(
+        id=row[0], guid=row[1], slug=row[2], title=row[3], summary=row[4],
+        blocks=decode_blocks(row[5]), author=row[6], tags=tuple(row[7]),
+        published=utc(row[8]), updated=utc(row[9]), path=row[10],
+        size=row[11], mtime_ns=row[12], content_hash=row[13],
+    )  # fmt: skip
+
+
+def article_row(article: Article, raw_hash: str) -> tuple[Any, ...]:
+    a = article
+    return (
+        a.id, a.path, a.title, a.summary, encode_blocks(a.blocks), a.author, list(a.tags),
+        a.published, a.updated, a.size, a.mtime_ns, raw_hash, a.content_hash,
+    )  # fmt: skip
+
+
+def migrate(conn: psycopg.Connection[Any], where: str) -> None:
+    """Bring the schema (in the connection's current schema) to the newest version.
+
+    ``feedsvc_schema`` holds the number of MIGRATIONS applied. Nodes that start together take
+    turns (a transaction-level advisory lock); the second finds nothing to do.
+    """
+    with conn.transaction():
+        conn.execute("SELECT pg_advisory_xact_lock(%s)", (_MIGRATION_LOCK,))
+        conn.execute("CREATE TABLE IF NOT EXISTS feedsvc_schema (version integer NOT NULL)")
+        row = conn.execute("SELECT version FROM feedsvc_schema").fetchone()
+        version = 0 if row is None else int(row[0])
+        if version > len(MIGRATIONS):
+            raise StoreError(f"{where} was written by a newer feedsvc (schema {version})")
+        if version == len(MIGRATIONS):
+            return
+        for number in range(version, len(MIGRATIONS)):
+            conn.execute(MIGRATIONS[number])
+        if row is None:
+            conn.execute("INSERT INTO feedsvc_schema (version) VALUES (%s)", (len(MIGRATIONS),))
+        else:
+            conn.execute("UPDATE feedsvc_schema SET version = %s", (len(MIGRATIONS),))
+        # When the index was made: the date of a feed that has never had an article.
+        conn.execute(
+            "INSERT INTO state (key, value) VALUES ('created_at', %s) ON CONFLICT (key) DO NOTHING",
+            (format_time(datetime.now(UTC).replace(microsecond=0)),),
+        )
