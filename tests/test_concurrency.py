@@ -32,8 +32,8 @@ from server_utils import write_config
 
 from feedsvc.config import load_settings
 from feedsvc.refresh import run_refresh
+from feedsvc.store import open_store
 from feedsvc.store.files import FileCoordinator
-from feedsvc.store.sqlite import SQLiteStore
 
 CLIENTS = 8
 SECONDS = 4.0
@@ -107,7 +107,7 @@ def mutate(settings_path: Path, seeds: Path, stop: float, counter: Counter[str],
     versions = {int(p.stem.split("-")[1]): 0 for p in seeds.glob("load-*.txt")}
     next_n = max(versions) + 1
     try:
-        with SQLiteStore(settings.db_path) as store:
+        with open_store(settings) as store:
             while time.monotonic() < stop:
                 (seeds / f"load-{next_n:03d}.txt").write_text(article_text(next_n), "utf-8")
                 versions[next_n] = 0
@@ -199,7 +199,7 @@ def test_bounded_load_while_the_seeds_change(tmp_path: Path) -> None:
     with sqlite3.connect(tmp_path / "var" / "index.sqlite") as db:
         assert db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
     settings = load_settings(config)
-    with SQLiteStore(settings.db_path) as store:
+    with open_store(settings) as store:
         run_refresh(settings, store)
         published = {a.path for a in store.latest()}
     assert published == {p.name for p in seeds.glob("*.txt")}

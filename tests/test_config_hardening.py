@@ -22,7 +22,8 @@ from feedsvc.config import validate
 from feedsvc.errors import ConfigError
 from feedsvc.model import RefreshStats
 from feedsvc.refresh import run_refresh
-from feedsvc.store.sqlite import SQLiteStore
+from feedsvc.store import Store
+from feedsvc.store import open_store
 from feedsvc.web import create_app
 
 # ---------------------------------------------------------------------------- base_url
@@ -180,7 +181,7 @@ def _wsgi(header: str) -> str:
 
 
 def _token_client(
-    settings: Settings, store: SQLiteStore, token: str
+    settings: Settings, store: Store, token: str
 ) -> tuple[Callable[[str], int], list[int]]:
     run_refresh(settings, store, now=lambda: FIXED_NOW)
     calls: list[int] = []
@@ -197,7 +198,7 @@ def _token_client(
     return post, calls
 
 
-def test_a_unicode_token_matches(settings: Settings, store: SQLiteStore) -> None:
+def test_a_unicode_token_matches(settings: Settings, store: Store) -> None:
     post, calls = _token_client(settings, store, UNICODE_TOKEN)
     # as a real server delivers it (waitress, gunicorn: PEP 3333 strings)
     assert post(_wsgi(f"Bearer {UNICODE_TOKEN}")) == 200
@@ -211,14 +212,14 @@ def test_a_unicode_token_matches(settings: Settings, store: SQLiteStore) -> None
     ["tökén-ü€😁-0123456789", "tökén-ü€-0123456789", "tokén-ü€😀-0123456789", UNICODE_TOKEN + "x",
      UNICODE_TOKEN[:-1], UNICODE_TOKEN.upper(), "tökén-ü?😀-0123456789"],
 )  # fmt: skip
-def test_a_wrong_unicode_token_is_401(settings: Settings, store: SQLiteStore, given: str) -> None:
+def test_a_wrong_unicode_token_is_401(settings: Settings, store: Store, given: str) -> None:
     post, calls = _token_client(settings, store, UNICODE_TOKEN)
     assert post(_wsgi(f"Bearer {given}")) == 401
     assert post(f"Bearer {given}") == 401
     assert calls == []
 
 
-def test_a_latin1_token_sent_as_latin1_still_matches(settings: Settings, store: SQLiteStore) -> None:
+def test_a_latin1_token_sent_as_latin1_still_matches(settings: Settings, store: Store) -> None:
     # Python's http.client (and so requests) sends header text as Latin-1.
     token = "geheimnis-für-tests-0123"
     post, calls = _token_client(settings, store, token)
@@ -266,7 +267,7 @@ def _raw_health(port: int) -> str:
 def test_healthz_shows_no_path_when_the_index_is_broken(settings: Settings) -> None:
     settings.db_path.parent.mkdir(parents=True)
     settings.db_path.write_bytes(b"this is not a database, " * 200)
-    with SQLiteStore(settings.db_path) as store:
+    with open_store(settings) as store:
         client = create_app(settings, store=store).test_client()
         response = client.get("/healthz")
     assert response.status_code == 503
@@ -279,7 +280,7 @@ def test_healthz_shows_no_path_when_the_index_is_broken(settings: Settings) -> N
         assert leak not in text, text
 
 
-def test_healthz_ok_has_the_documented_fields_and_no_path(settings: Settings, store: SQLiteStore) -> None:
+def test_healthz_ok_has_the_documented_fields_and_no_path(settings: Settings, store: Store) -> None:
     run_refresh(settings, store, now=lambda: FIXED_NOW)
     response = create_app(settings, store=store).test_client().get("/healthz")
     assert response.status_code == 200

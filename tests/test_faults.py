@@ -30,6 +30,8 @@ from feedsvc.refresh import run_refresh
 from feedsvc.serve import RefreshRunner
 from feedsvc.serve import build_scheduler
 from feedsvc.sources import SeedsDirError
+from feedsvc.store import Store
+from feedsvc.store import open_store
 from feedsvc.store.sqlite import SQLiteStore
 from feedsvc.web import create_app
 
@@ -52,7 +54,7 @@ def integrity_ok(db: Path) -> bool:
 
 
 @pytest.fixture
-def served(settings: Settings, store: SQLiteStore) -> Served:
+def served(settings: Settings, store: Store) -> Served:
     """An app that has rendered the good state once, and that state."""
     run_refresh(settings, store, now=lambda: FIXED_NOW)
     client = create_app(settings, store=store).test_client()
@@ -62,9 +64,9 @@ def served(settings: Settings, store: SQLiteStore) -> Served:
 
 
 @pytest.fixture
-def writer(settings: Settings) -> Iterator[SQLiteStore]:
+def writer(settings: Settings) -> Iterator[Store]:
     """The refresh's own Store, like the scheduler thread's in `feedsvc serve`."""
-    with SQLiteStore(settings.db_path) as s:
+    with open_store(settings) as s:
         yield s
 
 
@@ -90,9 +92,10 @@ def _sqlite_disk_full(monkeypatch: pytest.MonkeyPatch, writer: SQLiteStore) -> C
     return heal
 
 
+@pytest.mark.backends("sqlite")  # SQLite's own faults: a full file, a locked file, a broken connection
 @pytest.mark.parametrize("fault", [_transaction_raises, _sqlite_disk_full], ids=["StoreError", "SQLITE_FULL"])
 def test_unwritable_index_keeps_the_last_good_state_and_recovers(
-    settings: Settings, served: Served, writer: SQLiteStore, monkeypatch: pytest.MonkeyPatch,
+    settings: Settings, served: Served, writer: Store, monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture, fault: Callable[..., Callable[[], None]],
 ) -> None:  # fmt: skip
     client, good = served
@@ -116,6 +119,7 @@ def test_unwritable_index_keeps_the_last_good_state_and_recovers(
     assert b"Published after the fault" in client.get("/feed.json").get_data()
 
 
+@pytest.mark.backends("sqlite")  # SQLite's own faults: a full file, a locked file, a broken connection
 def test_a_full_disk_is_a_store_error(settings: Settings, writer: SQLiteStore) -> None:
     run_refresh(settings, writer, now=lambda: FIXED_NOW)
     for n in range(30):
@@ -127,6 +131,7 @@ def test_a_full_disk_is_a_store_error(settings: Settings, writer: SQLiteStore) -
     assert writer.count() == 2 and integrity_ok(settings.db_path)
 
 
+@pytest.mark.backends("sqlite")  # SQLite's own faults: a full file, a locked file, a broken connection
 def test_an_unreadable_index_serves_the_last_good_state(
     served: Served, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -159,6 +164,7 @@ def exclusive_lock(db: Path) -> Iterator[sqlite3.Connection]:
         conn.close()
 
 
+@pytest.mark.backends("sqlite")  # SQLite's own faults: a full file, a locked file, a broken connection
 def test_a_locked_index_is_a_store_error_and_nothing_changes(settings: Settings, served: Served) -> None:
     client, good = served
     (settings.seeds_dir / "new.txt").write_text(NEW, "utf-8")
@@ -169,11 +175,12 @@ def test_a_locked_index_is_a_store_error_and_nothing_changes(settings: Settings,
         assert time.monotonic() - started < 5
         assert snapshot(client) == good  # readers are not blocked (WAL)
     assert integrity_ok(settings.db_path)
-    with SQLiteStore(settings.db_path) as s:
+    with open_store(settings) as s:
         assert s.count() == 2
         assert run_refresh(settings, s).added == 1
 
 
+@pytest.mark.backends("sqlite")  # SQLite's own faults: a full file, a locked file, a broken connection
 def test_a_refresh_waits_for_a_short_lock(settings: Settings, served: Served) -> None:
     client, good = served
     (settings.seeds_dir / "new.txt").write_text(NEW, "utf-8")
@@ -202,7 +209,7 @@ def test_a_refresh_waits_for_a_short_lock(settings: Settings, served: Served) ->
 
 @pytest.mark.parametrize("how", ["deleted", "renamed", "replaced-by-a-file"])
 def test_a_missing_seeds_dir_removes_nothing_and_comes_back(
-    settings: Settings, served: Served, writer: SQLiteStore, tmp_path: Path,
+    settings: Settings, served: Served, writer: Store, tmp_path: Path,
     caplog: pytest.LogCaptureFixture, how: str,
 ) -> None:  # fmt: skip
     client, good = served

@@ -37,7 +37,8 @@ from feedsvc.config import Settings
 from feedsvc.identity import make_guid
 from feedsvc.identity import path_id
 from feedsvc.refresh import run_refresh
-from feedsvc.store.sqlite import SQLiteStore
+from feedsvc.store import Store
+from feedsvc.store import open_store
 from feedsvc.web import create_app
 
 SCHEMA = json.loads((DATA / "jsonfeed-1.1.schema.json").read_text("utf-8"))
@@ -88,7 +89,7 @@ class Feeds:
         return self.rss_channel.findall("item")
 
 
-def publish(settings: Settings, store: SQLiteStore, now: datetime = FIXED_NOW) -> FlaskClient:
+def publish(settings: Settings, store: Store, now: datetime = FIXED_NOW) -> FlaskClient:
     run_refresh(settings, store, now=lambda: now)
     return create_app(settings, store=store).test_client()
 
@@ -126,7 +127,7 @@ def write_dated_seeds(seeds_dir: Path, count: int) -> list[str]:
 
 
 @pytest.fixture
-def feeds(settings: Settings, store: SQLiteStore) -> Feeds:
+def feeds(settings: Settings, store: Store) -> Feeds:
     return fetch(publish(settings, store))
 
 
@@ -204,7 +205,7 @@ def test_one_identity_across_the_three_formats(feeds: Feeds) -> None:
     assert [e.id for e in parse_feed(feeds.atom, "application/atom+xml").entries] == json_ids
 
 
-def test_items_link_to_their_article_page(feeds: Feeds, settings: Settings, store: SQLiteStore) -> None:
+def test_items_link_to_their_article_page(feeds: Feeds, settings: Settings, store: Store) -> None:
     client = create_app(settings, store=store).test_client()
     atom_links = []
     for entry in feeds.atom_entries:
@@ -237,7 +238,7 @@ def test_feed_level_links(feeds: Feeds, settings: Settings) -> None:
     assert parsed.feed.link == base
 
 
-def test_language_author_generator(settings: Settings, store: SQLiteStore) -> None:
+def test_language_author_generator(settings: Settings, store: Store) -> None:
     settings = settings.with_overrides(language="en-GB", author="The Newsroom", subtitle="All the news")
     feeds = fetch(publish(settings, store))
     root = feeds.atom_root
@@ -286,7 +287,7 @@ def test_tags(feeds: Feeds) -> None:
 # ---------------------------------------------------------------------------- dates and order
 
 
-def test_feed_updated_is_the_newest_item_not_now(settings: Settings, store: SQLiteStore) -> None:
+def test_feed_updated_is_the_newest_item_not_now(settings: Settings, store: Store) -> None:
     client = publish(settings, store)  # both fixture articles: published == updated == FIXED_NOW
 
     def feed_dates(feeds: Feeds) -> tuple[datetime, datetime, datetime]:
@@ -302,7 +303,7 @@ def test_feed_updated_is_the_newest_item_not_now(settings: Settings, store: SQLi
     seed = settings.seeds_dir / "header-example.txt"
     seed.write_text(seed.read_text("utf-8").replace("Work starts in May.", "Work starts in June."), "utf-8")
     assert run_refresh(settings, store, now=lambda: edited).updated == 1
-    with SQLiteStore(settings.db_path) as reader_store:  # a fresh connection, as another process would
+    with open_store(settings) as reader_store:  # a fresh connection, as another process would
         feeds = fetch(create_app(settings, store=reader_store).test_client())
     assert feed_dates(feeds) == (edited,) * 3
     entry = feeds.atom_entries[1]  # the edited one: same published date as the other, older id
@@ -315,11 +316,11 @@ def test_feed_updated_is_the_newest_item_not_now(settings: Settings, store: SQLi
 
     # a refresh that changes nothing, a day later still: the feed's date stays put
     assert not run_refresh(settings, store, now=lambda: edited + timedelta(days=1)).changed
-    with SQLiteStore(settings.db_path) as reader_store:
+    with open_store(settings) as reader_store:
         assert feed_dates(fetch(create_app(settings, store=reader_store).test_client())) == (edited,) * 3
 
 
-def test_newest_first_and_at_most_max_items(settings: Settings, store: SQLiteStore) -> None:
+def test_newest_first_and_at_most_max_items(settings: Settings, store: Store) -> None:
     titles = write_dated_seeds(settings.seeds_dir, 5)
     settings = settings.with_overrides(max_items=3)
     client = publish(settings, store)
@@ -340,7 +341,7 @@ def test_newest_first_and_at_most_max_items(settings: Settings, store: SQLiteSto
 
 
 @pytest.fixture
-def payload(settings: Settings, store: SQLiteStore) -> tuple[Feeds, FlaskClient]:
+def payload(settings: Settings, store: Store) -> tuple[Feeds, FlaskClient]:
     for old in settings.seeds_dir.glob("*.txt"):
         old.unlink()
     (settings.seeds_dir / "payload.txt").write_text(PAYLOAD_SEED, "utf-8")
@@ -459,7 +460,7 @@ def test_golden(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         subtitle="Fixture articles, rendered with a pinned clock",
         author="The Desk",
     )
-    with SQLiteStore(settings.db_path) as store:
+    with open_store(settings) as store:
         client = publish(settings, store)
         served = {name: client.get("/" + name).data for name in ("atom.xml", "rss.xml", "feed.json")}
     if REGEN_GOLDEN:

@@ -22,6 +22,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -41,7 +42,7 @@ from feedsvc.refresh import run_refresh
 from feedsvc.sources import CompleteCheck
 from feedsvc.sources import SourceFile
 from feedsvc.sources import display_path
-from feedsvc.store.sqlite import SQLiteStore
+from feedsvc.store import Store
 from feedsvc.web import create_app
 
 GOOD = {
@@ -67,7 +68,7 @@ class Env:
     seeds: Path
     outside: Path
     settings: Settings
-    store: SQLiteStore
+    store: Store
     monkeypatch: pytest.MonkeyPatch
     caplog: pytest.LogCaptureFixture
 
@@ -128,7 +129,7 @@ class Env:
 
 @pytest.fixture
 def env(
-    settings: Settings, store: SQLiteStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    settings: Settings, store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> Env:  # fmt: skip
     caplog.set_level(logging.DEBUG)  # per-file lines (deferred, added) are DEBUG
@@ -680,12 +681,31 @@ def _strings(value: Any) -> list[str]:
     return []
 
 
+def _index_contents(settings: Settings) -> Iterator[tuple[str, bytes]]:
+    """Everything the index holds, as bytes, without feedsvc's code: the SQLite files, or each
+    PostgreSQL table's rows as text."""
+    if settings.store_url is None:
+        for file in settings.db_path.parent.iterdir():
+            if file.is_file():
+                yield str(file), file.read_bytes()
+        return
+    import psycopg
+
+    with psycopg.connect(settings.store_url) as conn:
+        tables = [r[0] for r in conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")]
+        assert "articles" in tables
+        for table in tables:
+            rows = conn.execute(f"SELECT t::text FROM {table} t").fetchall()  # noqa: S608
+            yield table, "\n".join(r[0] for r in rows).encode("utf-8")
+
+
 def _check_everything_is_safe(env: Env) -> None:
     for article_id in GOOD_IDS:
         assert env.store.get(article_id) is not None, article_id
     articles = env.store.latest()
-    with sqlite3.connect(env.settings.db_path) as db:
-        assert db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+    if env.settings.store_url is None:  # the SQLite file
+        with sqlite3.connect(env.settings.db_path) as db:
+            assert db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
 
     client = create_app(env.settings, store=env.store).test_client()
     bodies: dict[str, bytes] = {}
@@ -711,11 +731,10 @@ def _check_everything_is_safe(env: Env) -> None:
         assert not XML_ILLEGAL.search(text), path
         assert PASSWD_MARK not in text and SECRET[:22] not in text, path
 
-    # Nothing from outside the seeds dir reached the index (database and WAL file).
-    for file in env.settings.db_path.parent.iterdir():
-        if file.is_file():
-            data = file.read_bytes()
-            assert PASSWD_MARK.encode() not in data and SECRET[:22].encode() not in data, file
+    # Nothing from outside the seeds dir reached the index (database and WAL file; on
+    # PostgreSQL, every row of every table).
+    for name, data in _index_contents(env.settings):
+        assert PASSWD_MARK.encode() not in data and SECRET[:22].encode() not in data, name
 
     for record in env.caplog.records:
         if record.name.startswith("feedsvc"):

@@ -23,8 +23,8 @@ from feedsvc.identity import path_id
 from feedsvc.refresh import run_refresh
 from feedsvc.serve import Service
 from feedsvc.serve import run_waitress
-from feedsvc.store.files import FileCoordinator
-from feedsvc.store.sqlite import SQLiteStore
+from feedsvc.store import Store
+from feedsvc.store import open_store
 from feedsvc.web import create_app
 
 README = Path(__file__).resolve().parents[1] / "README.md"
@@ -72,7 +72,7 @@ def test_max_file_bytes_is_inclusive(tmp_path: Path, seeds_dir: Path) -> None:
     (seeds_dir / "exact.txt").write_bytes(sized(1000))
     (seeds_dir / "over.txt").write_bytes(sized(1001))
     assert (seeds_dir / "exact.txt").stat().st_size == 1000
-    with SQLiteStore(settings.db_path) as store:
+    with open_store(settings) as store:
         stats = run_refresh(settings, store, now=lambda: FIXED_NOW)
         assert store.get(path_id("exact.txt")) is not None
         assert store.get(path_id("over.txt")) is None
@@ -93,7 +93,7 @@ def test_max_items_keeps_the_newest(tmp_path: Path, seeds_dir: Path) -> None:
     config = tmp_path / "config.toml"
     config.write_text('[site]\npage_size = 3\n[seeds]\ndir = "seeds"\n[feed]\nmax_items = 3\n', "utf-8")
     settings = load_settings(config)
-    with SQLiteStore(settings.db_path) as store:
+    with open_store(settings) as store:
         run_refresh(settings, store, now=lambda: FIXED_NOW)
         client = create_app(settings, store=store).test_client()
         newest = ["Day 5", "Day 4", "Day 3"]
@@ -154,7 +154,7 @@ def test_serve_passes_the_config_to_waitress(
 
 
 @pytest.fixture
-def token_client(settings: Settings, store: SQLiteStore) -> Any:
+def token_client(settings: Settings, store: Store) -> Any:
     settings = settings.with_overrides(token=TOKEN)
     run_refresh(settings, store, now=lambda: FIXED_NOW)
     return create_app(settings, store=store, refresh=lambda: run_refresh(settings, store)).test_client()
@@ -177,13 +177,14 @@ def test_a_big_body_without_the_token_is_refused_too(token_client: Any) -> None:
 # ---------------------------------------------------------------------------- [refresh] lock_timeout
 
 
-def test_lock_timeout_bounds_the_wait(settings: Settings, store: SQLiteStore) -> None:
+def test_lock_timeout_bounds_the_wait(settings: Settings, store: Store) -> None:
     settings = settings.with_overrides(lock_timeout=0.3)
     held = threading.Event()
     release = threading.Event()
 
     def other_refresh() -> None:
-        with FileCoordinator(str(settings.db_path)).ingest_lock(timeout=5):
+        # another process's view of the same index (on PostgreSQL: another session)
+        with open_store(settings) as other, other.coordinator.ingest_lock(timeout=5):
             held.set()
             release.wait(5)
 

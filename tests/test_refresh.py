@@ -27,6 +27,8 @@ from feedsvc.refresh import run_refresh
 from feedsvc.sources import CompleteCheck
 from feedsvc.sources import SeedsDirError
 from feedsvc.sources import SourceFile
+from feedsvc.store import Store
+from feedsvc.store import open_store
 from feedsvc.store.sqlite import SQLiteStore
 
 SEED = "000_b13d5d3931fdf2cc.txt"
@@ -38,7 +40,7 @@ T2 = T0 + timedelta(days=2)
 ARTICLE = "A short article about nothing much. It has two sentences.\n"
 
 
-def refresh(settings: Settings, store: SQLiteStore, at: datetime = T0) -> RefreshStats:
+def refresh(settings: Settings, store: Store, at: datetime = T0) -> RefreshStats:
     return run_refresh(settings, store, now=lambda: at)
 
 
@@ -51,7 +53,7 @@ def write(path: Path, data: str | bytes, mtime: int | None = None) -> Path:
     return path
 
 
-def by_id(store: SQLiteStore) -> dict[str, Article]:
+def by_id(store: Store) -> dict[str, Article]:
     return {a.id: a for a in store.latest()}
 
 
@@ -69,11 +71,11 @@ def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return seen
 
 
-def test_restart_keeps_identities(settings: Settings) -> None:
-    with SQLiteStore(settings.db_path) as store:
+def test_restart_keeps_identities(settings: Settings, backend: str) -> None:
+    with open_store(settings) as store:
         assert refresh(settings, store, T0).added == 2
         before = by_id(store)
-    with SQLiteStore(settings.db_path) as store:
+    with open_store(settings) as store:
         stats = refresh(settings, store, T1)
         after = by_id(store)
     assert (stats.added, stats.updated, stats.removed, stats.unchanged) == (0, 0, 0, 2)
@@ -82,7 +84,7 @@ def test_restart_keeps_identities(settings: Settings) -> None:
     assert {a.guid for a in after.values()} == {a.guid for a in before.values()}
 
 
-def test_edit_keeps_id_and_published_and_moves_updated(settings: Settings, store: SQLiteStore) -> None:
+def test_edit_keeps_id_and_published_and_moves_updated(settings: Settings, store: Store) -> None:
     refresh(settings, store, T0)
     before = store.get(SEED_ID)
     path = settings.seeds_dir / SEED
@@ -98,7 +100,7 @@ def test_edit_keeps_id_and_published_and_moves_updated(settings: Settings, store
     assert after.body_text.endswith("A new closing paragraph.")
 
 
-def test_touch_changes_nothing(settings: Settings, store: SQLiteStore) -> None:
+def test_touch_changes_nothing(settings: Settings, store: Store) -> None:
     refresh(settings, store, T0)
     before = by_id(store)
     generation = store.generation()
@@ -112,7 +114,7 @@ def test_touch_changes_nothing(settings: Settings, store: SQLiteStore) -> None:
     assert store.generation() == generation
 
 
-def test_delete_removes_from_index(settings: Settings, store: SQLiteStore) -> None:
+def test_delete_removes_from_index(settings: Settings, store: Store) -> None:
     refresh(settings, store, T0)
     (settings.seeds_dir / SEED).unlink()
     stats = refresh(settings, store, T1)
@@ -122,7 +124,7 @@ def test_delete_removes_from_index(settings: Settings, store: SQLiteStore) -> No
 
 
 def test_no_change_refresh_reads_no_file(
-    settings: Settings, store: SQLiteStore, monkeypatch: pytest.MonkeyPatch
+    settings: Settings, store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     write(settings.seeds_dir / "empty.txt", b"")
     first = refresh(settings, store, T0)
@@ -138,7 +140,7 @@ def test_no_change_refresh_reads_no_file(
     assert stats.skipped == (Skipped("empty.txt", "empty file"),)
 
 
-def test_subdirectories_are_scanned(settings: Settings, store: SQLiteStore) -> None:
+def test_subdirectories_are_scanned(settings: Settings, store: Store) -> None:
     write(settings.seeds_dir / "politics" / "local" / "vote.txt", ARTICLE)
     assert refresh(settings, store).added == 3
     article = store.get(path_id("politics/local/vote.txt"))
@@ -147,7 +149,7 @@ def test_subdirectories_are_scanned(settings: Settings, store: SQLiteStore) -> N
 
 
 def test_symlink_outside_is_skipped_and_never_read(
-    settings: Settings, store: SQLiteStore, tmp_path: Path, reads: list[str]
+    settings: Settings, store: Store, tmp_path: Path, reads: list[str]
 ) -> None:
     outside = write(tmp_path / "secret.txt", "Secret text that must not be published.")
     (settings.seeds_dir / "link.txt").symlink_to(outside)
@@ -158,7 +160,7 @@ def test_symlink_outside_is_skipped_and_never_read(
     assert store.get(path_id("link.txt")) is None
 
 
-def test_unicode_file_name_gets_an_ascii_slug(settings: Settings, store: SQLiteStore) -> None:
+def test_unicode_file_name_gets_an_ascii_slug(settings: Settings, store: Store) -> None:
     write(settings.seeds_dir / "Über uns café.txt", ARTICLE)
     refresh(settings, store)
     article = store.get(path_id("Über uns café.txt"))
@@ -174,7 +176,7 @@ def test_colliding_slugs_are_distinct_and_deterministic(tmp_path: Path) -> None:
         write(seeds / "hello-world.txt", ARTICLE)
         write(seeds / "hello world!.txt", ARTICLE)
         settings = Settings(seeds_dir=seeds, db_path=tmp_path / run / "index.sqlite")
-        with SQLiteStore(settings.db_path) as store:
+        with open_store(settings) as store:
             assert refresh(settings, store).added == 3
             slugs.append({a.id: a.slug for a in store.latest()})
     assert slugs[0] == slugs[1]
@@ -182,7 +184,7 @@ def test_colliding_slugs_are_distinct_and_deterministic(tmp_path: Path) -> None:
     assert all(slug == "hello-world" or slug.startswith("hello-world-") for slug in slugs[0].values())
 
 
-def test_id_header_gives_the_id(settings: Settings, store: SQLiteStore) -> None:
+def test_id_header_gives_the_id(settings: Settings, store: Store) -> None:
     refresh(settings, store)
     article = store.get("council-bike-lanes")
     assert article is not None
@@ -190,7 +192,7 @@ def test_id_header_gives_the_id(settings: Settings, store: SQLiteStore) -> None:
     assert store.get(path_id(HEADER)) is None
 
 
-def test_duplicate_id_is_skipped_then_retried(settings: Settings, store: SQLiteStore) -> None:
+def test_duplicate_id_is_skipped_then_retried(settings: Settings, store: Store) -> None:
     write(settings.seeds_dir / "a.txt", "Id: dup\n\nThe first file.\n", mtime=1_700_000_000)
     write(settings.seeds_dir / "b.txt", "Id: dup\n\nThe second file.\n", mtime=1_700_000_000)
     stats = refresh(settings, store, T0)
@@ -213,7 +215,7 @@ def test_duplicate_id_is_skipped_then_retried(settings: Settings, store: SQLiteS
     assert article.updated == T2
 
 
-def test_id_let_go_by_an_edit_is_free_in_the_same_refresh(settings: Settings, store: SQLiteStore) -> None:
+def test_id_let_go_by_an_edit_is_free_in_the_same_refresh(settings: Settings, store: Store) -> None:
     write(settings.seeds_dir / "a.txt", "Id: dup\n\nThe first file.\n", mtime=1_700_000_000)
     write(settings.seeds_dir / "b.txt", "Id: dup\n\nThe second file.\n", mtime=1_700_000_000)
     assert [s.path for s in refresh(settings, store, T0).skipped] == ["b.txt"]
@@ -225,7 +227,7 @@ def test_id_let_go_by_an_edit_is_free_in_the_same_refresh(settings: Settings, st
     }  # fmt: skip
 
 
-def test_deleted_and_readded_file_keeps_published(settings: Settings, store: SQLiteStore) -> None:
+def test_deleted_and_readded_file_keeps_published(settings: Settings, store: Store) -> None:
     refresh(settings, store, T0)
     first = store.get(SEED_ID)
     path = settings.seeds_dir / SEED
@@ -239,7 +241,7 @@ def test_deleted_and_readded_file_keeps_published(settings: Settings, store: SQL
     assert (again.published, again.guid, again.slug) == (T0, first.guid, first.slug)
 
 
-def test_ignored_names(settings: Settings, store: SQLiteStore, reads: list[str]) -> None:
+def test_ignored_names(settings: Settings, store: Store, reads: list[str]) -> None:
     for name in (".hidden.txt", "x.txt~", ".x.swp", ".#x.txt", "x.tmp", "x.md", "#x.txt#"):
         write(settings.seeds_dir / name, ARTICLE)
     write(settings.seeds_dir / ".git" / "notes.txt", ARTICLE)
@@ -249,7 +251,7 @@ def test_ignored_names(settings: Settings, store: SQLiteStore, reads: list[str])
     assert store.count() == 2
 
 
-def test_unpublishable_files_are_skipped_with_reasons(settings: Settings, store: SQLiteStore) -> None:
+def test_unpublishable_files_are_skipped_with_reasons(settings: Settings, store: Store) -> None:
     settings = settings.with_overrides(max_file_bytes=4096)
     write(settings.seeds_dir / "empty.txt", b"")
     write(settings.seeds_dir / "binary.txt", bytes(range(256)))
@@ -267,7 +269,7 @@ def test_unpublishable_files_are_skipped_with_reasons(settings: Settings, store:
     assert (stats.added, store.count()) == (2, 2)
 
 
-def test_skipped_file_is_published_once_fixed(settings: Settings, store: SQLiteStore) -> None:
+def test_skipped_file_is_published_once_fixed(settings: Settings, store: Store) -> None:
     path = write(settings.seeds_dir / "later.txt", b"", mtime=1_700_000_000)
     assert refresh(settings, store, T0).skipped == (Skipped("later.txt", "empty file"),)
     write(path, ARTICLE, mtime=1_700_000_001)
@@ -277,7 +279,7 @@ def test_skipped_file_is_published_once_fixed(settings: Settings, store: SQLiteS
     assert article is not None and article.published == T1
 
 
-def test_missing_seeds_dir_raises_and_removes_nothing(settings: Settings, store: SQLiteStore) -> None:
+def test_missing_seeds_dir_raises_and_removes_nothing(settings: Settings, store: Store) -> None:
     refresh(settings, store, T0)
     shutil.rmtree(settings.seeds_dir)
     with pytest.raises(SeedsDirError):
@@ -286,7 +288,7 @@ def test_missing_seeds_dir_raises_and_removes_nothing(settings: Settings, store:
 
 
 def test_file_changing_while_read_is_deferred(
-    settings: Settings, store: SQLiteStore, monkeypatch: pytest.MonkeyPatch
+    settings: Settings, store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = write(settings.seeds_dir / "growing.txt", ARTICLE)
     real = feedsvc.refresh.reading.read_file

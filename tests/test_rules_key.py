@@ -11,7 +11,7 @@ import feedsvc.refresh.rules
 from feedsvc.config import Settings
 from feedsvc.parse import data_fingerprint
 from feedsvc.refresh import run_refresh
-from feedsvc.store.sqlite import SQLiteStore
+from feedsvc.store import Store
 
 
 def test_the_fingerprint_is_of_the_data_files() -> None:
@@ -20,7 +20,7 @@ def test_the_fingerprint_is_of_the_data_files() -> None:
 
 
 def test_new_weights_make_the_next_refresh_parse_every_file(
-    settings: Settings, store: SQLiteStore, monkeypatch: pytest.MonkeyPatch
+    settings: Settings, store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     first = run_refresh(settings, store)
     assert first.added >= 1

@@ -17,7 +17,7 @@ from feedsvc.refresh import run_refresh
 from feedsvc.sources import CompleteCheck
 from feedsvc.sources import SourceFile
 from feedsvc.sources import is_transient
-from feedsvc.store.sqlite import SQLiteStore
+from feedsvc.store import Store
 
 ARTICLE = "A file that nobody may read at first, then everybody may.\n"
 
@@ -38,7 +38,7 @@ def refuse_open(monkeypatch: pytest.MonkeyPatch, path: Path) -> list[bool]:
 
 
 def test_a_refused_file_is_published_once_it_may_be_read(
-    settings: Settings, store: SQLiteStore, monkeypatch: pytest.MonkeyPatch
+    settings: Settings, store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = settings.seeds_dir / "locked.txt"
     path.write_text(ARTICLE, "utf-8")
@@ -54,7 +54,7 @@ def test_a_refused_file_is_published_once_it_may_be_read(
 
 
 def test_a_still_refused_file_is_retried_quietly(
-    settings: Settings, store: SQLiteStore, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    settings: Settings, store: Store, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     path = settings.seeds_dir / "locked.txt"
     path.write_text(ARTICLE, "utf-8")
@@ -69,7 +69,7 @@ def test_a_still_refused_file_is_retried_quietly(
 
 
 def test_a_skip_that_cannot_heal_is_not_read_again(
-    settings: Settings, store: SQLiteStore, monkeypatch: pytest.MonkeyPatch
+    settings: Settings, store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     (settings.seeds_dir / "empty.txt").write_bytes(b"")
     run_refresh(settings, store)
@@ -103,7 +103,7 @@ def test_which_reasons_may_heal(reason: str, transient: bool) -> None:
 
 
 def test_a_folder_the_walk_cannot_list_is_reported_and_keeps_its_articles(
-    settings: Settings, store: SQLiteStore, monkeypatch: pytest.MonkeyPatch
+    settings: Settings, store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A folder that cannot be listed (permissions, a path over PATH_MAX) is a skip with a
     reason, its articles stay published, and it heals when it can be listed again."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from feedsvc.config import Settings
 from feedsvc.identity import path_id
 from feedsvc.refresh import run_refresh
-from feedsvc.store.sqlite import SQLiteStore
+from feedsvc.store import Store
 
 SEED_TITLE = (
     "Iran has appeared to acknowledge for the first time that it sent drones to Russia in the "
@@ -13,7 +13,7 @@ SEED_TITLE = (
 )
 
 
-def test_seed_refresh(settings: Settings, store: SQLiteStore) -> None:
+def test_seed_refresh(settings: Settings, store: Store) -> None:
     stats = run_refresh(settings, store)
     assert stats.added == 2
     seed = store.get(path_id("000_b13d5d3931fdf2cc.txt"))

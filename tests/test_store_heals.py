@@ -13,6 +13,8 @@ from feedsvc.config import Settings
 from feedsvc.refresh import run_refresh
 from feedsvc.store.sqlite import SQLiteStore
 
+pytestmark = pytest.mark.backends("sqlite")  # the SQLite index is a file that can be deleted
+
 
 @pytest.fixture
 def quick(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -12,15 +12,15 @@ from feedsvc.identity import path_id
 from feedsvc.refresh import run_refresh
 from feedsvc.sources import NeedsFullScan
 from feedsvc.sources import scan_paths
-from feedsvc.store.sqlite import SQLiteStore
+from feedsvc.store import Store
 
 
-def paths(store: SQLiteStore) -> set[str]:
+def paths(store: Store) -> set[str]:
     """The files that publish an article."""
     return {a.path for a in store.latest()}
 
 
-def test_add_edit_delete_by_path(settings: Settings, store: SQLiteStore, seeds_dir: Path) -> None:
+def test_add_edit_delete_by_path(settings: Settings, store: Store, seeds_dir: Path) -> None:
     run_refresh(settings, store)
     before = paths(store)
     (seeds_dir / "sub").mkdir()
@@ -46,14 +46,14 @@ def test_add_edit_delete_by_path(settings: Settings, store: SQLiteStore, seeds_d
     assert (full.added, full.updated, full.removed) == (0, 0, 0)
 
 
-def test_targeted_leaves_other_files_alone(settings: Settings, store: SQLiteStore, seeds_dir: Path) -> None:
+def test_targeted_leaves_other_files_alone(settings: Settings, store: Store, seeds_dir: Path) -> None:
     run_refresh(settings, store)
     (seeds_dir / "other.txt").write_text("Not asked about yet.\n", "utf-8")
     stats = run_refresh(settings, store, paths=["000_b13d5d3931fdf2cc.txt"])
     assert stats.added == 0 and "other.txt" not in paths(store)
 
 
-def test_hostile_paths_are_ignored(settings: Settings, store: SQLiteStore, seeds_dir: Path) -> None:
+def test_hostile_paths_are_ignored(settings: Settings, store: Store, seeds_dir: Path) -> None:
     run_refresh(settings, store)
     before = paths(store)
     stats = run_refresh(settings, store, paths=["../../etc/passwd", ".hidden.txt", "a//b.txt", "x.swp"])
@@ -61,7 +61,7 @@ def test_hostile_paths_are_ignored(settings: Settings, store: SQLiteStore, seeds
     assert paths(store) == before
 
 
-def test_symlink_outside_is_skipped_not_read(settings: Settings, store: SQLiteStore, seeds_dir: Path) -> None:
+def test_symlink_outside_is_skipped_not_read(settings: Settings, store: Store, seeds_dir: Path) -> None:
     os.symlink("/etc/passwd", seeds_dir / "pw.txt")
     stats = run_refresh(settings, store, paths=["pw.txt"])
     assert [s.reason for s in stats.skipped] == ["symlink to outside the seeds directory"]
@@ -80,7 +80,7 @@ def test_folders_need_a_full_walk(seeds_dir: Path, kind: str) -> None:
         scan_paths(seeds_dir, [rel])
 
 
-def test_folder_event_falls_back_to_full_refresh(settings: Settings, store: SQLiteStore, seeds_dir: Path) -> None:
+def test_folder_event_falls_back_to_full_refresh(settings: Settings, store: Store, seeds_dir: Path) -> None:
     (seeds_dir / "d").mkdir()
     (seeds_dir / "d" / "x.txt").write_text("Moved in with its folder.\n", "utf-8")
     stats = run_refresh(settings, store, paths=["d"])
@@ -88,7 +88,7 @@ def test_folder_event_falls_back_to_full_refresh(settings: Settings, store: SQLi
     assert stats.added == 3
 
 
-def test_new_rules_reparse_every_file(settings: Settings, store: SQLiteStore, seeds_dir: Path) -> None:
+def test_new_rules_reparse_every_file(settings: Settings, store: Store, seeds_dir: Path) -> None:
     (seeds_dir / "promo.txt").write_text("The council met today.\nListen to our podcast every Friday.\n", "utf-8")
     run_refresh(settings, store)
     assert "podcast" in store.get(path_id("promo.txt")).body_text  # type: ignore[union-attr]
