@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from collections.abc import Iterator
 from datetime import UTC
 from datetime import datetime
 from typing import Any
+from typing import LiteralString
 
 import psycopg
 
 from ...errors import StoreError
 from ...model import Article
+from ...topics import article_topics
 from .._schema import decode_blocks
 from .._schema import encode_blocks
 from .._types import format_time
@@ -50,6 +54,28 @@ MIGRATIONS: tuple[str, ...] = (
         size bigint NOT NULL,
         mtime_ns bigint NOT NULL
     );
+    -- Topics (tags, sections, authors): one row per article and topic, from
+    -- topics.article_topics in put_articles; `published` is the article's, so a topic's pages
+    -- are index range scans. The trigger drops an article's rows whatever deletes it.
+    CREATE TABLE topics (
+        kind text NOT NULL,
+        slug text COLLATE "C" NOT NULL,
+        published timestamptz NOT NULL,
+        id text COLLATE "C" NOT NULL,
+        name text COLLATE "C" NOT NULL,
+        PRIMARY KEY (kind, slug, published, id)
+    );
+    CREATE INDEX topics_by_article ON topics (id);
+    -- Once per statement, for all its rows; the function finds `topics` by the search path the
+    -- index was made with, whatever the session that deletes has.
+    CREATE FUNCTION articles_delete_topics() RETURNS trigger LANGUAGE plpgsql
+        SET search_path FROM CURRENT AS $$
+    BEGIN
+        DELETE FROM topics WHERE id IN (SELECT id FROM gone);
+        RETURN NULL;
+    END $$;
+    CREATE TRIGGER articles_delete_topics AFTER DELETE ON articles
+        REFERENCING OLD TABLE AS gone FOR EACH STATEMENT EXECUTE FUNCTION articles_delete_topics();
     CREATE TABLE state (key text PRIMARY KEY, value text NOT NULL);
     INSERT INTO state (key, value) VALUES ('generation', '0');
     -- Bumped by every write transaction: Store.data_version() and the coordinator's poll.
@@ -61,11 +87,38 @@ MIGRATIONS: tuple[str, ...] = (
 #: serialises migrations between nodes starting at once (pg_advisory_xact_lock)
 _MIGRATION_LOCK = 0x66656564737663  # "feedsvc"
 
-_ARTICLE_COLUMNS = (
-    "a.id, i.guid, i.slug, a.title, a.summary, a.blocks, a.author, a.tags, "
-    "a.published, a.updated, a.path, a.size, a.mtime_ns, a.content_hash"
+SELECT: LiteralString = (
+    "SELECT a.id, i.guid, i.slug, a.title, a.summary, a.blocks, a.author, a.tags, a.published,"
+    " a.updated, a.path, a.size, a.mtime_ns, a.content_hash FROM articles a JOIN identities i USING (id)"
 )
-SELECT = f"SELECT {_ARTICLE_COLUMNS} FROM articles a JOIN identities i USING (id)"  # noqa: S608 (constants)
+
+
+TOPIC_INSERT = (
+    "INSERT INTO topics (kind, slug, published, id, name) VALUES (%s, %s, %s, %s, %s) ON CONFLICT DO NOTHING"
+)
+
+
+def topic_rows(articles: Iterable[Article]) -> Iterator[tuple[str, str, datetime, str, str]]:
+    """The topics rows of these articles (TOPIC_INSERT's parameters)."""
+    for a in articles:
+        for t in article_topics(a):
+            yield t.kind, t.slug, a.published, a.id, t.name
+
+
+def _articles_sql(in_topic: bool, oldest_first: bool) -> LiteralString:
+    if in_topic:
+        inner: LiteralString = "SELECT id FROM topics WHERE kind = %s AND slug = %s"
+    else:
+        inner = "SELECT id FROM articles"
+    order: LiteralString = " ASC" if oldest_first else " DESC"
+    return (
+        SELECT + " WHERE a.id IN (" + inner + " ORDER BY published" + order + ", id" + order
+        + " LIMIT %s OFFSET %s) ORDER BY a.published" + order + ", a.id" + order
+    )  # fmt: skip
+
+
+#: Store.articles' four queries: (in a topic?, oldest first?) -> SQL
+ARTICLES_SQL = {(t, o): _articles_sql(t, o) for t in (False, True) for o in (False, True)}
 
 
 def utc(dt: datetime) -> datetime:

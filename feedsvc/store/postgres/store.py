@@ -14,6 +14,8 @@ from psycopg.pq import TransactionStatus
 from ...model import Article
 from ...model import Listing
 from ...model import Skipped
+from ...model import Topic
+from ...model import TopicKind
 from .._types import FileRow
 from .._types import Identity
 from .._types import Snapshot
@@ -22,9 +24,12 @@ from .connections import Connection
 from .connections import Connections
 from .connections import wrap
 from .coordinator import PgCoordinator
+from .schema import ARTICLES_SQL
 from .schema import SELECT
+from .schema import TOPIC_INSERT
 from .schema import article_row
 from .schema import row_to_article
+from .schema import topic_rows
 from .schema import utc
 
 _NEWEST = " ORDER BY a.published DESC, a.id DESC"
@@ -147,6 +152,32 @@ class PostgresStore:
             rows = conn.execute(_PAGE, (limit, offset)).fetchall()
         return [Listing(r[0], r[1], r[2], r[3], r[4], utc(r[5]), utc(r[6])) for r in rows]
 
+    def topics(self, kind: TopicKind) -> list[Topic]:
+        """Every topic of ``kind`` that has a published article, by slug, with its count."""
+        with self._read() as conn:
+            rows = conn.execute(
+                "SELECT slug, min(name), count(*) FROM topics WHERE kind = %s GROUP BY slug ORDER BY slug",
+                (kind,),
+            ).fetchall()
+        return [Topic(kind, slug, name, count) for slug, name, count in rows]
+
+    def topic(self, kind: TopicKind, slug: str) -> Topic | None:
+        """One topic with its count; None when no published article has it."""
+        row = self._one("SELECT min(name), count(*) FROM topics WHERE kind = %s AND slug = %s", (kind, slug))
+        return None if row is None or not row[1] else Topic(kind, slug, row[0], row[1])
+
+    def articles(
+        self, topic: Topic | None, limit: int, offset: int = 0, *, oldest_first: bool = False
+    ) -> list[Article]:
+        """``limit`` published articles of ``topic`` (None: of the whole site) after ``offset``,
+        in (published, id) order: descending, or ascending with ``oldest_first``."""
+        params: tuple[object, ...] = (limit, offset)
+        if topic is not None:
+            params = (topic.kind, topic.slug, limit, offset)
+        with self._read() as conn:
+            rows = conn.execute(ARTICLES_SQL[topic is not None, oldest_first], params).fetchall()
+        return [row_to_article(r) for r in rows]
+
     def get(self, article_id: str) -> Article | None:
         with self._read() as conn:
             row = conn.execute(SELECT + " WHERE a.id = %s", (article_id,)).fetchone()
@@ -229,6 +260,7 @@ class PostgresStore:
     def put_articles(self, items: Iterable[tuple[Article, str]]) -> None:
         """Publish (article, raw hash) pairs. As SQLite's INSERT OR REPLACE: a row that had the
         same id or the same path is replaced (an Id: header moved, a file renamed its id)."""
+        items = list(items)
         rows = [article_row(a, raw_hash) for a, raw_hash in items]
         if not rows:
             return
@@ -237,7 +269,8 @@ class PostgresStore:
             "DELETE FROM articles WHERE id = ANY(%s) OR path = ANY(%s)",
             ([r[0] for r in rows], [r[1] for r in rows]),
         )
-        with conn.cursor() as cur:
+        with conn.cursor() as cur:  # the trigger took the replaced rows' topics
+            cur.executemany(TOPIC_INSERT, list(topic_rows(a for a, _ in items)))
             cur.executemany(
                 "INSERT INTO articles (id, path, title, summary, blocks, author, tags, published,"
                 " updated, size, mtime_ns, raw_hash, content_hash)"
