@@ -5,7 +5,7 @@ Our exception hierarchy::
     FeedsvcError
     + ConfigError        the config file is missing or invalid
     + ParseError(path)   a seed file is not an article (empty, binary, ...)
-    + StoreError         the SQLite index cannot be read or written
+    + StoreError         the index (SQLite or PostgreSQL) cannot be read or written
     + LockTimeout        another refresh holds the lock for too long
 """
 
