@@ -230,3 +230,53 @@ def test_a_refresh_that_lost_its_lock_writes_nothing(settings: Settings, store: 
         with open_store(settings) as other, other.coordinator.ingest_lock(timeout=None) as taken:
             assert taken  # the lock went with the session
     assert store.generation() == 0
+
+
+@pytest.mark.backends("postgres")
+def test_a_commit_reaches_another_node_by_notify_at_once(settings: Settings, store: Store) -> None:
+    """With the poll a minute away, only the NOTIFY can bring the change within seconds."""
+    from feedsvc.store.postgres import PostgresStore
+
+    assert settings.store_url is not None
+    store.generation()
+    with PostgresStore(settings.store_url, poll=60) as other:
+        assert wait_for(lambda: other.coordinator.change_count() is not None)
+        before = other.coordinator.change_count()
+        with store.transaction():
+            store.set_state("probe", "1")
+        assert wait_for(lambda: other.coordinator.change_count() != before, seconds=5)
+
+
+@pytest.mark.backends("postgres")
+def test_a_lost_notification_is_caught_by_the_poll(
+    settings: Settings, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A node that dies between its commit and its NOTIFY: the others' poll of the commit
+    counter still sees the change."""
+    from feedsvc.store.postgres import PostgresStore
+    from feedsvc.store.postgres.coordinator import PgCoordinator
+
+    assert settings.store_url is not None
+    store.generation()
+    with PostgresStore(settings.store_url, poll=0.2) as other:
+        assert wait_for(lambda: other.coordinator.change_count() is not None)
+        before = other.coordinator.change_count()
+        monkeypatch.setattr(PgCoordinator, "notify_changed", lambda self: None)  # never sent
+        with store.transaction():
+            store.set_state("probe", "1")
+        assert wait_for(lambda: other.coordinator.change_count() != before, seconds=5)
+        assert other.state("probe") == "1"
+
+
+@pytest.mark.backends("postgres")
+def test_without_a_listener_every_request_asks_the_database(settings: Settings, store: Store) -> None:
+    """change_count() is None while the listener has no connection (the server is unreachable,
+    LISTEN refused): the web cache then reads data_version() on every request."""
+    from feedsvc.store.postgres import PostgresStore
+
+    with PostgresStore("postgresql://feedsvc@127.0.0.1:1/nowhere?connect_timeout=1") as lost:
+        assert lost.coordinator.change_count() is None
+        time.sleep(0.2)
+        assert lost.coordinator.change_count() is None
+        with pytest.raises(StoreError, match="cannot connect to"):
+            lost.data_version()
