@@ -33,10 +33,15 @@ from .schema import topic_rows
 from .schema import utc
 
 _NEWEST = " ORDER BY a.published DESC, a.id DESC"
-_PAGE = (
+_LISTING: LiteralString = (
     "SELECT a.id, i.slug, a.title, a.summary, a.author, a.published, a.updated"
-    " FROM articles a JOIN identities i USING (id) ORDER BY a.published DESC, a.id DESC LIMIT %s OFFSET %s"
+    " FROM articles a JOIN identities i USING (id)"
 )
+_PAGE = _LISTING + " ORDER BY a.published DESC, a.id DESC LIMIT %s OFFSET %s"
+
+
+def _listing(r: tuple[Any, ...] | None) -> Listing | None:
+    return None if r is None else Listing(r[0], r[1], r[2], r[3], r[4], utc(r[5]), utc(r[6]))
 
 
 class PostgresStore:
@@ -177,6 +182,23 @@ class PostgresStore:
         with self._read() as conn:
             rows = conn.execute(ARTICLES_SQL[topic is not None, oldest_first], params).fetchall()
         return [row_to_article(r) for r in rows]
+
+    def neighbours(self, article_id: str) -> tuple[Listing | None, Listing | None]:
+        """The article just newer and just older in (published, id) order: two index seeks."""
+        with self._read() as conn:
+            row = conn.execute("SELECT published FROM articles WHERE id = %s", (article_id,)).fetchone()
+            if row is None:
+                return None, None
+            key = (row[0], article_id)
+            newer = conn.execute(
+                _LISTING + " WHERE (a.published, a.id) > (%s, %s) ORDER BY a.published, a.id LIMIT 1", key
+            ).fetchone()
+            older = conn.execute(
+                _LISTING
+                + " WHERE (a.published, a.id) < (%s, %s) ORDER BY a.published DESC, a.id DESC LIMIT 1",
+                key,
+            ).fetchone()
+        return _listing(newer), _listing(older)
 
     def get(self, article_id: str) -> Article | None:
         with self._read() as conn:
