@@ -26,11 +26,26 @@ from .._types import format_time
 # a refresh writes an identity before its article in the same transaction.
 MIGRATIONS: tuple[str, ...] = (
     """
+    -- Permanent: survives edits, deletes and re-adds. `path`: the file a path-derived id
+    -- belongs to (now, or last); NULL for an id an Id: header gives.
     CREATE TABLE identities (
         id text COLLATE "C" PRIMARY KEY,
         guid text NOT NULL,
         slug text COLLATE "C" NOT NULL UNIQUE,
-        first_seen timestamptz NOT NULL
+        first_seen timestamptz NOT NULL,
+        path text COLLATE "C"
+    );
+    CREATE UNIQUE INDEX identities_path ON identities (path) WHERE path IS NOT NULL;
+    -- A renamed file's old URL: old slug -> identity, for ever.
+    CREATE TABLE redirects (slug text COLLATE "C" PRIMARY KEY, id text COLLATE "C" NOT NULL);
+    -- Articles whose file just disappeared: the sources of renames within the settle window.
+    CREATE TABLE vanished (
+        id text COLLATE "C" PRIMARY KEY,
+        path text COLLATE "C" NOT NULL,
+        raw_hash text NOT NULL,
+        content_hash text NOT NULL,
+        updated timestamptz NOT NULL,
+        gone_at timestamptz NOT NULL
     );
     CREATE TABLE articles (
         id text COLLATE "C" PRIMARY KEY,

@@ -17,13 +17,13 @@ from ...model import Skipped
 from ...model import Topic
 from ...model import TopicKind
 from .._types import FileRow
-from .._types import Identity
 from .._types import Snapshot
 from .._types import parse_time
 from .connections import Connection
 from .connections import Connections
 from .connections import wrap
 from .coordinator import PgCoordinator
+from .identities import IdentityRows
 from .schema import ARTICLES_SQL
 from .schema import SELECT
 from .schema import TOPIC_INSERT
@@ -44,7 +44,7 @@ def _listing(r: tuple[Any, ...] | None) -> Listing | None:
     return None if r is None else Listing(r[0], r[1], r[2], r[3], r[4], utc(r[5]), utc(r[6]))
 
 
-class PostgresStore:
+class PostgresStore(IdentityRows):
     """Reads and writes the index in one PostgreSQL database (in the schema the URL's
     ``options=-csearch_path=...`` names, else ``public``). Thread-safe: each thread gets its own
     connection. Opens nothing until first used."""
@@ -241,29 +241,17 @@ class PostgresStore:
     def file_row(self, path: str) -> FileRow | None:
         """What the index remembers about one file (for a file whose stamp changed)."""
         row = self._one(
-            "SELECT path, size, mtime_ns, raw_hash, id, content_hash FROM articles WHERE path = %s", (path,)
+            "SELECT path, size, mtime_ns, raw_hash, id, content_hash, updated FROM articles WHERE path = %s",
+            (path,),
         )
         if row is not None:
-            return FileRow(*row)
+            return FileRow(row[0], row[1], row[2], row[3], row[4], row[5], utc(row[6]))
         row = self._one("SELECT path, size, mtime_ns FROM skipped WHERE path = %s", (path,))
         return None if row is None else FileRow(row[0], row[1], row[2], None, None)
-
-    def identity(self, article_id: str) -> Identity | None:
-        row = self._one("SELECT id, guid, slug, first_seen FROM identities WHERE id = %s", (article_id,))
-        return None if row is None else Identity(row[0], row[1], row[2], utc(row[3]))
-
-    def slug_taken(self, slug: str) -> bool:
-        return self._one("SELECT 1 FROM identities WHERE slug = %s", (slug,)) is not None
 
     def article_path(self, article_id: str) -> str | None:
         row = self._one("SELECT path FROM articles WHERE id = %s", (article_id,))
         return None if row is None else str(row[0])
-
-    def identities(self) -> dict[str, Identity]:
-        """Every identity ever given, by id."""
-        with self._read() as conn:
-            rows = conn.execute("SELECT id, guid, slug, first_seen FROM identities").fetchall()
-        return {r[0]: Identity(r[0], r[1], r[2], utc(r[3])) for r in rows}
 
     def article_owners(self) -> dict[str, str]:
         """Published article id -> its file's path."""
@@ -271,13 +259,6 @@ class PostgresStore:
             return dict(conn.execute("SELECT id, path FROM articles").fetchall())
 
     # ------------------------------------------------------------------ writes (in transaction())
-
-    def add_identities(self, identities: Iterable[Identity]) -> None:
-        with self.conn.cursor() as cur:
-            cur.executemany(
-                "INSERT INTO identities (id, guid, slug, first_seen) VALUES (%s, %s, %s, %s)",
-                [(i.id, i.guid, i.slug, i.first_seen) for i in identities],
-            )
 
     def put_articles(self, items: Iterable[tuple[Article, str]]) -> None:
         """Publish (article, raw hash) pairs. As SQLite's INSERT OR REPLACE: a row that had the
@@ -322,11 +303,16 @@ class PostgresStore:
     def unskip(self, path: str) -> None:
         self.conn.execute("DELETE FROM skipped WHERE path = %s", (path,))
 
-    def forget_file(self, path: str) -> bool:
-        """The file is gone: unpublish it. Returns True when an article was removed."""
+    def forget_file(self, path: str) -> FileRow | None:
+        """The file is gone: unpublish it. Returns what the index had of the article removed."""
         conn = self.conn
         conn.execute("DELETE FROM skipped WHERE path = %s", (path,))
-        return conn.execute("DELETE FROM articles WHERE path = %s", (path,)).rowcount > 0
+        row = conn.execute(
+            "DELETE FROM articles WHERE path = %s"
+            " RETURNING path, size, mtime_ns, raw_hash, id, content_hash, updated",
+            (path,),
+        ).fetchone()
+        return None if row is None else FileRow(row[0], row[1], row[2], row[3], row[4], row[5], utc(row[6]))
 
     def set_state(self, key: str, value: str) -> None:
         self.conn.execute(
