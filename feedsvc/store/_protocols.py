@@ -22,9 +22,10 @@ from ._types import Vanished
 class Coordinator(Protocol):
     """How the processes sharing one index take turns writing and learn that it changed.
 
-    File-based today (``files.FileCoordinator``: ``flock`` on ``<index>.lock`` and a
-    memory-mapped counter in ``<index>.gen``); a PostgreSQL backend would use an advisory lock
-    and LISTEN/NOTIFY.
+    Two implementations: ``files.FileCoordinator`` beside a SQLite index (``flock`` on
+    ``<index>.lock``, a counter in ``<index>.gen`` read with ``pread``: one machine) and
+    ``postgres.PgCoordinator`` (an advisory lock, LISTEN/NOTIFY with a polling fallback: any
+    number of machines).
     """
 
     def ingest_lock(self, timeout: float | None) -> AbstractContextManager[bool]:
