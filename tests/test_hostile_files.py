@@ -35,6 +35,8 @@ import feedsvc.refresh.reading
 import feedsvc.sources
 from feedsvc.config import Settings
 from feedsvc.identity import path_id
+from feedsvc.metrics import OTHER
+from feedsvc.metrics import skip_kind
 from feedsvc.model import Article
 from feedsvc.model import RefreshStats
 from feedsvc.publish import body_html
@@ -748,6 +750,8 @@ def test_hostile_file(env: Env, make: Case) -> None:
     stats = env.refresh()  # and a refresh right after changes nothing it should not
     assert (stats.added, stats.removed) == (0, 0), stats
     _check_everything_is_safe(env)
+    # /metrics counts skips by kind: every reason a hostile file gets has its own (bounded) kind
+    assert [s.reason for s in stats.skipped if skip_kind(s.reason) == OTHER] == []
 
 
 def test_the_cases_are_many_and_distinct() -> None:

@@ -35,6 +35,7 @@ from feedsvc.refresh import run_refresh
 from feedsvc.store import Store
 from feedsvc.store import open_store
 from feedsvc.web import create_app
+from feedsvc.web.metrics import RequestMetrics
 
 BASE = "http://127.0.0.1:8000/"  # conftest's settings.base_url
 TOKEN = "s3cret-token-for-tests-0123456789"
@@ -680,9 +681,10 @@ def _fast_path_cases(app: Flask) -> list[tuple[str, str, dict[str, str]]]:
 def test_fast_path_answers_exactly_as_the_flask_routes(app: Flask) -> None:
     from werkzeug.test import Client
 
-    fast = Client(app)  # app.wsgi_app is the fast path, in front of Flask
-    assert isinstance(app.wsgi_app, web.FeedFastPath)
-    flask_only = Client(app.wsgi_app.app)  # the same app without it
+    fast = Client(app)  # app.wsgi_app is the request metrics, then the fast path, then Flask
+    assert isinstance(app.wsgi_app, RequestMetrics)
+    assert isinstance(app.wsgi_app.app, web.FeedFastPath)
+    flask_only = Client(app.wsgi_app.app.app)  # the same app without it
     for method, path, headers in _fast_path_cases(app):
         a = fast.open(path, method=method, headers=headers)
         b = flask_only.open(path, method=method, headers=headers)
@@ -693,7 +695,7 @@ def test_fast_path_answers_exactly_as_the_flask_routes(app: Flask) -> None:
 
 
 def test_fast_path_answers_common_feed_requests_without_flask(app: Flask) -> None:
-    fast: web.FeedFastPath = app.wsgi_app  # type: ignore[assignment]
+    fast: web.FeedFastPath = app.wsgi_app.app  # type: ignore[attr-defined]  # under RequestMetrics
     dispatched: list[str] = []
     inner = fast.app
 

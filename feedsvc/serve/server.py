@@ -10,9 +10,11 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..config import Settings
+from ..metrics import Metrics
 from ..model import RefreshStats
 from ..store import open_store
 from ..web import CACHE
+from ..web import METRICS
 from ..web import FeedCache
 from ..web import create_app
 from .scheduler import RefreshRunner
@@ -81,9 +83,10 @@ class Service:
         self.settings = settings
         self.store = open_store(settings)
         self._refresh = refresh
-        self.runner = RefreshRunner(lambda **named: self._rendered(refresh(settings, self.store, **named)))
+        self.runner = RefreshRunner(self._refreshed)
         self.app = create_app(settings, store=self.store, refresh=self.refresh_now)
         self.cache: FeedCache = self.app.extensions[CACHE]
+        self.metrics: Metrics = self.app.extensions[METRICS]
         self.scheduler = build_scheduler(settings, self.runner)
         self.watch = settings.watch if watch is None else watch
         self.watcher: SeedsWatcher | None = None
@@ -91,14 +94,22 @@ class Service:
     def refresh_now(self) -> RefreshStats:
         """Used by POST /refresh: runs in the request thread; the cross-process refresh lock
         keeps it from overlapping a scheduled refresh."""
-        stats = self._rendered(self._refresh(self.settings, self.store))
+        stats = self._refreshed()
         self.runner.follow_up(stats)  # files still being written: looked at again when ready
         return stats
 
-    def _rendered(self, stats: RefreshStats) -> RefreshStats:
-        """After a refresh: render the feeds now, in the refreshing thread, and not in the next
-        reader's request. Also after a refresh that changed nothing here: another process
-        (`feedsvc refresh`) may have committed."""
+    def _refreshed(self, **named: Any) -> RefreshStats:
+        """One refresh (``named``: run_refresh's paths= and complete=, or a full one), recorded
+        in the metrics, and then the feeds rendered at once, in the refreshing thread, not in
+        the next reader's request. Also after a refresh that changed nothing here: another
+        process (`feedsvc refresh`) may have committed."""
+        started = time.perf_counter()
+        try:
+            stats = self._refresh(self.settings, self.store, **named)
+        except Exception:
+            self.metrics.refresh_failed(time.perf_counter() - started)
+            raise
+        self.metrics.refresh_done(stats, time.time())
         self.cache.warm()
         return stats
 

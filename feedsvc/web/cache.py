@@ -47,8 +47,13 @@ class FeedCache:
     something committed do we read the generation.
     """
 
-    def __init__(self, store: Store, settings: Settings, meta: FeedMeta | None = None) -> None:
+    def __init__(
+        self, store: Store, settings: Settings, meta: FeedMeta | None = None, *,
+        on_render: Callable[[str, float], None] | None = None,
+    ) -> None:  # fmt: skip
+        """``on_render(what, seconds)`` is told each render's time: "feeds", "gzip", "page"."""
         self.store = store
+        self._on_render = on_render
         self.settings = settings
         self.meta: FeedMeta = meta or settings.feed_meta(__version__)
         self.max_age = min(settings.interval_seconds, 3600)  #: Cache-Control: a reader polls no faster
@@ -111,10 +116,14 @@ class FeedCache:
         with self._lock:
             if self._current is published:  # else a newer generation is already out
                 self._current = done
-        log.debug(
-            "compressed generation %d in %.1f ms", done.generation, (time.perf_counter() - started) * 1000
-        )
+        elapsed = time.perf_counter() - started
+        log.debug("compressed generation %d in %.1f ms", done.generation, elapsed * 1000)
+        self._rendered("gzip", elapsed)
         return done
+
+    def _rendered(self, what: str, seconds: float) -> None:
+        if self._on_render is not None:
+            self._on_render(what, seconds)
 
     def _render_plain(self, generation: int) -> tuple[Published, bool]:
         """The published state at ``generation`` or newer, and whether this call rendered it."""
@@ -147,10 +156,11 @@ class FeedCache:
             self._splicer.prune()
             self._current = published
             self._pages.clear()
+            elapsed = time.perf_counter() - started
             log.debug(
-                "rendered generation %d (%d articles) in %.1f ms",
-                snap.generation, len(arts), (time.perf_counter() - started) * 1000,
-            )  # fmt: skip
+                "rendered generation %d (%d articles) in %.1f ms", snap.generation, len(arts), elapsed * 1000
+            )
+            self._rendered("feeds", elapsed)
             return published, True
 
     def page(self, key: str, make: Callable[[], Representation | None]) -> Representation | None:
@@ -162,7 +172,9 @@ class FeedCache:
             if hit is not None:
                 self._pages.move_to_end(cache_key)
                 return hit
+        started = time.perf_counter()
         rep = make()
+        self._rendered("page", time.perf_counter() - started)
         if rep is not None:
             with self._lock:
                 self._pages[cache_key] = rep

@@ -14,6 +14,7 @@ from ..publish import FEEDS
 from .cache import FeedCache
 from .http import NOSNIFF
 from .http import gzip_wanted
+from .metrics import ROUTE_KEY
 
 #: URL path -> FeedSpec.key, from the feed table
 FEED_PATHS = {spec.route: spec.key for spec in FEEDS}
@@ -35,9 +36,11 @@ class FeedFastPath:
         self.cache = cache
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        name = FEED_PATHS.get(environ.get("PATH_INFO", ""))
+        path = environ.get("PATH_INFO", "")
+        name = FEED_PATHS.get(path)
         if name is None or environ.get("REQUEST_METHOD") != "GET" or environ.get("QUERY_STRING"):
             return self.app(environ, start_response)
+        environ[ROUTE_KEY] = path  # a FEED_PATHS key is a route: its own template (Flask's, if it goes on)
         wanted = gzip_wanted(environ.get("HTTP_ACCEPT_ENCODING", ""))
         if wanted is None or "HTTP_IF_MODIFIED_SINCE" in environ:
             return self.app(environ, start_response)

@@ -22,6 +22,7 @@ from werkzeug.wrappers import Response
 from .. import __version__
 from ..config import Settings
 from ..errors import FeedsvcError
+from ..metrics import Metrics
 from ..model import Article
 from ..model import Listing
 from ..model import RefreshStats
@@ -40,6 +41,7 @@ from .http import serve
 CACHE = "feedsvc"  #: app.extensions keys
 PAGES = "feedsvc.pages"
 REFRESH = "feedsvc.refresh"
+METRICS = "feedsvc.metrics"
 
 log = logging.getLogger(__name__)
 
@@ -190,6 +192,14 @@ def healthz() -> Response:
         "version": __version__,
     }
     return Response(json.dumps(body), content_type="application/json", headers={"Cache-Control": "no-store"})
+
+
+@bp.get("/metrics")
+def metrics() -> Response:
+    """Prometheus text format: refreshes, articles, skips, requests, render times, the process."""
+    registry: Metrics = current_app.extensions[METRICS]
+    body, content_type = registry.exposition()
+    return Response(body, content_type=content_type, headers={"Cache-Control": "no-store"})
 
 
 def _token_matches(given: str, token: str) -> bool:
