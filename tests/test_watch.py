@@ -292,6 +292,19 @@ def test_the_periodic_check_sees_what_no_event_says(settings: Settings, recorder
         watcher.stop()
 
 
+def test_what_is_queued_goes_out_as_one_request(settings: Settings, recorder: Recorder, seeds_dir: Path) -> None:
+    watcher = SeedsWatcher(settings, recorder)  # not started: driven by hand
+    try:
+        for i in range(100):
+            (seeds_dir / f"b{i:03d}.txt").write_text("Burst.\n", "utf-8")
+        watcher.process()
+        assert len(recorder.requests) == 1
+        paths, complete = recorder.requests[0]
+        assert paths == {f"b{i:03d}.txt" for i in range(100)} == complete.keys()
+    finally:
+        watcher.stop()
+
+
 # ------------------------------------------------------------------ overflow
 
 

@@ -4,8 +4,13 @@ A file is asked for when it is closed after writing (IN_CLOSE_WRITE) or moved in
 (IN_MOVED_TO): complete, so the refresh need not wait out the settle time for it (the watcher
 passes the size and mtime it saw; refresh.settle). Deletions, moves out and attribute changes
 (a chmod that heals a skip, a touch) name the path too, without that promise. A new regular
-file is not asked for when it is created: it is being written, and its close follows. Events
-that come within ``coalesce`` seconds of each other go out as one request.
+file is not asked for when it is created: it is being written, and its close follows.
+
+A lone event goes out at once. Within a burst (events again less than _BURST seconds after the
+last request), the watcher gathers until the queue has been quiet for ``coalesce`` seconds
+(2 ms, at most _BATCH_MAX in all) and sends one request; whatever arrives while a refresh
+runs is merged by the runner into the next one anyway. A fixed wait for every file would add
+its whole length to every pick-up (bench/bench_watch.py).
 
 Whenever events may have been lost (the kernel's queue overflowed), or the seeds folder may no
 longer be the one watched (it, or any folder or symlink on the way to it, was deleted, made
@@ -49,6 +54,7 @@ PATH_MASK = (
 )  # fmt: skip
 _SELF = ino.IN_DELETE_SELF | ino.IN_MOVE_SELF | ino.IN_UNMOUNT | ino.IN_IGNORED
 _BATCH_MAX = 0.05  #: seconds a burst may hold a request back at most
+_BURST = 0.05  #: events this soon after the last request are a burst: gather them
 
 
 class Requests(Protocol):
@@ -80,6 +86,7 @@ class SeedsWatcher:
         self.path = os.fspath(settings.seeds_dir)  # as configured: links on the way are followed anew
         self.runner = runner
         self.coalesce = coalesce
+        self._last_request = -1.0  #: time.monotonic() of the last request sent
         self.check_every = check_every
         self.overflows = 0  #: times the kernel's queue overflowed
         self.rearms = 0  #: times the watches were made anew
@@ -233,16 +240,18 @@ class SeedsWatcher:
         self._flush(batch)
 
     def _collect(self, batch: _Batch) -> None:
-        """Read events until the queue stays quiet for ``coalesce`` seconds (or _BATCH_MAX)."""
+        """Read what is queued; within a burst, until the queue stays quiet for ``coalesce``
+        seconds (at most _BATCH_MAX)."""
         assert self._inotify is not None
         fd = self._inotify.fd
-        deadline = time.monotonic() + _BATCH_MAX
+        start = time.monotonic()
+        wait = self.coalesce if start - self._last_request < _BURST else 0.0
         while True:
             for event in self._inotify.read():
                 self._event(event, batch)
-            if batch.rearm or time.monotonic() >= deadline:
+            if batch.rearm or time.monotonic() - start >= _BATCH_MAX:
                 return
-            if not select.select([fd], [], [], self.coalesce)[0]:
+            if not select.select([fd], [], [], wait)[0]:
                 return
 
     def _event(self, ev: ino.Event, batch: _Batch) -> None:
@@ -329,6 +338,9 @@ class SeedsWatcher:
             self.runner.request(0.0, None, batch.complete)
         elif batch.paths:
             self.runner.request(0.0, batch.paths, batch.complete)
+        else:
+            return
+        self._last_request = time.monotonic()
 
     def _rearm(self, batch: _Batch) -> None:
         was = self._real
