@@ -341,6 +341,81 @@ def test_a_rename_within_the_window(
     assert store.vanished(T0) == []  # pruned
 
 
+def test_the_same_file_name_wins_among_candidates(settings: Settings, seeds: Path, store: SQLiteStore) -> None:
+    """Two identical files go, one comes back in another folder: it is the one with its name
+    (not the first by path)."""
+    write(seeds / "a.txt", TEXT)
+    write(seeds / "z.txt", TEXT)
+    refresh(settings, store, T0)
+    before = by_path(store)
+    (seeds / "a.txt").unlink()
+    (seeds / "old").mkdir()
+    (seeds / "z.txt").rename(seeds / "old" / "z.txt")
+    refresh(settings, store, T1)
+    assert by_path(store)["old/z.txt"].guid == before["z.txt"].guid
+
+
+def test_a_copy_of_a_renamed_file_is_a_new_article(
+    settings: Settings, seeds: Path, store: SQLiteStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Within the window the vanished record is still there, but its article is published
+    again (renamed): a copy with the same bytes is a new article, never a clash."""
+    monkeypatch.setattr(feedsvc.refresh.pass_, "rename_window", lambda settings: timedelta(minutes=5))
+    write(seeds / "story.txt", TEXT)
+    refresh(settings, store, T0)
+    (seeds / "story.txt").rename(seeds / "moved.txt")
+    refresh(settings, store, T0 + timedelta(minutes=1))
+    shutil.copy(seeds / "moved.txt", seeds / "copy.txt")
+    stats = refresh(settings, store, T0 + timedelta(minutes=2))
+    assert (stats.added, stats.skipped) == (1, ())
+    found = by_path(store)
+    assert found["copy.txt"].guid != found["moved.txt"].guid
+
+
+def test_this_refreshs_record_wins_over_an_older_one(
+    settings: Settings, seeds: Path, store: SQLiteStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An article renamed, edited, and renamed again within the window: matched by its
+    latest bytes, not by the record its first rename left."""
+    monkeypatch.setattr(feedsvc.refresh.pass_, "rename_window", lambda settings: timedelta(minutes=5))
+    write(seeds / "story.txt", TEXT)
+    refresh(settings, store, T0)
+    (before,) = store.latest()
+    (seeds / "story.txt").rename(seeds / "moved.txt")
+    refresh(settings, store, T0 + timedelta(minutes=1))
+    write(seeds / "moved.txt", TEXT + "An edit.\n", mtime=1_700_000_100)
+    refresh(settings, store, T0 + timedelta(minutes=2))
+    (seeds / "moved.txt").rename(seeds / "final.txt")
+    refresh(settings, store, T0 + timedelta(minutes=3))
+    (after,) = store.latest()
+    assert (after.path, after.guid) == ("final.txt", before.guid)
+
+
+def test_a_path_whose_old_id_an_id_header_holds(settings: Settings, seeds: Path) -> None:
+    """From an old index: the id "a.txt" (a.txt's, before) is now published by b.txt's
+    "Id: a.txt". A new a.txt gets an id of its own instead of being refused."""
+    from feedsvc.store._schema import MIGRATIONS
+
+    settings.db_path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(settings.db_path, isolation_level=None)
+    for migration in MIGRATIONS[:2]:
+        for statement in migration.split(";"):  # type: ignore[union-attr]
+            if statement.strip():
+                conn.execute(statement)
+    conn.execute("PRAGMA user_version = 2")
+    conn.execute("INSERT INTO identities VALUES ('a.txt', ?, 'a', '2020-01-01T00:00:00.000000Z')", (make_guid("a.txt"),))
+    conn.close()
+    write(seeds / "b.txt", "Id: a.txt\n\n" + OTHER)
+    with SQLiteStore(settings.db_path) as store:
+        refresh(settings, store, T0)
+        assert by_path(store)["b.txt"].guid == make_guid("a.txt")
+        write(seeds / "a.txt", TEXT)
+        stats = refresh(settings, store, T1)
+        assert (stats.added, stats.skipped) == (1, ())
+        found = by_path(store)
+        assert found["a.txt"].id == "path:a" and found["b.txt"].id == "a.txt"
+
+
 # ---------------------------------------------------------------------------- dates from mtime
 
 

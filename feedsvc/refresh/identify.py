@@ -66,9 +66,7 @@ class Identities:
         self._vanished: dict[str, Vanished] = {}  # by id: not yet claimed
         self._by_hash: dict[str, list[Vanished]] = {}
         self._loaded = False
-        if window > timedelta(0):
-            for v in store.vanished(now - window):
-                self._remember(v)
+        self._window_loaded = window <= timedelta(0)  # earlier refreshes' records: on first need
 
     # ------------------------------------------------------------------ lookups
 
@@ -123,6 +121,14 @@ class Identities:
 
     # ------------------------------------------------------------------ vanished articles
 
+    def _load_window(self) -> None:
+        """What vanished in earlier refreshes within the window (this pass's own records win)."""
+        if not self._window_loaded:
+            self._window_loaded = True
+            for v in self.store.vanished(self.now - self.window):
+                if v.id not in self._vanished:
+                    self._remember(v)
+
     def _remember(self, v: Vanished) -> None:
         self._vanished[v.id] = v
         self._by_hash.setdefault(v.raw_hash, []).append(v)
@@ -133,17 +139,17 @@ class Identities:
         if row.id is None or row.raw_hash is None or row.content_hash is None or row.updated is None:
             return
         v = Vanished(row.id, path, row.raw_hash, row.content_hash, row.updated, self.now)
-        self._owners[row.id] = None
         self._remember(v)
         if self.window > timedelta(0):
             self._new_vanished.append(v)
 
-    def _renamed(self, raw_hash: str, own_id: str | None, path: str) -> Vanished | None:
+    def _renamed(self, raw_hash: str, path: str) -> Vanished | None:
         """The vanished article with these bytes this file continues: the same file name
         first (a move to another folder), then the same stem (a suffix change), then by path."""
+        self._load_window()
         found = [
             v for v in self._by_hash.get(raw_hash, ())
-            if self._vanished.get(v.id) is v and v.id != own_id and self.owner(v.id) is None
+            if self._vanished.get(v.id) is v and self.owner(v.id) is None  # (never this file's own id: owned)
         ]  # fmt: skip
         if not found:
             return None
@@ -152,12 +158,12 @@ class Identities:
 
     # ------------------------------------------------------------------ choosing and claiming
 
-    def choose(self, path: str, explicit_id: str | None, raw_hash: str, own_id: str | None) -> str:
+    def choose(self, path: str, explicit_id: str | None, raw_hash: str) -> str:
         """The id the file at ``path`` publishes under (see the module docstring). The caller
         checks that a header's id is not published by another file."""
         if explicit_id is not None:
             return header_key(explicit_id)
-        renamed = self._renamed(raw_hash, own_id, path)
+        renamed = self._renamed(raw_hash, path)
         if renamed is not None:
             return renamed.id
         here = self.at(path)
@@ -172,6 +178,7 @@ class Identities:
     def claim(self, article_id: str, path: str, mtime_ns: int, *, explicit: bool) -> Claim:
         """The identity ``article_id`` as published from ``path``: created on first sight, moved
         here (with its slug) when it is a path-derived identity of another path."""
+        self._load_window()
         prior = self._vanished.pop(article_id, None)
         identity = self.lookup(article_id)
         if identity is None:

@@ -117,7 +117,7 @@ class _Pass:
         for note in parsed.warnings:
             log.warning("%s: %s", display_path(src_path), note)
         ids = self.ids
-        article_id = ids.choose(src_path, parsed.explicit_id, raw, known_id)
+        article_id = ids.choose(src_path, parsed.explicit_id, raw)
         owner = ids.owner(article_id)
         if owner is not None and owner != src_path:
             # size -1: never matches a stat, so the file is looked at again next refresh
