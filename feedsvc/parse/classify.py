@@ -16,9 +16,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from collections.abc import Sequence
-from dataclasses import dataclass
-from dataclasses import replace
 from typing import Literal
+from typing import NamedTuple
 
 from . import features
 from .lead import is_date_line
@@ -49,9 +48,9 @@ SENTENCE_WORDS = 4  #: every line of an article that skips the model has at leas
 PROSE_WORDS = 12  #: a full paragraph has at least this many words (CJK: 30 characters)
 
 
-@dataclass(frozen=True, slots=True)
-class Line:
-    """One line of an article and what it is."""
+class Line(NamedTuple):
+    """One line of an article and what it is. A NamedTuple, not a frozen dataclass: one is made
+    for every line of every article, and a frozen dataclass's __init__ costs four times as much."""
 
     text: str
     kind: Kind
@@ -81,6 +80,7 @@ _DATE_IN_LINE = re.compile(
     rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTHS},?\s+(?:19|20)\d{{2}})\b",
     re.IGNORECASE,
 )
+_DIGIT = re.compile(r"\d")
 _TIME_IN_LINE = re.compile(
     r"\b(?:[01]?\d|2[0-3])[:.h][0-5]\d\b(?:\s?[AaPp]\.?[Mm]\b\.?)?|\b\d{4}\s+(?:GMT|UTC|[A-Z]{2,4}T)\b"
 )
@@ -93,7 +93,9 @@ _NAME_END = re.compile(r"\s*(?:,|\||•|·|/|\s[-–—]\s|\d|\(|\bfor\b|\bin\b|
 
 def find_date(line: str) -> str | None:
     """The date (and time, when there is one) written in a line, as text; None when none."""
-    m = _DATE_IN_LINE.search(line)
+    # Every date has a digit: a line without one is answered by a scan that re runs at C
+    # speed, not by trying the date pattern (which opens with \b) at every position.
+    m = _DATE_IN_LINE.search(line) if _DIGIT.search(line) else None
     if m is None:
         return None
     date = m.group(0)
@@ -139,9 +141,12 @@ def byline_name(line: str) -> str | None:
     return name if (m is not None or "," in line or "|" in line) else None
 
 
+_CJK = features.NAMES.index("cjk")
+
+
 def _is_prose(shape: features.LineShape, line: str) -> bool:
     """A real paragraph: a sentence or more of running text."""
-    if shape.values[features.NAMES.index("cjk")]:
+    if shape.values[_CJK]:
         return len(line) >= 30 and shape.terminal
     return shape.words >= PROSE_WORDS and shape.terminal
 
@@ -199,33 +204,39 @@ def is_one_run_of_prose(lines: Sequence[str], fixed: Sequence[Line | None]) -> b
     headlines have no full stop). On the BBC, CNN and Wikinews corpora and the real pages, the
     model gives the same text and lead on all but 4 of the 2,151 files that qualify (it took
     their first paragraph, a one-sentence quote, for a stand-first)."""
-    full = False  # one pass, each line measured once (the same tests as is_full_paragraph)
-    for line, rule in zip(lines, fixed, strict=True):
+    return _prose_lead(lines, fixed) >= 0
+
+
+def _prose_lead(lines: Sequence[str], fixed: Sequence[Line | None]) -> int:
+    """The index of the first full paragraph when the article is one run of prose
+    (is_one_run_of_prose); -1 when it is not. One pass, each line measured once, with the same
+    tests as is_full_paragraph."""
+    lead = -1
+    for i, (line, rule) in enumerate(zip(lines, fixed, strict=True)):
         if rule is not None:
             continue
         stripped = line.rstrip(features.CLOSERS)
         if not stripped or stripped[-1] not in features.TERMINAL:
-            return False
+            return -1
         if features.is_cjk_line(line):
             if len(line) < 10:
-                return False
-            full = full or len(line) >= 30
+                return -1
+            full = len(line) >= 30
         else:
             words = line.count(" ") + 1
             if words < SENTENCE_WORDS:
-                return False
-            full = full or words >= PROSE_WORDS
-    return full
+                return -1
+            full = words >= PROSE_WORDS
+        if full and lead < 0:
+            lead = i
+    return lead
 
 
-def _one_run_of_prose(lines: Sequence[str], fixed: Sequence[Line | None]) -> list[Line]:
-    """An article that is one run of prose (is_one_run_of_prose) has no chrome to tell apart:
-    all of it is text and the first full paragraph is the lead. Skipping the model for it
-    makes clean seed files cheap."""
+def _one_run_of_prose(lines: Sequence[str], fixed: Sequence[Line | None], lead: int) -> list[Line]:
+    """An article that is one run of prose (is_one_run_of_prose; ``lead`` is its first full
+    paragraph) has no chrome to tell apart: all of it is text and the first full paragraph is
+    the lead. Skipping the model for it makes clean seed files cheap."""
     out: list[Line] = []
-    lead = next(
-        i for i, (x, f) in enumerate(zip(lines, fixed, strict=True)) if f is None and is_full_paragraph(x)
-    )
     for i, (line, rule) in enumerate(zip(lines, fixed, strict=True)):
         if rule is not None:
             out.append(rule)
@@ -332,8 +343,9 @@ def classify(
         )
     if not kept:
         return []
-    if is_one_run_of_prose(kept, fixed):  # the common case of a clean file, without the model
-        return _one_run_of_prose(kept, fixed)
+    lead = _prose_lead(kept, fixed)
+    if lead >= 0:  # one run of prose: the common case of a clean file, without the model
+        return _one_run_of_prose(kept, fixed, lead)
     shapes = features.shapes(kept)
     model = model or line_model()
     p1, probs = model.probabilities(shapes)
@@ -411,5 +423,5 @@ def _with_features(
         top = model.first.contributions(row)[:3]
         words = model.first.word_score(shape.tokens)
         parts = ", ".join(f"{name} {value:+.1f}" for name, value in top) + f", words {words:+.1f}"
-        explained.append(replace(line, reason=f"{line.reason} [{parts}]"))
+        explained.append(line._replace(reason=f"{line.reason} [{parts}]"))
     return explained

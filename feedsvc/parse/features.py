@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 from itertools import chain
+from typing import NamedTuple
 
 # Characters that end a sentence in the scripts feedsvc meets (Latin, Cyrillic, Greek, CJK,
 # Arabic, Devanagari), and closing quotes/brackets that may follow them.
@@ -121,9 +122,10 @@ NAMES = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class LineShape:
-    """The features of one line, and the few raw counts the later rules look at again."""
+class LineShape(NamedTuple):
+    """The features of one line, and the few raw counts the later rules look at again. A
+    NamedTuple, not a frozen dataclass: one is made for every line the model reads, and a
+    frozen dataclass's __init__ costs four times as much."""
 
     values: tuple[float, ...]
     tokens: frozenset[str]  #: the line's distinct words, casefolded
@@ -134,7 +136,8 @@ class LineShape:
 
 def is_cjk_line(line: str) -> bool:
     """Mostly Chinese, Japanese or Korean characters (in its first 40): words are not spaced."""
-    return len(_CJK.findall(line, 0, 40)) > 10
+    # An ASCII head has none: the common case answered without the regex.
+    return not line[:40].isascii() and len(_CJK.findall(line, 0, 40)) > 10
 
 
 _SAMPLE = 240  #: characters of a line its word-level shares are measured on
@@ -156,7 +159,9 @@ def _shape(line: str, words: list[str], stops: frozenset[str] | None, index: int
     stop_density = sum(map(stops.__contains__, words)) / n_sample if stops is not None and n_sample else 0.0
     tokens = sample.count(" ") + 1 if sample else 0
     capitals = sum(map(str.istitle, sample.split())) / tokens if tokens else 0.0
-    upper_line = not cjk and line.upper() == line and line.lower() != line
+    # (the sample first: upper() maps each character on its own, so a sample that changes
+    # tells without copying a long line)
+    upper_line = not cjk and sample.upper() == sample and line.upper() == line and line.lower() != line
     length = len(sample) or 1
     if sample.isascii():  # bytes.translate deletes a set of bytes at C speed
         raw = sample.encode("ascii")

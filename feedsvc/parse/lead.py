@@ -106,9 +106,11 @@ _NON_TERMINAL = frozenset(
 # candidates instead of trying every position: about 3x faster on long paragraphs).
 # A capital that may start a sentence: Latin, Greek, Cyrillic. CJK full stops (。！？) end a
 # sentence whatever follows, with or without a space.
+# Both kinds of sentence end open with one character set and branch after it on what that
+# character was: a top-level alternation of two sets would not let re skip to the candidates.
 _SENTENCE_END = re.compile(
-    r"""[.!?…](?:(?<=[.!?])[.!?]*)?['"’”»)\]]*\s+(?=['"‘“«„(\[]*[A-Z0-9À-ÖØ-ÞΑ-ΩА-ЯЁ])"""
-    r"""|[。！？][」』）"”’]*\s*(?=\S)"""
+    r"""[.!?…。！？](?:(?<=[.!?…])(?:(?<=[.!?])[.!?]*)?['"’”»)\]]*\s+(?=['"‘“«„(\[]*[A-Z0-9À-ÖØ-ÞΑ-ΩА-ЯЁ])"""
+    r"""|(?<=[。！？])[」』）"”’]*\s*(?=\S))"""
 )
 _DOTTED = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")
 
@@ -230,7 +232,7 @@ _TITLE_JUNK = re.compile(r"[\s.!?…,;:*•·‐‑‒–—―-]+(?![0-9])")
 
 def _is_title_sentence(sentence: str) -> bool:
     """A "sentence" of punctuation only ("." "..." "!?" "—") is no headline."""
-    return any(c.isalnum() for c in sentence)
+    return sentence[:1].isalnum() or any(c.isalnum() for c in sentence)  # most open with a letter
 
 
 def _title_sentence(sentences: Iterator[str], seen: list[str]) -> str | None:

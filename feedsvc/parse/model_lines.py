@@ -21,7 +21,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field
 from importlib import resources
-from itertools import repeat
 from operator import mul
 from typing import Any
 
@@ -106,15 +105,23 @@ def stage2_vectors(p: Sequence[float], shapes: Sequence[LineShape]) -> list[list
     strong = [i for i, x in enumerate(p) if x >= _STRONG]
     first = strong[0] if strong else n
     last = strong[-1] if strong else -1
+    # Lines to the nearest strong line, above or below: two sweeps.
+    nearest = [n] * n
+    seen = -1
+    for i in range(n):
+        if p[i] >= _STRONG:
+            seen = i
+        if seen >= 0:
+            nearest[i] = i - seen
+    seen = -1
+    for i in range(n - 1, -1, -1):
+        if p[i] >= _STRONG:
+            seen = i
+        if seen >= 0 and seen - i < nearest[i]:
+            nearest[i] = seen - i
     out = []
     before = 0.0
-    nearest = n
-    j = 0
     for i in range(n):
-        while j < len(strong) and strong[j] < i:
-            j += 1
-        gaps = [abs(strong[k] - i) for k in (j - 1, j) if 0 <= k < len(strong)]
-        nearest = min(gaps) if gaps else n
         lo, hi = max(0, i - 2), min(n, i + 3)
         v = shapes[i].values
         out.append(
@@ -128,7 +135,7 @@ def stage2_vectors(p: Sequence[float], shapes: Sequence[LineShape]) -> list[list
                 before / total,
                 1.0 if i < first else 0.0,
                 1.0 if i > last else 0.0,
-                math.log1p(nearest),
+                math.log1p(nearest[i]),
                 v[_CHARS],
                 v[_TERM],
                 v[_STOP],
@@ -161,9 +168,9 @@ def lead_names() -> tuple[str, ...]:
     )
 
 
-def _long_words(shape: LineShape) -> frozenset[str]:
+def _long_words(shape: LineShape) -> set[str]:
     """Words of four or more characters, numbers aside: the ones that tell what a line is about."""
-    return frozenset(t for t in shape.tokens if len(t) >= 4 and not t.isdigit())
+    return {t for t in shape.tokens if len(t) >= 4 and not t.isdigit()}
 
 
 def lead_vectors(
@@ -182,10 +189,18 @@ def lead_vectors(
         NAMES.index("sentences"),
         NAMES.index("opens_quote"),
     )
+    # The last line each word below the first candidate occurs in: a candidate's word occurs
+    # somewhere below it when that line is further down (one pass, instead of a union of all
+    # the lines below for every candidate).
+    last: dict[str, int] = {}
+    for j in range(candidates[0] + 1 if candidates else n, n):
+        last.update(dict.fromkeys(shapes[j].tokens, j))
     for rank, i in enumerate(candidates):
         own = _long_words(shapes[i])  # only the candidate's words are filtered: own & x is the same
-        near = frozenset().union(*(s.tokens for s in shapes[i + 1 : i + 4]))
-        rest = near.union(*(s.tokens for s in shapes[i + 4 :]))
+        near: set[str] = set()  # its words in the next three lines
+        for shape in shapes[i + 1 : i + 4]:
+            near |= own & shape.tokens
+        below = sum(1 for w in own if last.get(w, -1) > i)
         v = shapes[i].values
         rows.append(
             [
@@ -200,8 +215,8 @@ def lead_vectors(
                 p[i + 1] if i + 1 < n else 0.0,
                 1.0 if i + 1 < n and prose[i + 1] else 0.0,
                 1.0 if i > 0 and p[i - 1] >= 0.5 else 0.0,
-                len(own & near) / len(own) if own else 0.0,
-                len(own & rest) / len(own) if own else 0.0,
+                len(near) / len(own) if own else 0.0,
+                below / len(own) if own else 0.0,
                 i / (n - 1) if n > 1 else 0.0,
             ]
         )
@@ -223,22 +238,28 @@ class Logistic:
     bias: float
     words: dict[str, float]  #: weight of a word's presence, scaled by 1/sqrt(distinct words)
     _folded: tuple[tuple[float, ...], float] = field(init=False, repr=False, compare=False)
+    _vocabulary: frozenset[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         # The standardisation folded into the weights: w·((x-m)/s) + b = (w/s)·x + (b - Σ w·m/s)
         coef = tuple(w / s for w, s in zip(self.weights, self.scale, strict=True))
         offset = self.bias - sum(c * m for c, m in zip(coef, self.mean, strict=True))
         object.__setattr__(self, "_folded", (coef, offset))
+        object.__setattr__(self, "_vocabulary", frozenset(self.words))
 
     def word_score(self, tokens: frozenset[str]) -> float:
         """The words' part of the decision for one line."""
         if not tokens or not self.words:
             return 0.0
-        return sum(map(self.words.get, tokens, repeat(0.0))) / math.sqrt(len(tokens))
+        # Only the line's words in the vocabulary: a set intersection runs in C over the
+        # smaller of the two, and most of a line's words are not in it.
+        known = tokens & self._vocabulary
+        return sum(map(self.words.__getitem__, known)) / math.sqrt(len(tokens))
 
     def probability(self, row: Sequence[float], tokens: frozenset[str] = frozenset()) -> float:
         coef, bias = self._folded
-        return _sigmoid(bias + sum(map(mul, coef, row)) + self.word_score(tokens))
+        z = bias + sum(map(mul, coef, row))
+        return _sigmoid(z + self.word_score(tokens) if tokens else z)
 
     def contributions(self, row: Sequence[float]) -> list[tuple[str, float]]:
         """Each dense input's share of the decision for one row, largest first (``explain``)."""
@@ -289,7 +310,7 @@ class LineModel:
             stop.append(stop[-1] + v[_STOP])
         max_chars = max(v[_CHARS] for v in own)
         max_stop = max(v[_STOP] for v in own)
-        word_score = self.first.word_score
+        vocabulary, weight = self.first._vocabulary, self.first.words.__getitem__
         out = []
         for i in range(n):
             lo, hi = max(0, i - _WINDOW), min(n, i + _WINDOW + 1)
@@ -305,8 +326,10 @@ class LineModel:
                 + w_stop * (stop[hi] - stop[lo]) / width
                 + r_chars * (v[_CHARS] - max_chars)
                 + r_stop * (v[_STOP] - max_stop)
-                + word_score(shapes[i].tokens)
             )
+            tokens = shapes[i].tokens  # word_score, inlined
+            if tokens:
+                z += sum(map(weight, tokens & vocabulary)) / math.sqrt(len(tokens))
             out.append(_sigmoid(z))
         return out
 
