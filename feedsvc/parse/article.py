@@ -142,18 +142,30 @@ def _found_date(lines: list[Line], rules: ParseRules) -> datetime | None:
     return None
 
 
+def _blocks(lines: list[Line]) -> tuple[tuple[Block, ...], list[str], int | None]:
+    """The body (text, and the captions a [parse] pattern found: a credit in brackets), its
+    paragraphs, and the lead's index (None when there is none), in one pass. A line the model
+    only takes for a caption is left out: shown as one, a misjudged headline would be worse."""
+    blocks: list[Block] = []
+    paragraphs: list[str] = []
+    start: int | None = None
+    for i, line in enumerate(lines):
+        kind = line.kind
+        if kind in TEXT_KINDS:
+            blocks.append(Block("p", line.text))
+            paragraphs.append(line.text)
+            if start is None and kind == "lead":
+                start = i
+        elif kind == "caption" and line.rule:
+            blocks.append(Block("caption", line.text))
+    return tuple(blocks), paragraphs, start
+
+
 def parse_text(text: str, rules: ParseRules) -> ParsedArticle:
     """Decoded seed text -> ParsedArticle. Raises ParseError when nothing publishable is left."""
     header, body_lines = split_header(split_lines(text))
     lines = classify_lines(body_lines, rules)
-    # Text, and the captions a [parse] pattern found (a credit in brackets). A line the model
-    # only takes for a caption is left out: shown as one, a misjudged headline would be worse.
-    blocks = tuple(
-        Block("p" if line.kind in TEXT_KINDS else "caption", line.text)
-        for line in lines
-        if line.kind in TEXT_KINDS or (line.kind == "caption" and line.rule)
-    )
-    paragraphs = [b.text for b in blocks if b.kind == "p"]
+    blocks, paragraphs, start = _blocks(lines)
     if not paragraphs:
         if lines:
             raise ParseError("nothing left after removing captions and boilerplate")
@@ -171,7 +183,6 @@ def parse_text(text: str, rules: ParseRules) -> ParsedArticle:
 
     # The title and summary come from the lead on: the stand-first, date lines and other
     # text above the lead are in the body, not in the headline.
-    start = next((i for i, line in enumerate(lines) if line.kind == "lead"), None)
     # Subheads and one-line labels inside the text are not summary material.
     lead = [line.text for line in lines[start:] if line.sentence] if start is not None else []
     if not lead:

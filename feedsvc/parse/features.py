@@ -16,7 +16,6 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
-from itertools import chain
 from typing import NamedTuple
 
 # Characters that end a sentence in the scripts feedsvc meets (Latin, Cyrillic, Greek, CJK,
@@ -26,9 +25,8 @@ CLOSERS = "\"'”’»)]›」』）"
 _OPENERS = frozenset("\"'“‘«„‹「『")
 # Punctuation that may cling to a word: turned into spaces before a line is split into words
 # (str.translate and str.split run in C; a \w+ regex costs three times as much).
-_PUNCTUATION = str.maketrans(
-    dict.fromkeys(".,;:!?\"'()[]{}“”‘’«»„‹›—–-/\\|&*%$#@+=<>…·•。、！？「」『』（）", " ")
-)
+_PUNCTUATION_CHARS = ".,;:!?\"'()[]{}“”‘’«»„‹›—–-/\\|&*%$#@+=<>…·•。、！？「」『』（）"
+_PUNCTUATION = str.maketrans(dict.fromkeys(_PUNCTUATION_CHARS, " "))
 # Marks of site chrome and lists rather than prose: separators, arrows, bullets, pipes.
 # One str.translate marks digits as "0" and separators as "|", so two counts measure both.
 _SEPARATOR_CHARS = "|/>•·»«→←▶►★☆#@©®™=+*_~^[]{}<\\"
@@ -55,15 +53,25 @@ class StopWords:
         """The index of the language whose function words cover most of ``words``; -1 when
         no list covers at least 5 % of them (CJK text without spaces, code, lists). Only words
         of a few lists count: they tell languages apart."""
-        per_language = Counter(chain.from_iterable(map(_bits, filter(None, map(self.telling.get, words)))))
+        per_language = _per_language(self.telling, words)
         if sum(per_language.values()) < 10:  # too few telling words (a short text): count them all
-            per_language = Counter(chain.from_iterable(map(_bits, filter(None, map(self.masks.get, words)))))
+            per_language = _per_language(self.masks, words)
         if not per_language:
             return -1
         # The most hits; on a tie, the first language in the file's (alphabetical) order.
         hits = max(per_language.values())
         best = min(i for i, n in per_language.items() if n == hits)
         return best if hits >= 0.05 * len(words) else -1
+
+
+def _per_language(masks: dict[str, int], words: Sequence[str]) -> dict[int, int]:
+    """How many of ``words`` are in each language's list: the words' masks counted first
+    (a few dozen distinct ones), then spread over their bits."""
+    out: dict[int, int] = {}
+    for mask, n in Counter(filter(None, map(masks.get, words))).items():
+        for i in _bits(mask):
+            out[i] = out.get(i, 0) + n
+    return out
 
 
 @functools.lru_cache(maxsize=4096)
@@ -201,8 +209,15 @@ def _shape(line: str, words: list[str], stops: frozenset[str] | None, index: int
     return LineShape(values, frozenset(words), n_words, terminal, stop_density)
 
 
+# The same for ASCII text, as bytes: a 256-byte table instead of a lookup per character.
+_ASCII_PUNCTUATION = bytes(ord(" ") if chr(c) in _PUNCTUATION_CHARS else c for c in range(256))
+
+
 def _sample_words(line: str) -> list[str]:
-    return line[:_SAMPLE].casefold().translate(_PUNCTUATION).split()
+    sample = line[:_SAMPLE]
+    if sample.isascii():  # casefold() of ASCII is lower()
+        return sample.encode("ascii").lower().translate(_ASCII_PUNCTUATION).decode("ascii").split()
+    return sample.casefold().translate(_PUNCTUATION).split()
 
 
 def article_language(lines: Sequence[str]) -> int:

@@ -197,13 +197,38 @@ def _matcher(patterns: tuple[re.Pattern[str], ...]) -> Matcher:
     return Matcher(combined, _hinted(rest))
 
 
+class _Same:
+    """A cache key equal only to a key for the very same object. Hashing a tuple of compiled
+    patterns reads every pattern's compiled code, and a refresh hands the parser the same
+    ParseRules for every file; the key holds the object, so its id is not reused while cached."""
+
+    __slots__ = ("obj",)
+
+    def __init__(self, obj: ParseRules) -> None:
+        self.obj = obj
+
+    def __hash__(self) -> int:
+        return id(self.obj)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Same) and other.obj is self.obj
+
+
+@functools.lru_cache(maxsize=16)
+def _rule_set(key: _Same) -> tuple[Matcher, Matcher, Hinted]:
+    """One rule set's matchers, worked out once per ParseRules object."""
+    rules = key.obj
+    return _matcher(rules.boilerplate), _matcher(rules.captions), _hinted(rules.debris)
+
+
 def rule_matchers(
     rules: ParseRules,
 ) -> tuple[Callable[[str], bool], Callable[[str], bool], Callable[[str], str]]:
     """The ``[parse]`` patterns as the three questions the classifier asks of a line."""
-    boilerplate = _matcher(rules.boilerplate).search
-    captions = _matcher(rules.captions).search
-    debris = _hinted(rules.debris)  # applied in order, one after the other: never joined
+    boilerplate_matcher, caption_matcher, debris = _rule_set(_Same(rules))
+    boilerplate = boilerplate_matcher.search
+    captions = caption_matcher.search
+    # debris: applied in order, one after the other: never joined
     last: list[str] = ["", ""]  # the last line casefolded: the three questions ask of the same line
 
     def folded(line: str) -> str:
