@@ -262,3 +262,82 @@ def test_title_sentence_has_a_letter_or_digit(sentence: str, expected: bool) -> 
 )
 def test_sentence_ends_of_both_kinds(paragraph: str, sentences: list[str]) -> None:
     assert split_sentences(paragraph) == sentences
+
+
+# --------------------------------------------------------------------------- features: words, language
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=300))
+@example("".join(map(chr, range(128))))
+@example("Hello, World! It's 3.5% (or so) -- e-mail: a@b.com/x\\y|z & more <tags> {x} [y] #1 *2 +3 =4")
+def test_ascii_words_are_casefolded_and_split_on_punctuation(line: str) -> None:
+    plain = line[:240].casefold().translate(features._PUNCTUATION).split()
+    assert features._sample_words(line) == plain
+
+
+def _plain_language(words: list[str]) -> int:
+    from collections import Counter
+
+    lists = features.stop_words()
+
+    def count(table: dict[str, int]) -> Counter[int]:
+        return Counter(
+            i for w in words for i in range(table.get(w, 0).bit_length()) if table.get(w, 0) >> i & 1
+        )
+
+    per = count(lists.telling)
+    if sum(per.values()) < 10:
+        per = count(lists.masks)
+    if not per:
+        return -1
+    hits = max(per.values())
+    best = min(i for i, n in per.items() if n == hits)
+    return best if hits >= 0.05 * len(words) else -1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        SAMPLES[4] + " " + SAMPLES[5] + " " + SAMPLES[6],
+        SAMPLES[9] * 3,
+        SAMPLES[12] * 3,
+        "Der Gemeinderat hat am Montag beschlossen, drei Bibliotheken im Westen der Stadt zu schließen.",
+        "O conselho votou na segunda-feira para fechar três bibliotecas no oeste da cidade.",
+        "la la la",  # a few words of many lists: all of them counted
+        "xyzzy plugh",  # no list: unknown
+        "",
+    ],
+)
+def test_language_is_the_list_with_most_words(text: str) -> None:
+    words = features._sample_words(text) * 2
+    assert features.stop_words().language_of(words) == _plain_language(words)
+
+
+# --------------------------------------------------------------------------- patterns
+
+
+def test_rule_matchers_answer_for_their_own_rules_object() -> None:
+    from dataclasses import replace
+    from pathlib import Path
+
+    from feedsvc.config import Settings
+    from feedsvc.parse.patterns import rule_matchers
+
+    base = Settings(seeds_dir=Path("seeds"), db_path=Path("x"))
+    rules = base.parse_rules()
+    other = replace(
+        rules,
+        boilerplate=(re.compile(r"^Harbour news\b", re.IGNORECASE),),
+        captions=(re.compile(r"\(Photo\)$"),),
+        debris=(re.compile(r"\s*\[ad\]"),),
+    )
+    equal = base.parse_rules()  # equal patterns, another object: the same answers
+    line = "Harbour news for everyone"
+    for _ in range(2):  # alternately, so a cache by identity cannot hand one the other's
+        b1, c1, d1 = rule_matchers(rules)
+        b2, c2, d2 = rule_matchers(other)
+        b3, _, _ = rule_matchers(equal)
+        assert not b1(line) and b2(line) and not b3(line)
+        assert b1("Got a story for us?") and not b2("Got a story for us?") and b3("Got a story for us?")
+        assert c2("A boat (Photo)") and not c1("A boat (Photo)")
+        assert d2("Text [ad] more") == "Text more" and d1("Text [ad] more") == "Text [ad] more"
