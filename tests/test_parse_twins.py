@@ -341,3 +341,90 @@ def test_rule_matchers_answer_for_their_own_rules_object() -> None:
         assert b1("Got a story for us?") and not b2("Got a story for us?") and b3("Got a story for us?")
         assert c2("A boat (Photo)") and not c1("A boat (Photo)")
         assert d2("Text [ad] more") == "Text more" and d1("Text [ad] more") == "Text [ad] more"
+
+
+# --------------------------------------------------------------------------- model_lines: whole rows
+
+
+def _plain_stage2(p: list[float], shapes: list[features.LineShape]) -> list[list[float]]:
+    n = len(p)
+    total = sum(p) or 1.0
+    strong = [i for i, x in enumerate(p) if x >= 0.8]
+    names = features.NAMES
+    rows = []
+    for i in range(n):
+        window = p[max(0, i - 2) : i + 3]
+        v = shapes[i].values
+        rows.append(
+            [
+                p[i],
+                p[i - 1] if i > 0 else 0.0,
+                p[i + 1] if i + 1 < n else 0.0,
+                sum(window) / len(window),
+                sum(p[:i]) / i if i else 0.0,
+                # what the total leaves below the line (the total is 1 when every p is 0)
+                (total - sum(p[: i + 1])) / (n - i - 1) if i + 1 < n else 0.0,
+                sum(p[:i]) / total,
+                1.0 if not strong or i < strong[0] else 0.0,
+                1.0 if not strong or i > strong[-1] else 0.0,
+                math.log1p(min((abs(i - j) for j in strong), default=n)),
+                v[names.index("log_chars")],
+                v[names.index("terminal")],
+                v[names.index("stop_density")],
+            ]
+        )
+    return rows
+
+
+@given(LINES, st.data())
+@example([SAMPLES[0], SAMPLES[4], SAMPLES[5], SAMPLES[1]], None)
+def test_stage2_rows_equal_their_plain_definition(lines: list[str], data: st.DataObject | None) -> None:
+    n = len(lines)
+    if data is None:
+        p = [0.1, 0.9, 0.85, 0.3]
+    else:
+        p = data.draw(st.lists(st.floats(0.0, 1.0), min_size=n, max_size=n))
+    shapes = features.shapes(lines)
+    got = stage2_vectors(p, shapes)
+    assert len(got) == n
+    for row, plain in zip(got, _plain_stage2(p, shapes), strict=True):
+        assert row == pytest.approx(plain, abs=1e-12)
+
+
+@given(LINES, st.data())
+@example([SAMPLES[4], SAMPLES[0], SAMPLES[5], SAMPLES[6]], None)
+def test_lead_rows_equal_their_plain_definition(lines: list[str], data: st.DataObject | None) -> None:
+    n = len(lines)
+    shapes = features.shapes(lines)
+    if data is None:
+        candidates, p, p1 = [0, 2, 3], [0.9, 0.2, 0.6, 0.4], [0.7, 0.1, 0.5, 0.45]
+        prose, datelined = [True, False, True, True], [False, False, True, False]
+    else:
+        candidates = data.draw(st.lists(st.integers(0, n - 1), unique=True, max_size=4).map(sorted))
+        p = data.draw(st.lists(st.floats(0.0, 1.0), min_size=n, max_size=n))
+        p1 = data.draw(st.lists(st.floats(0.0, 1.0), min_size=n, max_size=n))
+        prose = data.draw(st.lists(st.booleans(), min_size=n, max_size=n))
+        datelined = data.draw(st.lists(st.booleans(), min_size=n, max_size=n))
+    names = features.NAMES
+    got = lead_vectors(candidates, shapes, p1, p, prose, datelined)
+    assert len(got) == len(candidates)
+    for rank, (i, row) in enumerate(zip(candidates, got, strict=True)):
+        v = shapes[i].values
+        near, rest = _plain_overlaps(shapes, i)
+        plain = [
+            float(rank == 0),
+            float(rank == 1),
+            p[i],
+            p1[i],
+            v[names.index("log_words")],
+            v[names.index("sentences")],
+            v[names.index("opens_quote")],
+            float(datelined[i]),
+            p[i + 1] if i + 1 < n else 0.0,
+            float(i + 1 < n and prose[i + 1]),
+            float(i > 0 and p[i - 1] >= 0.5),
+            near,
+            rest,
+            i / (n - 1) if n > 1 else 0.0,
+        ]
+        assert row == plain
