@@ -2,7 +2,7 @@
 speed (the model path of parse/, bench/RESULTS.md), and must give what the obvious code gives.
 
 Deterministic examples pin the edges; Hypothesis adds mixed pages of chrome and prose in
-several scripts.
+several scripts (no deadline: an example measures whole pages, and a busy machine is slow).
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import re
 import pytest
 from hypothesis import example
 from hypothesis import given
+from hypothesis import settings
 from hypothesis import strategies as st
 
 from feedsvc.parse import features
@@ -55,6 +56,7 @@ def _plain_word_score(words: dict[str, float], tokens: frozenset[str]) -> float:
     return sum(words.get(t, 0.0) for t in tokens) / math.sqrt(len(tokens)) if tokens else 0.0
 
 
+@settings(deadline=None)
 @given(LINES)
 @example(SAMPLES[:-1])
 def test_word_score_is_every_words_weight(lines: list[str]) -> None:
@@ -76,6 +78,7 @@ def test_probability_adds_the_words_only_when_there_are_some() -> None:
     assert model.probability(row, tokens) == pytest.approx(1 / (1 + math.exp(-with_words)), abs=1e-12)
 
 
+@settings(deadline=None)
 @given(st.lists(st.floats(min_value=0.0, max_value=1.0), min_size=1, max_size=16))
 @example([0.5])
 @example([0.9])
@@ -100,6 +103,7 @@ def _plain_overlaps(shapes: list[features.LineShape], i: int) -> tuple[float, fl
     return len(own & near) / len(own), len(own & rest) / len(own)
 
 
+@settings(deadline=None)
 @given(LINES, st.data())
 @example(
     [SAMPLES[4], SAMPLES[0], SAMPLES[5], SAMPLES[1], SAMPLES[2], SAMPLES[3], SAMPLES[4], SAMPLES[6]],
@@ -191,6 +195,7 @@ def _plain_prose_lead(lines: list[str]) -> int:
     return next(i for i, line in enumerate(lines) if is_full_paragraph(line)) if one_run else -1
 
 
+@settings(deadline=None)
 @given(
     st.lists(st.sampled_from([*SAMPLES[:-1], "He was 88 years old.", "Aged 88.", "雨が降った。"]), min_size=1)
 )
@@ -267,6 +272,7 @@ def test_sentence_ends_of_both_kinds(paragraph: str, sentences: list[str]) -> No
 # --------------------------------------------------------------------------- features: words, language
 
 
+@settings(deadline=None)
 @given(st.text(alphabet=st.characters(max_codepoint=127), max_size=300))
 @example("".join(map(chr, range(128))))
 @example("Hello, World! It's 3.5% (or so) -- e-mail: a@b.com/x\\y|z & more <tags> {x} [y] #1 *2 +3 =4")
@@ -376,6 +382,7 @@ def _plain_stage2(p: list[float], shapes: list[features.LineShape]) -> list[list
     return rows
 
 
+@settings(deadline=None)
 @given(LINES, st.data())
 @example([SAMPLES[0], SAMPLES[4], SAMPLES[5], SAMPLES[1]], None)
 def test_stage2_rows_equal_their_plain_definition(lines: list[str], data: st.DataObject | None) -> None:
@@ -391,6 +398,7 @@ def test_stage2_rows_equal_their_plain_definition(lines: list[str], data: st.Dat
         assert row == pytest.approx(plain, abs=1e-12)
 
 
+@settings(deadline=None)
 @given(LINES, st.data())
 @example([SAMPLES[4], SAMPLES[0], SAMPLES[5], SAMPLES[6]], None)
 def test_lead_rows_equal_their_plain_definition(lines: list[str], data: st.DataObject | None) -> None:
