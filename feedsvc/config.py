@@ -89,6 +89,8 @@ class Settings:
     watch: bool = True
     # [feed]
     max_items: int = 50
+    archive_size: int = 0  #: articles per RFC 5005 archive page, at most max_items; 0: max_items
+    archive_max_age: int = 86400  #: Cache-Control max-age of archive pages, seconds
     # [parse]
     summary_length: int = 400
     title_length: int = 140
@@ -117,6 +119,11 @@ class Settings:
         if ":" in host and not host.startswith("["):
             host = f"[{host}]"
         return f"http://{host}:{self.port}/"
+
+    @property
+    def archive_page_size(self) -> int:
+        """Articles per archive page: [feed] archive_size, or max_items when that is unset."""
+        return self.archive_size or self.max_items
 
     def feed_meta(self, version: str = "") -> FeedMeta:
         return FeedMeta(
@@ -165,7 +172,11 @@ _SCHEMA: dict[str, dict[str, tuple[str, type | tuple[type, ...]]]] = {
         "token": ("token", str),
         "watch": ("watch", bool),
     },
-    "feed": {"max_items": ("max_items", int)},
+    "feed": {
+        "max_items": ("max_items", int),
+        "archive_size": ("archive_size", int),
+        "archive_max_age": ("archive_max_age", int),
+    },
     "parse": {
         "summary_length": ("summary_length", int),
         "title_length": ("title_length", int),
@@ -190,6 +201,8 @@ _RANGES: dict[str, tuple[str, int, int]] = {
     "lock_timeout": ("[refresh] lock_timeout", 0, 3600),
     "max_items": ("[feed] max_items", 1, 10_000),
     "page_size": ("[site] page_size", 1, 1000),
+    "archive_size": ("[feed] archive_size", 0, 10_000),
+    "archive_max_age": ("[feed] archive_max_age", 0, 365 * 24 * 3600),
     "summary_length": ("[parse] summary_length", 1, 2**31 - 1),
     "title_length": ("[parse] title_length", 1, 2**31 - 1),
 }
@@ -378,6 +391,12 @@ def validate(settings: Settings, name: str = "config") -> Settings:
             f"{name}: [site] timezone is not a known time zone: {settings.timezone!r}"
         ) from None
     _check_site_paths(settings, name)
+    if settings.archive_size > settings.max_items:
+        # Every article not yet archived must fit in the subscription feed (publish.archive).
+        raise ConfigError(
+            f"{name}: [feed] archive_size ({settings.archive_size}) must not exceed [feed] max_items"
+            f" ({settings.max_items})"
+        )
     if settings.date_from not in DATE_FROM:
         raise ConfigError(
             f"{name}: [seeds] date_from must be one of {', '.join(map(repr, DATE_FROM))}, got {settings.date_from!r}"

@@ -109,7 +109,7 @@ class Topic:
 
     kind: TopicKind
     slug: str  #: its identity and URL segment (topics.topic_slug): ASCII [a-z0-9-]
-    name: str  #: how it is shown: one of its spellings (the first in sort order)
+    name: str  #: how it is shown: the spelling most of its articles use
     count: int = 0  #: published articles filed under it (0 when not counted)
 
 

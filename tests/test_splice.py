@@ -18,13 +18,24 @@ from feedsvc.model import Article
 from feedsvc.model import Block
 from feedsvc.model import FeedMeta
 from feedsvc.publish import FEEDS
+from feedsvc.publish import FeedDoc
 from feedsvc.publish import FeedSpec
+from feedsvc.publish import Paging
+from feedsvc.publish import feed_doc
 from feedsvc.publish.splice import SplicedRenderer
 from feedsvc.refresh import run_refresh
 from feedsvc.serve import Service
 from feedsvc.store import open_store
 
 META = FeedMeta("Test <feed> & co", "Sub", "http://127.0.0.1:8000/", "en", "Desk", "0.1.0")
+FORMATS = len({s.format for s in FEEDS})
+SITE_FEEDS = [s for s in FEEDS if s.scope == "site" and s.page == "current"]  #: what the cache splices
+
+
+def doc_of(spec: FeedSpec, total: int = 0) -> FeedDoc:
+    """A document of ``spec``: a topic's, an archive page (with all its links) or the site's."""
+    feed = spec.bind(None if spec.scope == "site" else "some-tag", 2 if spec.page == "archive" else None)
+    return feed_doc(feed, META, Paging(total or 500, 50, 50), "Some <tag>")
 
 # Text that looks like the lines the splicer cuts at, or like JSON/XML structure.
 NASTY = (
@@ -68,8 +79,9 @@ def nasty_articles() -> list[Article]:
 
 
 def check(renderer: SplicedRenderer, articles: Sequence[Article], fallback: datetime = FIXED_NOW) -> None:
-    for spec in FEEDS:
-        assert renderer.render(spec, articles, fallback) == spec.render(articles, META, fallback), spec.key
+    for spec in FEEDS:  # every document kind: the links and title are the skeleton's, never an entry's
+        doc = doc_of(spec)
+        assert renderer.render(doc, articles, fallback) == spec.render(articles, META, doc, fallback), spec.key
     renderer.prune()
 
 
@@ -99,25 +111,26 @@ def test_one_new_article_renders_one_entry_per_feed_and_an_edit_renders_it_again
     renderer = SplicedRenderer(META)
     articles = [article(i) for i in range(50)]
     check(renderer, articles)
-    assert renderer.rendered == 50 * len(FEEDS)
+    assert renderer.rendered == 50 * FORMATS  # fragments are per format, shared by every document of it
     check(renderer, [article(50), *articles[:49]])
-    assert renderer.rendered == 51 * len(FEEDS)
+    assert renderer.rendered == 51 * FORMATS  # fragments are per format, shared by every document of it
     edited = dataclasses.replace(articles[10], title="A new title")
     check(renderer, [article(50), *articles[:10], edited, *articles[11:49]])
-    assert renderer.rendered == 52 * len(FEEDS)
+    assert renderer.rendered == 52 * FORMATS  # fragments are per format, shared by every document of it
     # the old version of the edited article was pruned: going back renders it again
     check(renderer, [article(50), *articles[:49]])
-    assert renderer.rendered == 53 * len(FEEDS)
+    assert renderer.rendered == 53 * FORMATS  # fragments are per format, shared by every document of it
 
 
 def test_a_document_that_does_not_cut_is_rendered_plain_and_not_cached() -> None:
-    def odd(articles: Sequence[Article], meta: FeedMeta, spec: FeedSpec, fallback: datetime) -> bytes:
+    def odd(articles: Sequence[Article], meta: FeedMeta, doc: FeedDoc, fallback: datetime) -> bytes:
         return b"<feed>" + b"<entry/>" * len(articles) + b"</feed>"  # not one entry per line
 
     spec = FeedSpec("atom", "odd.xml", "application/atom+xml", "Odd", odd)
     renderer = SplicedRenderer(META)
     articles = [article(i) for i in range(3)]
-    assert renderer.render(spec, articles, FIXED_NOW) == odd(articles, META, spec, FIXED_NOW)
+    doc = doc_of(spec)
+    assert renderer.render(doc, articles, FIXED_NOW) == odd(articles, META, doc, FIXED_NOW)
     assert renderer.rendered == 0
 
 
@@ -139,8 +152,9 @@ def test_the_refresh_renders_the_feeds_and_serves_the_plain_renderers_bytes(sett
         with open_store(settings) as store:
             snap = store.snapshot(settings.max_items)
         client = service.app.test_client()
-        for spec in FEEDS:
-            want = spec.render(snap.articles, cache.meta, snap.changed_at)
+        for spec in SITE_FEEDS:
+            doc = feed_doc(spec.bind(), cache.meta, cache.paging(snap.count))
+            want = spec.render(snap.articles, cache.meta, doc, snap.changed_at)
             assert b"Fresh off the press" in want
             rep = second.feeds[spec.key]
             assert rep.body == want and rep.gzipped is not None and gzip.decompress(rep.gzipped) == want
@@ -161,7 +175,7 @@ def test_a_feed_not_yet_compressed_is_served_plain_to_gzip_clients(settings: Set
         plain = {k: dataclasses.replace(r, gzipped=None) for k, r in published.feeds.items()}
         service.cache._current = dataclasses.replace(published, feeds=plain)
         client = service.app.test_client()
-        for spec in FEEDS:
+        for spec in SITE_FEEDS:
             rep = plain[spec.key]
             for path in (spec.route, spec.route + "?x=1"):  # the WSGI fast path, and Flask's route
                 got = client.get(path, headers={"Accept-Encoding": "gzip"})
@@ -177,4 +191,5 @@ def test_a_feed_not_yet_compressed_is_served_plain_to_gzip_clients(settings: Set
 
 @pytest.mark.parametrize("spec", FEEDS, ids=lambda s: s.key)
 def test_empty_feeds_are_the_plain_bytes(spec: FeedSpec) -> None:
-    assert SplicedRenderer(META).render(spec, [], FIXED_NOW) == spec.render([], META, FIXED_NOW)
+    doc = doc_of(spec)
+    assert SplicedRenderer(META).render(doc, [], FIXED_NOW) == spec.render([], META, doc, FIXED_NOW)

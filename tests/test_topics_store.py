@@ -63,7 +63,7 @@ def test_tags_sections_and_authors_are_filed(settings: Settings, store: SQLiteSt
     assert store.topics("tag") == [
         Topic("tag", "climate-change", "Climate change", 1),
         Topic("tag", "europe", "Europe", 1),
-        Topic("tag", "politics", "Politics", 2),  # the least spelling in code point order
+        Topic("tag", "politics", "Politics", 2),  # one each: the least in code point order
         Topic("tag", "us", "U.S.", 2),
     ]
     assert store.topics("section") == [Topic("section", "sport", "sport", 1), Topic("section", "world", "world", 2)]
@@ -77,6 +77,12 @@ def test_tags_sections_and_authors_are_filed(settings: Settings, store: SQLiteSt
         "world/deep/b.txt",
     ]
     assert titles(store, Topic("author", "jane-doe", ""), limit=10) == ["c.txt", "world/a.txt"]
+    # the name is the spelling most articles use: now "politics", two to one
+    write(seeds, "e.txt", tags="politics", day=5)
+    refresh(settings, store, days=1)
+    assert store.topic("tag", "politics") == Topic("tag", "politics", "politics", 3)
+    assert all(type(t.count) is int for kind in ("tag", "section", "author") for t in store.topics(kind))
+    assert [t.name for t in store.topics("tag") if t.slug == "politics"] == ["politics"]
 
 
 def test_topics_follow_edits_skips_and_removals(settings: Settings, store: SQLiteStore, seeds: Path) -> None:

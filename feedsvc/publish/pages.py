@@ -30,11 +30,17 @@ from ..model import Article
 from ..model import Block
 from ..model import FeedMeta
 from ..model import Listing
+from ..model import Topic
+from ..model import TopicKind
 from ..model import rfc3339
-from .feeds import FEEDS
+from ..topics import article_topics
+from .feeds import SCOPE_LABEL
+from .feeds import SCOPE_PREFIX
+from .feeds import SITE_FEEDS
+from .feeds import subscriptions
 from .icons import SiteIcons
 
-TEMPLATES = ("base.html", "index.html", "article.html", "feeds.html", "error.html")
+TEMPLATES = ("base.html", "index.html", "article.html", "feeds.html", "error.html", "topic.html", "topics.html")
 FEEDS_PAGE = "feeds"  #: the path of the page that explains the feeds, below the root
 
 
@@ -78,6 +84,21 @@ class Pagination:
         return f"Page {self.page} of {self.pages}"
 
 
+def topic_path(kind: TopicKind, slug: str) -> str:
+    """A topic page's path below the site's root: ``tags/{slug}/``."""
+    return SCOPE_PREFIX[kind].format(slug=slug)
+
+
+def topics_path(kind: TopicKind) -> str:
+    """The path of the page listing every topic of a kind: ``tags/``."""
+    return SCOPE_PREFIX[kind].split("{", 1)[0]
+
+
+def topic_url(base_url: str, kind: TopicKind, slug: str) -> str:
+    """Absolute URL of a topic's HTML page: ``{base}tags/{slug}/``."""
+    return base_url + topic_path(kind, slug)
+
+
 class SitePages:
     """Renders the site's pages for one site (its FeedMeta); one per app, no global state."""
 
@@ -96,11 +117,16 @@ class SitePages:
         )
         self.env.globals.update(
             site=meta,
-            feeds=FEEDS,  # autodiscovery links and the feeds page, in table order
+            feeds=SITE_FEEDS,  # autodiscovery links and the feeds page; a topic page passes its own
             icons=icons,
             feeds_page=FEEDS_PAGE,
             article_path=lambda a: article_path(a.slug),
             absolute=lambda path: meta.base_url + path,
+            topic_path=lambda t: topic_path(t.kind, t.slug),
+            topics_path=topics_path,
+            topic_feeds=lambda t: subscriptions(t.kind, t.slug),
+            topics_of=article_topics,  # an article's tags, section and author, as Topics
+            scope_label=SCOPE_LABEL,
             iso=rfc3339,
             human=_human,
         )
@@ -119,9 +145,28 @@ class SitePages:
             "article.html", root="../", path=article_path(article.slug), article=article, newer=newer, older=older
         )
 
-    def feeds(self) -> bytes:
-        """The page that explains how to subscribe and lists every feed."""
-        return self._render("feeds.html", root="./", path=FEEDS_PAGE)
+    def feeds(self, topics: Sequence[Topic] = ()) -> bytes:
+        """The page that explains how to subscribe and lists every feed (``topics``: every tag,
+        section and author, whose feeds it lists too)."""
+        return self._render("feeds.html", root="./", path=FEEDS_PAGE, topics=topics)
+
+    def topic(self, topic: Topic, articles: Sequence[Article | Listing], pagination: Pagination) -> bytes:
+        """One page of a tag's, section's or author's articles, with autodiscovery of its feeds."""
+        here = topic_path(topic.kind, topic.slug)
+        return self._render(
+            "topic.html",
+            root="../../",
+            path=here if pagination.page == 1 else f"{here}?page={pagination.page}",
+            topic=topic,
+            articles=articles,
+            pagination=pagination,
+            feeds=subscriptions(topic.kind, topic.slug),
+            feed_title=f"{self.meta.title}: {SCOPE_LABEL[topic.kind]} {topic.name}",
+        )
+
+    def topics(self, kind: TopicKind, topics: Sequence[Topic]) -> bytes:
+        """Every tag (section, author) with its article count."""
+        return self._render("topics.html", root="../", path=topics_path(kind), kind=kind, topics=topics)
 
     def error(self, code: int, name: str, description: str, request_path: str = "/") -> str:
         page = self._render(
@@ -150,7 +195,9 @@ class SitePages:
         renders: dict[str, Callable[[], object]] = {
             "index.html": lambda: self.index([sample, listing], Pagination(2, 3)),
             "article.html": lambda: self.article(sample, listing, listing),
-            "feeds.html": self.feeds,
+            "feeds.html": lambda: self.feeds([Topic("tag", "tag", "Tag", 1)]),
+            "topic.html": lambda: self.topic(Topic("tag", "tag", "Tag", 2), [sample, listing], Pagination(2, 3)),
+            "topics.html": lambda: self.topics("tag", [Topic("tag", "tag", "Tag", 2)]),
             "error.html": lambda: self.error(404, "Not Found", "Nothing here.", "/a/b"),
         }
         for name, render in renders.items():

@@ -1,7 +1,9 @@
 """Articles -> feed bytes: Atom and RSS 2.0 through feedgen, JSON Feed 1.1 by hand.
 
 Output depends only on its inputs (no clock): the same articles give the same bytes. Each
-renderer takes the FeedSpec it renders (feeds.py) for its own URL and media type.
+renderer takes the FeedDoc it renders (feeds.py): its own URL and media type, title, home page
+and RFC 5005 archive links (Atom and RSS: ``atom:link`` prev-archive/next-archive/current and
+``fh:archive``; JSON Feed: ``next_url`` to the next older page).
 """
 
 from __future__ import annotations
@@ -17,18 +19,24 @@ from typing import TYPE_CHECKING
 from typing import Any
 from urllib.parse import quote
 
+from feedgen.ext.base import BaseExtension
 from feedgen.feed import FeedGenerator
+from lxml import etree
 
 from ..model import Article
 from ..model import FeedMeta
 from ..model import rfc3339
+from ..topics import article_topics
 from .html import body_html
 
 if TYPE_CHECKING:
-    from .feeds import FeedSpec
+    from .feeds import FeedDoc
 
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+ATOM_NS = "http://www.w3.org/2005/Atom"
+HISTORY_NS = "http://purl.org/syndication/history/1.0"  #: RFC 5005's fh: namespace
+CATEGORY_DIRS = {"tag": "tags/", "section": "sections/"}  #: category scheme/domain, below base_url
 
 # feedgen formats RSS dates under locale.setlocale(LC_ALL, "C"), which is process-wide and not
 # thread-safe: two renders at once could restore the wrong locale. The locale is a process
@@ -47,27 +55,66 @@ def article_url(base_url: str, slug: str) -> str:
     return f"{base_url}articles/{quote(slug)}"
 
 
+def categories(article: Article) -> list[tuple[str, str]]:
+    """(kind, name) of an article's tags and section: its categories in every format."""
+    return [(t.kind, t.name) for t in article_topics(article) if t.kind in CATEGORY_DIRS]
+
+
+class _History(BaseExtension):  # type: ignore[misc]
+    """feedgen extension: RFC 5005 links and fh:archive, before the first entry or item."""
+
+    def __init__(self) -> None:
+        self.links: list[tuple[str, str]] = []  #: (rel, href)
+        self.archive = False
+
+    def extend_ns(self) -> dict[str, str]:
+        return {"fh": HISTORY_NS} if self.archive else {}
+
+    def _add(self, parent: Any, before: str, link: str) -> None:
+        at = next((i for i, child in enumerate(parent) if child.tag == before), len(parent))
+        # SubElement, then move: made in place, the element uses the parent's prefixes (RSS's
+        # atom:), where a detached one would declare ns0.
+        elements = [etree.SubElement(parent, link, rel=rel, href=href) for rel, href in self.links]
+        if self.archive:
+            elements.append(etree.SubElement(parent, f"{{{HISTORY_NS}}}archive"))
+        for offset, element in enumerate(elements):
+            parent.insert(at + offset, element)
+
+    def extend_atom(self, feed: Any) -> Any:
+        self._add(feed, "entry", "link")  # feedgen writes Atom without namespaces: the default one
+        return feed
+
+    def extend_rss(self, feed: Any) -> Any:
+        self._add(feed[0], "item", f"{{{ATOM_NS}}}link")  # <rss><channel>
+        return feed
+
+
 def feed_updated(articles: Sequence[Article], fallback: datetime = EPOCH) -> datetime:
     """The feed's `updated`: the newest item's update, never "now"."""
     return max((a.updated for a in articles), default=fallback)
 
 
-def _feedgen(
-    articles: Sequence[Article], meta: FeedMeta, spec: FeedSpec, fallback: datetime
-) -> FeedGenerator:
+def _feedgen(articles: Sequence[Article], meta: FeedMeta, doc: FeedDoc, fallback: datetime) -> FeedGenerator:
     fg = FeedGenerator()
     fg.load_extension("dc", atom=False, rss=True)
-    fg.id(meta.base_url)
-    fg.title(xml_safe(meta.title))
+    fg.id(doc.home)
+    fg.title(xml_safe(doc.title))
     fg.subtitle(xml_safe(meta.subtitle or meta.title))
-    fg.link(href=spec.url(meta.base_url), rel="self", type=spec.media_type)
-    fg.link(href=meta.base_url, rel="alternate", type="text/html")  # last: RSS's <link>
+    fg.link(href=doc.feed.url(meta.base_url), rel="self", type=doc.feed.media_type)
+    fg.link(href=doc.home, rel="alternate", type="text/html")  # last: RSS's <link>
+    history = _History()
+    history.archive = doc.archive
+    for rel, href in (("current", doc.current), ("prev-archive", doc.prev_archive), ("next-archive", doc.next_archive)):
+        if href is not None:
+            history.links.append((rel, href))
+    if history.links or history.archive:
+        fg.register_extension("history", lambda: history, None)
     fg.language(meta.language)
     # Atom: the feed's <author> stands for every entry without one of its own (RFC 4287 4.1.1).
     # RSS has no place for a name alone (managingEditor is an e-mail address): none there.
     fg.author({"name": xml_safe(meta.author)})
     fg.generator("feedsvc", version=meta.version or None, uri="https://pypi.org/project/feedsvc/")
-    _images(fg, meta)
+    _images(fg, meta, doc)
     newest = feed_updated(articles, fallback)
     fg.updated(newest)  # feedgen defaults both to now()
     fg.lastBuildDate(newest)
@@ -92,23 +139,27 @@ def _feedgen(
         if article.author:  # the site's author is the feed's (Atom <author>), never an item's
             fe.author({"name": xml_safe(article.author)})
             fe.dc.dc_creator(xml_safe(article.author))
-        if article.tags:
+        cats = categories(article)
+        if cats:
             # One call: feedgen re-maps every category on each call, so one per tag is quadratic.
-            fe.category([{"term": xml_safe(tag)} for tag in article.tags])
+            # The scheme (RSS: domain) tells a tag from a section of the same name.
+            fe.category(
+                [{"term": xml_safe(name), "scheme": meta.base_url + CATEGORY_DIRS[kind]} for kind, name in cats]
+            )
     return fg
 
 
-def _images(fg: FeedGenerator, meta: FeedMeta) -> None:
+def _images(fg: FeedGenerator, meta: FeedMeta, doc: FeedDoc) -> None:
     """Atom <icon> and <logo>, RSS <image> (feedgen's image() sets the Atom logo as well)."""
     if meta.logo:
         width, height = (str(n) for n in meta.logo_size) if meta.logo_size else (None, None)
         # title and link must be the channel's own: the W3C validator warns otherwise
-        fg.image(url=meta.logo, title=xml_safe(meta.title), link=meta.base_url, width=width, height=height)
+        fg.image(url=meta.logo, title=xml_safe(doc.title), link=doc.home, width=width, height=height)
     if meta.favicon:
         fg.icon(meta.favicon)
 
 
-_RSS_TEXT = re.compile(rb"<(title|category)>([^<]*)</\1>")
+_RSS_TEXT = re.compile(rb"<(title|category)((?: [^>]*)?)>([^<]*)</\1>")
 
 
 def _rss_character_references(document: bytes) -> bytes:
@@ -116,30 +167,30 @@ def _rss_character_references(document: bytes) -> bytes:
     RSS Advisory Board's advice, so no reader takes them for markup."""
 
     def fix(m: re.Match[bytes]) -> bytes:
-        text = m.group(2).replace(b"&amp;", b"&#x26;").replace(b"&lt;", b"&#x3C;")
-        return b"<%s>%s</%s>" % (m.group(1), text, m.group(1))
+        text = m.group(3).replace(b"&amp;", b"&#x26;").replace(b"&lt;", b"&#x3C;")
+        return b"<%s%s>%s</%s>" % (m.group(1), m.group(2), text, m.group(1))
 
     return _RSS_TEXT.sub(fix, document)
 
 
 def render_atom(
-    articles: Sequence[Article], meta: FeedMeta, spec: FeedSpec, fallback: datetime = EPOCH
+    articles: Sequence[Article], meta: FeedMeta, doc: FeedDoc, fallback: datetime = EPOCH
 ) -> bytes:
-    fg = _feedgen(articles, meta, spec, fallback)
+    fg = _feedgen(articles, meta, doc, fallback)
     out: bytes = fg.atom_str(pretty=True, encoding="UTF-8")
     return out
 
 
 def render_rss(
-    articles: Sequence[Article], meta: FeedMeta, spec: FeedSpec, fallback: datetime = EPOCH
+    articles: Sequence[Article], meta: FeedMeta, doc: FeedDoc, fallback: datetime = EPOCH
 ) -> bytes:
-    fg = _feedgen(articles, meta, spec, fallback)
+    fg = _feedgen(articles, meta, doc, fallback)
     with _SETLOCALE_LOCK:
         out: bytes = fg.rss_str(pretty=True, encoding="UTF-8")
     return _rss_character_references(out)
 
 
-def json_feed(articles: Sequence[Article], meta: FeedMeta, spec: FeedSpec) -> dict[str, Any]:
+def json_feed(articles: Sequence[Article], meta: FeedMeta, doc: FeedDoc) -> dict[str, Any]:
     """The JSON Feed 1.1 document as a dict (feedgen has no JSON Feed support)."""
     items = []
     for article in articles:
@@ -155,25 +206,30 @@ def json_feed(articles: Sequence[Article], meta: FeedMeta, spec: FeedSpec) -> di
         }
         if article.author:  # else the feed's top-level authors stand for it (JSON Feed 1.1)
             item["authors"] = [{"name": article.author}]
-        if article.tags:
-            item["tags"] = list(article.tags)
+        tags = list(dict.fromkeys(name for _, name in categories(article)))
+        if tags:
+            item["tags"] = tags
         items.append(item)
-    return {
+    feed: dict[str, Any] = {
         "version": JSON_FEED_VERSION,
-        "title": meta.title,
+        "title": doc.title,
         "description": meta.subtitle,
-        "home_page_url": meta.base_url,
-        "feed_url": spec.url(meta.base_url),
-        "language": meta.language,
-        "authors": [{"name": meta.author}],
-        **({"icon": meta.icon} if meta.icon else {}),
-        **({"favicon": meta.favicon} if meta.favicon else {}),
-        "items": items,
+        "home_page_url": doc.home,
+        "feed_url": doc.feed.url(meta.base_url),
     }
+    if doc.prev_archive is not None:
+        feed["next_url"] = doc.prev_archive  # JSON Feed pages: the next (older) page
+    feed.update(language=meta.language, authors=[{"name": meta.author}])
+    if meta.icon:
+        feed["icon"] = meta.icon
+    if meta.favicon:
+        feed["favicon"] = meta.favicon
+    feed["items"] = items
+    return feed
 
 
 def render_json(
-    articles: Sequence[Article], meta: FeedMeta, spec: FeedSpec, fallback: datetime = EPOCH
+    articles: Sequence[Article], meta: FeedMeta, doc: FeedDoc, fallback: datetime = EPOCH
 ) -> bytes:
-    doc = json_feed(articles, meta, spec)  # no feed-level date in JSON Feed: fallback is unused
-    return json.dumps(doc, ensure_ascii=False, indent=1).encode("utf-8") + b"\n"
+    feed = json_feed(articles, meta, doc)  # no feed-level date in JSON Feed: fallback is unused
+    return json.dumps(feed, ensure_ascii=False, indent=1).encode("utf-8") + b"\n"

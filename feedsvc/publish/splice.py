@@ -19,6 +19,7 @@ from datetime import datetime
 
 from ..model import Article
 from ..model import FeedMeta
+from .feeds import FeedDoc
 from .feeds import FeedSpec
 from .render import feed_updated
 
@@ -85,24 +86,30 @@ class SplicedRenderer:
         self._used: set[tuple[str, Article]] = set()
         self.rendered = 0  #: entries rendered (not reused) so far: for tests and benchmarks
 
-    def render(self, spec: FeedSpec, articles: Sequence[Article], fallback: datetime) -> bytes:
-        """The bytes ``spec.render(articles, meta, fallback)`` gives."""
+    def render(self, doc: FeedDoc, articles: Sequence[Article], fallback: datetime) -> bytes:
+        """The bytes ``spec.render(articles, meta, doc, fallback)`` gives (``doc.feed.spec``).
+
+        An entry's bytes depend on the article, the format and the site (never on the document's
+        own links or title), so fragments are shared by every document of a format."""
+        spec = doc.feed.spec
         layout = LAYOUTS.get(spec.format)
         if layout is None:
-            return spec.render(articles, self.meta, fallback)
+            return spec.render(articles, self.meta, doc, fallback)
         # An article is its own key (all fields: an edit, a touch, a new slug re-renders it).
         keys = [(spec.format, a) for a in articles]
         missing = [a for key, a in zip(keys, articles, strict=True) if key not in self._fragments]
-        if missing and not self._fill(spec, layout, missing, fallback):
-            return spec.render(articles, self.meta, fallback)
+        if missing and not self._fill(spec, doc, layout, missing, fallback):
+            return spec.render(articles, self.meta, doc, fallback)
         self._used.update(keys)
-        skeleton = spec.render((), self.meta, feed_updated(articles, fallback))
+        skeleton = spec.render((), self.meta, doc, feed_updated(articles, fallback))
         return layout.assemble(skeleton, [self._fragments[k] for k in keys])
 
-    def _fill(self, spec: FeedSpec, layout: Layout, missing: list[Article], fallback: datetime) -> bool:
+    def _fill(
+        self, spec: FeedSpec, doc: FeedDoc, layout: Layout, missing: list[Article], fallback: datetime
+    ) -> bool:
         """Render the missing entries in one document and cache them; False if it did not cut."""
-        document = spec.render(missing, self.meta, fallback)
-        skeleton = spec.render((), self.meta, feed_updated(missing, fallback))
+        document = spec.render(missing, self.meta, doc, fallback)
+        skeleton = spec.render((), self.meta, doc, feed_updated(missing, fallback))
         entries = layout.cut(document, skeleton, len(missing))
         if entries is None:
             return False

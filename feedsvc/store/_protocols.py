@@ -96,8 +96,8 @@ class Store(Protocol):
 
     def topics(self, kind: TopicKind) -> list[Topic]:
         """Every topic of ``kind`` that at least one published article has, ordered by slug,
-        each with its count and, as its name, the least (in code point order) of the spellings
-        its articles use. An article's topics are ``topics.article_topics(article)``: a backend
+        each with its count and, as its name, the spelling most of its articles use (ties: the
+        least in code point order). An article's topics are ``topics.article_topics(article)``: a backend
         indexes them in put_articles and drops them with the article (skip, removal, replace)."""
         ...
 

@@ -56,6 +56,17 @@ def _articles_sql(in_topic: bool, oldest_first: bool) -> str:
     return f"{SELECT} WHERE a.id IN ({inner}) ORDER BY a.published {order}, a.id {order}"
 
 
+#: Each topic of a kind with its count and the spelling most of its articles use (ties: the
+#: least in code point order). One slug: its rows alone (the primary key's range).
+_TOPICS_SQL, _TOPIC_SQL = (
+    "SELECT slug, name, total FROM ("  # noqa: S608 (constants)
+    " SELECT slug, name, sum(count(*)) OVER (PARTITION BY slug) AS total,"
+    " row_number() OVER (PARTITION BY slug ORDER BY count(*) DESC, name) AS choice"
+    f" FROM topics WHERE kind = ?{one} GROUP BY slug, name"
+    ") WHERE choice = 1 ORDER BY slug"
+    for one in ("", " AND slug = ?")
+)
+
 #: Store.articles' four queries: (in a topic?, oldest first?) -> SQL
 _ARTICLES_SQL = {(t, o): _articles_sql(t, o) for t in (False, True) for o in (False, True)}
 
@@ -248,19 +259,14 @@ class SQLiteStore(IdentityRows):
     def topics(self, kind: TopicKind) -> list[Topic]:
         """Every topic of ``kind`` that has a published article, by slug, with its count."""
         with self._read() as conn:
-            rows = conn.execute(
-                "SELECT slug, min(name), count(*) FROM topics WHERE kind = ? GROUP BY slug ORDER BY slug",
-                (kind,),
-            ).fetchall()
+            rows = conn.execute(_TOPICS_SQL, (kind,)).fetchall()
         return [Topic(kind, slug, name, count) for slug, name, count in rows]
 
     def topic(self, kind: TopicKind, slug: str) -> Topic | None:
         """One topic with its count; None when no published article has it."""
         with self._read() as conn:
-            name, count = conn.execute(
-                "SELECT min(name), count(*) FROM topics WHERE kind = ? AND slug = ?", (kind, slug)
-            ).fetchone()
-        return None if not count else Topic(kind, slug, name, count)
+            row = conn.execute(_TOPIC_SQL, (kind, slug)).fetchone()
+        return None if row is None else Topic(kind, row[0], row[1], row[2])
 
     def articles(
         self, topic: Topic | None, limit: int, offset: int = 0, *, oldest_first: bool = False

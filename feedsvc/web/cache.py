@@ -18,6 +18,8 @@ from ..errors import StoreError
 from ..model import Article
 from ..model import FeedMeta
 from ..publish import FEEDS
+from ..publish import Paging
+from ..publish import feed_doc
 from ..publish import feed_updated
 from ..publish.splice import SplicedRenderer
 from ..store import Store
@@ -136,19 +138,25 @@ class FeedCache:
             fallback = snap.changed_at
             arts = snap.articles
             modified = max(feed_updated(arts, fallback), fallback)
-            # Every feed is the whole site today; a scoped FeedSpec will select its articles here.
+            paging = self.paging(snap.count)
+            items = arts
+            if paging.subscription_items > len(arts):  # more than max_items not yet archived
+                items = tuple(self.store.articles(None, paging.subscription_items))
+            # The site's subscription feeds, rendered now; topic feeds and archive pages are
+            # rendered on request (web.documents) and kept in the page LRU.
             published = Published(
                 generation=snap.generation,
                 articles=arts,
                 feeds={
                     spec.key: Representation.build(
-                        self._splicer.render(spec, arts, fallback),
+                        self._splicer.render(feed_doc(spec.bind(), self.meta, paging), items, fallback),
                         spec.content_type,
                         modified,
                         self.max_age,
                         compress=False,
                     )
                     for spec in FEEDS  # the table, read at each render
+                    if spec.scope == "site" and spec.page == "current"
                 },
                 last_modified=modified,
                 count=snap.count,
@@ -162,6 +170,10 @@ class FeedCache:
             )
             self._rendered("feeds", elapsed)
             return published, True
+
+    def paging(self, total: int) -> Paging:
+        """How a scope of ``total`` articles is split into a subscription and archive pages."""
+        return Paging(total, self.settings.archive_page_size, self.settings.max_items)
 
     def page(self, key: str, make: Callable[[], Representation | None]) -> Representation | None:
         """A rendered HTML page, cached for the current generation (bounded LRU)."""

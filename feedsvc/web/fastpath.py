@@ -16,8 +16,8 @@ from .http import NOSNIFF
 from .http import gzip_wanted
 from .metrics import ROUTE_KEY
 
-#: URL path -> FeedSpec.key, from the feed table
-FEED_PATHS = {spec.route: spec.key for spec in FEEDS}
+#: URL path -> FeedSpec.key of the site's subscription feeds (rendered per generation), from the table
+FEED_PATHS = {spec.route: spec.key for spec in FEEDS if spec.scope == "site" and spec.page == "current"}
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 

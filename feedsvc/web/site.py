@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 
 from ..config import Settings
 from ..errors import ConfigError
+from ..model import TOPIC_KINDS
 from ..model import FeedMeta
 from ..publish import EPOCH
 from ..publish import SitePages
@@ -79,7 +80,8 @@ def feeds_page() -> Response:
     published = cache.current()
 
     def make() -> Representation:
-        return Representation.build(get_pages().feeds(), HTML_TYPE, published.last_modified, cache.max_age)
+        topics = [t for kind in TOPIC_KINDS for t in cache.store.topics(kind)]  # their feeds too
+        return Representation.build(get_pages().feeds(topics), HTML_TYPE, published.last_modified, cache.max_age)
 
     rep = cache.page(FEEDS_PAGE, make)
     assert rep is not None

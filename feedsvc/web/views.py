@@ -1,4 +1,5 @@
-"""The routes: one per feed in the FeedSpec table, the HTML pages, health and refresh."""
+"""The routes: one per entry in the FeedSpec table, the HTML pages (with the topic pages),
+the OPML list, health and refresh."""
 
 from __future__ import annotations
 
@@ -23,16 +24,25 @@ from .. import __version__
 from ..config import Settings
 from ..errors import FeedsvcError
 from ..metrics import Metrics
+from ..model import TOPIC_KINDS
 from ..model import Article
 from ..model import Listing
 from ..model import RefreshStats
+from ..model import TopicKind
 from ..model import rfc3339
 from ..publish import EPOCH
 from ..publish import FEEDS
+from ..publish import OPML_PATH
+from ..publish import SCOPE_PREFIX
+from ..publish import FeedSpec
 from ..publish import SitePages
 from ..publish.pages import Pagination
 from ..store import parse_time
 from .cache import FeedCache
+from .documents import feed_document
+from .documents import opml_document
+from .documents import topic_page
+from .documents import topics_page
 from .http import CSS_TYPE
 from .http import HTML_TYPE
 from .http import Representation
@@ -46,6 +56,7 @@ METRICS = "feedsvc.metrics"
 log = logging.getLogger(__name__)
 
 SLUG_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,200}")
+TOPIC_SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # what topics.topic_slug makes
 MAX_PAGE = 100_000
 
 bp = Blueprint("feedsvc", __name__)
@@ -73,16 +84,29 @@ def _page_number() -> int:
 # ---------------------------------------------------------------------------- feeds
 
 
-def _feed_view(key: str) -> Callable[[], Response]:
-    def view() -> Response:
-        return serve(get_cache().current().feeds[key])
+def _feed_view(spec: FeedSpec) -> Callable[..., Response]:
+    eager = spec.scope == "site" and spec.page == "current"
 
-    view.__name__ = f"feed_{key}"
+    def view(slug: str | None = None, page: int | None = None) -> Response:
+        if eager:  # rendered once per generation (and served by the fast path)
+            return serve(get_cache().current().feeds[spec.key])
+        if slug is not None and not (len(slug) <= 80 and TOPIC_SLUG_RE.fullmatch(slug)):
+            raise NotFound("There is no such feed.")
+        feed = spec.bind(slug, page)
+        if request.path != "/" + feed.path:  # "archive/01/", other digits: one URL a page
+            raise NotFound("There is no such feed.")
+        cache = get_cache()
+        rep = cache.page("feed:" + feed.path, lambda: feed_document(cache, feed))
+        if rep is None:
+            raise NotFound("There is no such feed. An archive page exists once it is full.")
+        return serve(rep)
+
+    view.__name__ = f"feed_{spec.key}"
     return view
 
 
 for _spec in FEEDS:  # one route per entry in the table: adding a feed adds its route
-    bp.add_url_rule(_spec.route, f"feed_{_spec.key}", _feed_view(_spec.key), methods=["GET"])
+    bp.add_url_rule(_spec.route, f"feed_{_spec.key}", _feed_view(_spec), methods=["GET"])
 
 
 # ---------------------------------------------------------------------------- HTML pages
@@ -147,6 +171,46 @@ def _moved(slug: str, max_age: int) -> Response:
     response = redirect(quote(slug), code=301)
     response.headers["Cache-Control"] = f"public, max-age={max_age}"
     return response
+
+
+def _topic_view(kind: TopicKind) -> Callable[[str], Response]:
+    def view(slug: str) -> Response:
+        page = _page_number()
+        if not (len(slug) <= 80 and TOPIC_SLUG_RE.fullmatch(slug)):
+            raise NotFound("There is no such page.")
+        cache = get_cache()
+        rep = cache.page(f"{kind}:{slug}:{page}", lambda: topic_page(cache, get_pages(), kind, slug, page))
+        if rep is None:
+            raise NotFound("There is no such page: nothing published has this tag, section or author now.")
+        return serve(rep)
+
+    view.__name__ = f"topic_{kind}"
+    return view
+
+
+def _topics_view(kind: TopicKind) -> Callable[[], Response]:
+    def view() -> Response:
+        cache = get_cache()
+        rep = cache.page(f"{kind}s", lambda: topics_page(cache, get_pages(), kind))
+        assert rep is not None
+        return serve(rep)
+
+    view.__name__ = f"topics_{kind}"
+    return view
+
+
+for _kind in TOPIC_KINDS:  # /tags/ and /tags/<slug>/, from the table's scope prefixes
+    _prefix = "/" + SCOPE_PREFIX[_kind]
+    bp.add_url_rule(_prefix.replace("{slug}", "<slug>"), f"topic_{_kind}", _topic_view(_kind), methods=["GET"])
+    bp.add_url_rule(_prefix.split("{", 1)[0], f"topics_{_kind}", _topics_view(_kind), methods=["GET"])
+
+
+@bp.get("/" + OPML_PATH)
+def opml() -> Response:
+    cache = get_cache()
+    rep = cache.page("opml", lambda: opml_document(cache))
+    assert rep is not None
+    return serve(rep)
 
 
 @bp.get("/style.css")

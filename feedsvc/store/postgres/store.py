@@ -44,6 +44,17 @@ def _listing(r: tuple[Any, ...] | None) -> Listing | None:
     return None if r is None else Listing(r[0], r[1], r[2], r[3], r[4], utc(r[5]), utc(r[6]))
 
 
+#: Each topic of a kind with its count and the spelling most of its articles use (ties: the
+#: least in code point order, COLLATE "C" whatever the database's collation). One slug: its rows.
+_TOPICS, _TOPIC = (
+    "SELECT slug, name, total FROM ("  # noqa: S608 (constants)
+    " SELECT slug, name, CAST(sum(count(*)) OVER (PARTITION BY slug) AS bigint) AS total,"
+    ' row_number() OVER (PARTITION BY slug ORDER BY count(*) DESC, name COLLATE "C") AS choice'
+    f" FROM topics WHERE kind = %s{one} GROUP BY slug, name"
+    ') AS spellings WHERE choice = 1 ORDER BY slug COLLATE "C"'
+    for one in ("", " AND slug = %s")
+)
+
 class PostgresStore(IdentityRows):
     """Reads and writes the index in one PostgreSQL database (in the schema the URL's
     ``options=-csearch_path=...`` names, else ``public``). Thread-safe: each thread gets its own
@@ -160,16 +171,13 @@ class PostgresStore(IdentityRows):
     def topics(self, kind: TopicKind) -> list[Topic]:
         """Every topic of ``kind`` that has a published article, by slug, with its count."""
         with self._read() as conn:
-            rows = conn.execute(
-                "SELECT slug, min(name), count(*) FROM topics WHERE kind = %s GROUP BY slug ORDER BY slug",
-                (kind,),
-            ).fetchall()
-        return [Topic(kind, slug, name, count) for slug, name, count in rows]
+            rows = conn.execute(_TOPICS, (kind,)).fetchall()
+        return [Topic(kind, slug, name, int(count)) for slug, name, count in rows]
 
     def topic(self, kind: TopicKind, slug: str) -> Topic | None:
         """One topic with its count; None when no published article has it."""
-        row = self._one("SELECT min(name), count(*) FROM topics WHERE kind = %s AND slug = %s", (kind, slug))
-        return None if row is None or not row[1] else Topic(kind, slug, row[0], row[1])
+        row = self._one(_TOPIC, (kind, slug))
+        return None if row is None else Topic(kind, row[0], row[1], int(row[2]))
 
     def articles(
         self, topic: Topic | None, limit: int, offset: int = 0, *, oldest_first: bool = False
