@@ -278,5 +278,49 @@ def test_without_a_listener_every_request_asks_the_database(settings: Settings, 
         assert lost.coordinator.change_count() is None
         time.sleep(0.2)
         assert lost.coordinator.change_count() is None
-        with pytest.raises(StoreError, match="cannot connect to"):
+        with pytest.raises(StoreError, match="cannot connect to") as e:
             lost.data_version()
+        assert "\n" not in str(e.value) and "\t" not in str(e.value)  # one line in the log
+
+
+@pytest.mark.backends("postgres")
+def test_the_cli_refreshes_and_lists_a_postgresql_index(
+    settings: Settings, store: Store, tmp_path: Path
+) -> None:
+    """As a user runs it: `feedsvc refresh` and `feedsvc list` with `[store] url` in the config
+    write and read the PostgreSQL index (and no SQLite file appears)."""
+    import json
+    import shutil
+
+    from click.testing import CliRunner
+
+    from feedsvc.cli import cli
+
+    site = tmp_path / "site"
+    shutil.copytree(settings.seeds_dir, site / "seeds")
+    config = site / "config.toml"
+    config.write_text(f'[store]\nurl = "{settings.store_url}"\n', "utf-8")
+    runner = CliRunner()
+    refreshed = runner.invoke(cli, ["--config", str(config), "refresh", "--no-progress"], catch_exceptions=False)
+    assert refreshed.exit_code == 0, refreshed.output
+    assert refreshed.stdout.startswith("added 2, updated 0, removed 0")
+    listed = runner.invoke(cli, ["--config", str(config), "list", "--json"], catch_exceptions=False)
+    assert listed.exit_code == 0, listed.output
+    assert sorted(json.loads(line)["path"] for line in listed.stdout.splitlines()) == sorted(
+        a.path for a in store.latest()
+    )
+    assert len(store.latest()) == 2  # the fixture's store sees what the CLI wrote
+    assert not (site / "var").exists()
+
+
+def test_an_unknown_store_scheme_is_a_one_line_cli_error(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from feedsvc.cli import cli
+
+    config = tmp_path / "config.toml"
+    config.write_text('[store]\nurl = "mysql://u:hunter2@db/feeds"\n', "utf-8")
+    for command in (["refresh", "--no-progress"], ["list"]):
+        result = CliRunner().invoke(cli, ["--config", str(config), *command])
+        assert result.exit_code == 1 and "no store for mysql://" in result.output, result.output
+        assert "hunter2" not in result.output and "Traceback" not in result.output

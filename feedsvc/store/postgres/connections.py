@@ -40,7 +40,9 @@ def wrap(message: str) -> Iterator[None]:
     try:
         yield
     except (psycopg.OperationalError, psycopg.InterfaceError, psycopg.InternalError) as e:
-        raise StoreError(f"{message}: {str(e).strip() or type(e).__name__}") from e
+        # libpq's messages run over several lines ("...refused\n\tIs the server running..."):
+        # one line in the log and in a 503's reason
+        raise StoreError(f"{message}: {' '.join(str(e).split()) or type(e).__name__}") from e
 
 
 class Connections:
