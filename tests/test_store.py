@@ -63,6 +63,32 @@ def test_every_commit_notifies_every_process(settings: Settings, store: Store) -
         assert other.state("probe") == "1"
 
 
+def test_a_commit_moves_the_writers_own_count_at_once(settings: Settings, store: Store) -> None:
+    """The refresh thread renders right after its commit (FeedCache.warm): its own process
+    must see the change without waiting for its own notification to come back."""
+    store.generation()
+    assert wait_for(lambda: store.coordinator.change_count() is not None)
+    for _ in range(3):
+        before = store.coordinator.change_count()
+        with store.transaction():
+            store.set_state("probe", "x")
+        assert store.coordinator.change_count() != before
+
+
+@pytest.mark.backends("postgres")
+def test_close_stops_the_listener(settings: Settings, backend: str) -> None:
+    def listeners() -> int:
+        return sum(t.name == "feedsvc-listen" and t.is_alive() for t in threading.enumerate())
+
+    before = listeners()
+    store = open_store(settings)
+    assert wait_for(lambda: store.coordinator.change_count() is not None)
+    assert listeners() == before + 1
+    store.close()
+    assert listeners() == before
+    assert store.coordinator.change_count() is None  # closed: nobody listens any more
+
+
 def test_a_write_rolled_back_publishes_nothing(settings: Settings, store: Store) -> None:
     generation = store.generation()
     with pytest.raises(RuntimeError), store.transaction():
