@@ -268,6 +268,8 @@ def test_a_commit_reaches_another_node_by_notify_at_once(settings: Settings, sto
     with PostgresStore(settings.store_url, poll=60) as other:
         assert wait_for(lambda: other.coordinator.change_count() is not None)
         before = other.coordinator.change_count()
+        time.sleep(1.5)
+        assert other.coordinator.change_count() == before  # nothing committed: nothing moves
         with store.transaction():
             store.set_state("probe", "1")
         assert wait_for(lambda: other.coordinator.change_count() != before, seconds=5)
@@ -292,6 +294,33 @@ def test_a_lost_notification_is_caught_by_the_poll(
             store.set_state("probe", "1")
         assert wait_for(lambda: other.coordinator.change_count() != before, seconds=5)
         assert other.state("probe") == "1"
+        seen = other.coordinator.change_count()
+        time.sleep(0.7)  # three more polls find nothing new
+        assert other.coordinator.change_count() == seen
+
+
+@pytest.mark.backends("postgres")
+def test_a_listener_that_reconnects_counts_what_it_missed(settings: Settings, store: Store) -> None:
+    """A commit made while the listener was cut off (its NOTIFY lost, and already in the commit
+    counter the new connection starts from) still moves the count once it listens again."""
+    import psycopg
+
+    from feedsvc.store.postgres import PostgresStore
+
+    assert settings.store_url is not None
+    store.generation()
+    with PostgresStore(settings.store_url, poll=60) as other, psycopg.connect(settings.store_url) as admin:
+        coordinator = other.coordinator
+        assert wait_for(lambda: coordinator.change_count() is not None)
+        before = coordinator.change_count()
+        listener = coordinator._listener  # white box: the listener's own session
+        assert listener is not None
+        admin.execute("SELECT pg_terminate_backend(%s)", (listener.info.backend_pid,))
+        assert wait_for(lambda: coordinator.change_count() is None)  # cut off: ask the store
+        with store.transaction():
+            store.set_state("probe", "while away")
+        assert wait_for(lambda: coordinator.change_count() is not None)  # listening again
+        assert coordinator.change_count() != before
 
 
 @pytest.mark.backends("postgres")
