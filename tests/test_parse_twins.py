@@ -436,3 +436,39 @@ def test_lead_rows_equal_their_plain_definition(lines: list[str], data: st.DataO
             i / (n - 1) if n > 1 else 0.0,
         ]
         assert row == plain
+
+
+@pytest.mark.parametrize("short", [("scale", "mean"), ("mean",), ("scale",)])
+def test_a_logistic_with_inputs_of_unequal_length_is_refused(short: tuple[str, ...]) -> None:
+    """Folding the standardisation into the weights pairs them with the scales and the means
+    one to one: a model file with one of them shorter is an error, not a quietly shorter model."""
+    from feedsvc.parse.model_lines import Logistic
+
+    values = {"names": ("a", "b"), "mean": (0.0, 1.0), "scale": (1.0, 2.0), "weights": (0.5, -0.5)}
+    for name in short:
+        values[name] = values[name][:1]
+    with pytest.raises(ValueError, match="zip"):
+        Logistic(bias=0.0, words={}, **values)  # type: ignore[arg-type]
+
+
+def test_title_and_summary_start_at_the_lead_not_at_the_first_text_line() -> None:
+    """A short sentence above the first full paragraph is body text, but the headline is the
+    lead's (article._blocks finds the lead's index in the same pass as the blocks)."""
+    from pathlib import Path
+
+    from feedsvc.config import Settings
+    from feedsvc.parse import parse_text
+
+    rules = Settings(seeds_dir=Path("seeds"), db_path=Path("x")).parse_rules()
+    text = (
+        "He was 88 years old.\n"
+        "The Rev. Robert Hale, the founder of a ministry watched by millions, died on Thursday.\n"
+        "He had been ill for some time, his family said.\n"
+    )
+    article = parse_text(text, rules)
+    assert (
+        article.title
+        == "The Rev. Robert Hale, the founder of a ministry watched by millions, died on Thursday"
+    )
+    assert article.summary == "He had been ill for some time, his family said."
+    assert [b.text for b in article.blocks][0] == "He was 88 years old."
