@@ -644,7 +644,8 @@ def _vanishes(env: Env) -> None:
     def listing_then_delete(p: Any) -> Any:
         with real_scandir(p) as it:
             entries = list(it)
-        vanish = path.unlink if os.path.realpath(p) == os.path.realpath(env.seeds) and path.exists() else None
+        listed = os.readlink(f"/proc/self/fd/{p}") if isinstance(p, int) else os.path.realpath(p)  # fd: the walk's
+        vanish = path.unlink if listed == os.path.realpath(env.seeds) and path.exists() else None
         return _Listing(entries, vanish or (lambda: None))
 
     env.monkeypatch.setattr(os, "scandir", listing_then_delete)

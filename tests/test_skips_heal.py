@@ -105,8 +105,8 @@ def test_which_reasons_may_heal(reason: str, transient: bool) -> None:
 def test_a_folder_the_walk_cannot_list_is_reported_and_keeps_its_articles(
     settings: Settings, store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A folder that cannot be listed (permissions, a path over PATH_MAX) is a skip with a
-    reason, its articles stay published, and it heals when it can be listed again."""
+    """A folder that cannot be listed (permissions, I/O errors, out of descriptors) is a skip
+    with a reason, its articles stay published, and it heals when it can be listed again."""
     folder = settings.seeds_dir / "deep"
     folder.mkdir()
     (folder / "kept.txt").write_text(ARTICLE, "utf-8")
@@ -116,14 +116,16 @@ def test_a_folder_the_walk_cannot_list_is_reported_and_keeps_its_articles(
     refusing = [True]
 
     def fake(path: Any = ".") -> Any:
-        if refusing and os.path.realpath(path) == target:
-            raise OSError(36, "File name too long", os.fspath(path))
+        # the walk lists each folder from its descriptor: which folder it is, /proc says
+        listed = os.readlink(f"/proc/self/fd/{path}") if isinstance(path, int) else os.path.realpath(path)
+        if refusing and listed == target:
+            raise PermissionError(13, "Permission denied", listed)
         return real_scandir(path)
 
     monkeypatch.setattr(os, "scandir", fake)
     (folder / "new.txt").write_text(ARTICLE, "utf-8")
     stats = run_refresh(settings, store)
-    assert ("deep/", "cannot list folder: File name too long") in [(s.path, s.reason) for s in stats.skipped]
+    assert ("deep/", "cannot list folder: Permission denied") in [(s.path, s.reason) for s in stats.skipped]
     assert stats.removed == 0
     assert any(a.path == "deep/kept.txt" for a in store.latest(100))
     refusing.clear()

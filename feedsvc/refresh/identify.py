@@ -31,6 +31,7 @@ from ..store import FileRow
 from ..store import Identity
 from ..store import Store
 from ..store import Vanished
+from .keyfilter import KeyFilter
 
 
 class Claim(NamedTuple):
@@ -44,13 +45,18 @@ class Claim(NamedTuple):
 
 
 class Identities:
-    """Identity lookups and writes for one pass: one by one when few files changed, loaded in
-    bulk when many did (see ``_Pass.BULK``)."""
+    """Identity lookups and writes for one pass: asked of the store one by one when few files
+    changed; when many did (see ``_Pass.BULK``), every known id, path and slug goes into a
+    KeyFilter first, so a new one (a cold ingest: all of them) is known new without a query,
+    and only a "maybe" is asked. What this pass changed is held until it is written
+    (``written()``), not for the whole pass: 100,000 new articles hold no 100,000 identities."""
 
     def __init__(self, store: Store, *, bulk: bool, now: datetime, moment: Callable[[], datetime],
-                 window: timedelta, suffixes: tuple[str, ...], date_from: str) -> None:  # fmt: skip
+                 window: timedelta, suffixes: tuple[str, ...], date_from: str,
+                 key: Callable[[str], int] = hash) -> None:  # fmt: skip
         self.store = store
         self.bulk = bulk
+        self.key = key  #: the hash the filters use (tests pass one that always collides)
         self.now = now
         self.moment = moment  #: a new instant per call: the first_seen of a new identity
         self.window = window
@@ -58,10 +64,15 @@ class Identities:
         self.date_from = date_from
         self._new: list[Identity] = []  # written in batches by flush()
         self._new_vanished: list[Vanished] = []
+        # What this pass changed (and what it looked up) since its rows were last written:
         self._identities: dict[str, Identity] = {}
         self._by_path: dict[str, Identity | None] = {}
         self._slugs: set[str] = set()
         self._owners: dict[str, str | None] = {}  # article id -> path (None: freed in this pass)
+        # In bulk, every id, path and slug the index has or this pass made (maybe: ask the store)
+        self._known_ids: KeyFilter | None = None
+        self._known_paths: KeyFilter | None = None
+        self._known_slugs: KeyFilter | None = None
         self._redirects: dict[str, str] | None = None  # old slug -> id, loaded when needed
         self._vanished: dict[str, Vanished] = {}  # by id: not yet claimed
         self._by_hash: dict[str, list[Vanished]] = {}
@@ -71,23 +82,47 @@ class Identities:
     # ------------------------------------------------------------------ lookups
 
     def _load(self) -> None:
-        """In bulk: everything at once, on first use (after the pass's deletions); what this
-        pass changed before stays on top."""
+        """In bulk: the filters of every id, path and slug, on first use (after the pass's
+        deletions); what this pass changed before is in them too."""
         if not self.bulk or self._loaded:
             return
         self._loaded = True
-        self._identities = {**self.store.identities(), **self._identities}
-        self._by_path = {
-            **{i.path: i for i in self._identities.values() if i.path is not None}, **self._by_path,
-        }  # fmt: skip
-        self._redirects = self.store.redirects()
-        self._slugs = {i.slug for i in self._identities.values()} | set(self._redirects) | self._slugs
-        self._owners = {**self.store.article_owners(), **self._owners}
+        ids, paths, slugs = KeyFilter(self.key), KeyFilter(self.key), KeyFilter(self.key)
+        for identity in self.store.identities().values():
+            ids.add(identity.id)
+            slugs.add(identity.slug)
+            if identity.path is not None:
+                paths.add(identity.path)
+        for slug in self._load_redirects():
+            slugs.add(slug)
+        for article_id in (*self._identities, *self._owners):
+            ids.add(article_id)
+        for path, found in self._by_path.items():
+            if found is not None:
+                paths.add(path)
+        for slug in self._slugs:
+            slugs.add(slug)
+        self._known_ids, self._known_paths, self._known_slugs = ids, paths, slugs
+
+    def _noted(self, identity: Identity) -> None:
+        """A new or moved identity: into the filters (its rows are written later)."""
+        if self._known_ids is not None and self._known_paths is not None and self._known_slugs is not None:
+            self._known_ids.add(identity.id)
+            self._known_slugs.add(identity.slug)
+            if identity.path is not None:
+                self._known_paths.add(identity.path)
+
+    def written(self) -> None:
+        """The pass's identities and articles so far are in the store: forget them here."""
+        self._identities.clear()
+        self._by_path.clear()
+        self._slugs.clear()
+        self._owners.clear()
 
     def lookup(self, article_id: str) -> Identity | None:
         self._load()
         found = self._identities.get(article_id)
-        if found is None and not self.bulk:
+        if found is None and (self._known_ids is None or article_id in self._known_ids):
             found = self.store.identity(article_id)
             if found is not None:
                 self._identities[article_id] = found
@@ -96,8 +131,10 @@ class Identities:
     def at(self, path: str) -> Identity | None:
         """The identity that belongs to ``path``, counting this pass's changes."""
         self._load()
-        if path in self._by_path or self.bulk:
-            return self._by_path.get(path)
+        if path in self._by_path:
+            return self._by_path[path]
+        if self._known_paths is not None and path not in self._known_paths:
+            return None
         found = self.store.identity_at(path)
         self._by_path[path] = found
         return found
@@ -105,19 +142,27 @@ class Identities:
     def owner(self, article_id: str) -> str | None:
         """The path that publishes ``article_id`` now, counting this pass's changes."""
         self._load()
-        if article_id in self._owners or self.bulk:
-            return self._owners.get(article_id)
+        if article_id in self._owners:
+            return self._owners[article_id]
+        if self._known_ids is not None and article_id not in self._known_ids:
+            return None  # no identity: no article
         return self.store.article_path(article_id)
 
     def set_owner(self, article_id: str, path: str | None) -> None:
         self._owners[article_id] = path
+        if path is not None and self._known_ids is not None:
+            self._known_ids.add(article_id)
 
     def _exists(self, article_id: str) -> bool:
         return self.lookup(article_id) is not None
 
     def _slug_taken(self, slug: str) -> bool:
         self._load()
-        return slug in self._slugs or (not self.bulk and self.store.slug_taken(slug))
+        if slug in self._slugs:
+            return True
+        if self._known_slugs is not None and slug not in self._known_slugs:
+            return False
+        return self.store.slug_taken(slug)
 
     # ------------------------------------------------------------------ vanished articles
 
@@ -195,6 +240,7 @@ class Identities:
         if identity.path is not None:
             self._by_path[identity.path] = None
         self._by_path[path] = self._identities[article_id] = moved
+        self._noted(moved)
         if slug != identity.slug:
             redirects = self._load_redirects()
             redirects.pop(slug, None)
@@ -217,6 +263,7 @@ class Identities:
         if path is not None:
             self._by_path[path] = identity
         self._slugs.add(slug)
+        self._noted(identity)
         return identity
 
     def _release(self, path: str, keep: str) -> None:

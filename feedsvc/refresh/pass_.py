@@ -6,6 +6,7 @@ import logging
 import time
 from collections.abc import Callable
 from collections.abc import Collection
+from collections.abc import Iterable
 from datetime import UTC
 from datetime import datetime
 from datetime import timedelta
@@ -19,6 +20,7 @@ from ..model import Skipped
 from ..sources import ARTICLE_SUFFIX
 from ..sources import NeedsFullScan
 from ..sources import SourceFile
+from ..sources import Walk
 from ..sources import display_path
 from ..sources import is_transient
 from ..sources import open_for_writing
@@ -47,9 +49,10 @@ class _Pass:
     """State of one refresh pass (kept off the module: no globals). Which identity a file
     publishes under is ``identify.Identities``' business."""
 
-    BULK = 200  #: changed files above which identity lookups are loaded in bulk
+    BULK = 200  #: changed files above which identity lookups go through filters (identify.py)
+    FLUSH = 512  #: articles written at a time
 
-    def __init__(self, settings: Settings, store: Store, now: datetime, changed: int) -> None:
+    def __init__(self, settings: Settings, store: Store, now: datetime, bulk: bool) -> None:
         self.store = store
         self.now = now
         self.added = self.updated = self.removed = self.unchanged = 0
@@ -60,7 +63,7 @@ class _Pass:
         self._tick = 0
         self._new_articles: list[tuple[Article, str]] = []
         self.ids = Identities(
-            store, bulk=changed > self.BULK, now=now, moment=self.moment, window=rename_window(settings),
+            store, bulk=bulk, now=now, moment=self.moment, window=rename_window(settings),
             suffixes=(ARTICLE_SUFFIX,), date_from=settings.date_from,
         )  # fmt: skip
 
@@ -70,6 +73,7 @@ class _Pass:
         if self._new_articles:
             self.store.put_articles(self._new_articles)
             self._new_articles.clear()
+        self.ids.written()
 
     def moment(self) -> datetime:
         """This pass's time plus one more microsecond per call: every article first seen or
@@ -124,7 +128,12 @@ class _Pass:
             self.skip(src_path, f"Id {article_id!r} is already used by {display_path(owner)}", -1, mtime_ns)
             return
         ids.set_owner(article_id, src_path)
-        if row is not None and known_id is not None and known_id != article_id and ids.owner(known_id) == src_path:
+        if (
+            row is not None
+            and known_id is not None
+            and known_id != article_id
+            and ids.owner(known_id) == src_path
+        ):
             ids.set_owner(known_id, None)  # this file's old id is free in this pass (and may move on)
             ids.vanished(row, src_path)
             self.removed += 1
@@ -146,7 +155,7 @@ class _Pass:
         if row is not None and row.raw_hash is None:
             self.store.unskip(src_path)  # it was skipped before; now it is an article
         self._new_articles.append((article, raw))
-        if len(self._new_articles) >= 512:
+        if len(self._new_articles) >= self.FLUSH:
             self.flush()
         if claim.prior is not None:
             log.debug("%s %s -> %s", kind, display_path(claim.prior.path), display_path(src_path))
@@ -192,6 +201,12 @@ class _Plan(NamedTuple):
     skipped_paths: set[str]  #: paths the index had as skipped
     unchanged: int  #: files with the same stamp (not counting still-skipped ones)
     retried: dict[str, str]  #: skipped paths read again for a cause that may have gone -> reason
+    #: the index knows no file: the walk's files are written as it finds them (see _plan)
+    stream: Walk | None = None
+
+    @property
+    def bulk(self) -> bool:
+        return self.stream is not None or len(self.changed) > _Pass.BULK
 
 
 def _plan(settings: Settings, store: Store, paths: Collection[str] | None, reparse: bool) -> _Plan:
@@ -223,6 +238,12 @@ def _plan(settings: Settings, store: Store, paths: Collection[str] | None, repar
 
     if found is None:
         stamps, skipped_paths = store.stamps()
+        if not stamps:
+            # The index knows no file (a first refresh): nothing can be removed, renamed or
+            # contested by a file the walk has yet to find, so files are written as found, in
+            # path order, and no list of them is held (100,000 would be ~35 MB).
+            walk = Walk(settings.seeds_dir, follow_symlinks=follow)
+            return _Plan([], set(), [], {}, set(), 0, {}, walk)
         if skipped_paths:
             retry.update((s.path, s.reason) for s in store.skipped() if is_transient(s.reason))
         found = scan(settings.seeds_dir, follow_symlinks=follow, unchanged=same_stamp)
@@ -275,17 +296,17 @@ def run_refresh(
         key = rules_key(settings)
         reparse = store.state("rules") != key
         plan = _plan(settings, store, None if reparse else paths, reparse)  # reparse: every file
-        state = _Pass(settings, store, now().astimezone(UTC).replace(microsecond=0), len(plan.changed))
+        state = _Pass(settings, store, now().astimezone(UTC).replace(microsecond=0), plan.bulk)
         state.unchanged = plan.unchanged
         state.retried = plan.retried
         settle = Settle(round(settings.settle_seconds * 1e9), complete or {}, writers or open_for_writing)
         with store.transaction():
-            _write(settings, store, plan, state, settle, reparse=reparse, progress=progress)
+            done = _write(settings, store, plan, state, settle, reparse=reparse, progress=progress)
             if reparse:
                 store.set_state("rules", key)
         skipped_now = tuple(store.skipped())
     if progress is not None:
-        progress(len(plan.changed), len(plan.changed))
+        progress(done, done)
     stats = RefreshStats(
         added=state.added, updated=state.updated, removed=state.removed, unchanged=state.unchanged,
         skipped=skipped_now, deferred=tuple(state.deferred),
@@ -299,8 +320,10 @@ def run_refresh(
 
 
 def _write(settings: Settings, store: Store, plan: _Plan, state: _Pass, settle: Settle, *,
-           reparse: bool, progress: Callable[[int, int], None] | None) -> None:  # fmt: skip
-    """The pass's writes, inside its transaction: removals, changed files, new skips, state."""
+           reparse: bool, progress: Callable[[int, int], None] | None) -> int:  # fmt: skip
+    """The pass's writes, inside its transaction: removals, changed files, new skips, state.
+    Returns how many files were read. ``progress(done, total)``: total is the files found so
+    far when the walk is streamed."""
     # Deletions first: an Id: a deleted file held is free for a file of this same pass, and
     # its identity for a file with the same bytes (a rename).
     store.prune_vanished(state.now - rename_window(settings))
@@ -309,18 +332,26 @@ def _write(settings: Settings, store: Store, plan: _Plan, state: _Pass, settle: 
     rules, max_bytes, total = settings.parse_rules(), settings.max_file_bytes, len(plan.changed)
     # Files the index knows first: one that now holds a vanished file's bytes (moved over it)
     # lets its own identity go, for a new file that has its old bytes.
-    ordered = sorted(plan.changed, key=lambda src: src.relpath not in plan.known_changed)
-    for index, src in enumerate(ordered):
+    if plan.stream is None:
+        ordered: Iterable[SourceFile] = sorted(
+            plan.changed, key=lambda src: src.relpath not in plan.known_changed
+        )
+    else:
+        ordered = (src for batch in plan.stream for src in batch)  # all new, in path order
+    done = 0
+    for done, src in enumerate(ordered, 1):
         row = store.file_row(src.relpath) if src.relpath in plan.known_changed else None
         known_raw = None if row is None or reparse else row.raw_hash
         state.handle(src, row, read_one(src, known_raw, rules, max_bytes, settle), settle)
-        if progress is not None and index % 256 == 0:
-            progress(index, total)
+        if progress is not None and done % 256 == 0:
+            progress(done, max(total, done))
     state.flush()
-    for path, skipped in plan.scan_skipped.items():
+    scan_skipped = plan.scan_skipped if plan.stream is None else {s.path: s for s in plan.stream.skipped}
+    for path, skipped in scan_skipped.items():
         if path not in plan.skipped_paths:  # new, or was an article: log it once
             state.skip(path, skipped.reason, 0, 0)
     if state.added or state.updated or state.removed:
         store.bump_generation()
         store.set_state("changed_at", format_time(state.now))
     store.set_state("last_refresh", format_time(state.now))
+    return done
