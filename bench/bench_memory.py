@@ -27,12 +27,23 @@ as in production). Figures:
                          to the first: target about 1x for a feed request.
 
 Targets (the issue): RSS <= 100 MB after start with 100,000 articles, flat across a 60 s load.
+
+    python bench/bench_memory.py --first-serve --n 100000 --runs 3
+
+First serve: ``feedsvc serve`` started on a fresh, empty index over a generated folder, so its
+first refresh ingests every article before it answers /healthz. Per run (a new index each
+time): VmHWM (the peak RSS of the process, which is the ingest's), VmRSS once it answers, wall
+and CPU time to /healthz. The floor, measured in the same run: the same server over an empty
+folder (what the interpreter, Flask, lxml and SQLite take before any article). Medians and
+spreads (min-max) over the runs. ``--checkout DIR`` runs the server from another checkout
+(PYTHONPATH=DIR) to compare commits. Target: peak <= 100 MB with 100,000 articles.
 """
 
 from __future__ import annotations
 
 import argparse
 import http.client
+import json
 import logging
 import shutil
 import sqlite3
@@ -49,14 +60,18 @@ from bench_pickup import render_floor
 from common import DEFAULT_CORPUS
 from common import env_lines
 from common import log
+from gencorpus import generate
 from loadgen import LoadResult
 from loadgen import Req
 from loadgen import run_load
 from loadgen import wrk_path
+from serving import CACHE_ROOT
 from serving import HOST
 from serving import DataSet
 from serving import Server
 from serving import children_of
+from serving import corpus_matches
+from serving import cpu_seconds
 from serving import fmt_ms
 from serving import fmt_rate
 from serving import free_port
@@ -69,6 +84,7 @@ from serving import request
 from serving import serve_argv
 from serving import server_process
 from serving import text_table
+from serving import write_config
 
 from feedsvc.config import load_settings
 
@@ -122,6 +138,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         default="serve",
         help="serve (default: `feedsvc serve`), or gunicorn running feedsvc.wsgi:app: sync:wN, gthread:wN:tM",
     )
+    p.add_argument("--first-serve", action="store_true", help="measure a first serve's peak instead (above)")
+    p.add_argument("--runs", type=int, default=3, help="first-serve runs (default 3)")
+    p.add_argument("--first-load", type=int, default=20, metavar="S",
+                   help="seconds of mixed load after each first serve (default 20; 0: none)")  # fmt: skip
+    p.add_argument("--checkout", type=Path, help="run the server from this checkout (PYTHONPATH)")
     args = p.parse_args(argv)
     if any(n < 1 for n in args.n) or not 1 <= args.seconds <= 600:
         p.error("--n must be positive and --seconds 1..600")
@@ -383,9 +404,143 @@ def report(results: list[NResult], args: argparse.Namespace) -> None:
         print(text_table(header, rows))
 
 
+@dataclass
+class FirstServe:
+    articles: int
+    hwm_kib: int  #: VmHWM when /healthz first answers: the peak of the first refresh
+    rss_kib: int  #: VmRSS then
+    wall_s: float  #: process start -> /healthz 200
+    cpu_s: float  #: the server's CPU time by then
+    load: str  #: 1-minute load average when the run ended
+    load_max_kib: int = 0  #: max VmRSS under the mixed load that follows (--first-load)
+    load_rps: float = 0.0
+    hwm_after_kib: int = 0  #: VmHWM after that load
+
+
+def generated_seeds(n: int, corpus: Path) -> Path:
+    """The generated folder of ``n`` articles (bench/gencorpus.py), made once and kept."""
+    seeds = CACHE_ROOT / f"serve-{n}" / "seeds"
+    if not corpus_matches(seeds, n, 100):
+        log(f"generating {n:,} articles into {seeds} ...")
+        generate(n, seeds, src=corpus.resolve(), per_dir=100)
+    return seeds
+
+
+def load_after(server: Server, config: Path, seconds: int) -> tuple[int, float]:
+    """The mixed load of run_n on the server that just did its first serve: max VmRSS, req/s."""
+    port = server.port
+    etags = {path: get(port, path).headers["etag"] for path in ("/atom.xml", "/rss.xml", "/feed.json", "/")}
+    slugs = pick_slugs(config, 1000)
+    deep_page = max(2, len(slugs))
+    samples: list[int] = []
+    stop = threading.Event()
+
+    def sample() -> None:
+        while not stop.is_set():
+            samples.append(vm_kib(server.pid, "VmRSS"))
+            stop.wait(1.0)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    try:
+        result = run_load(server.base, mixed_requests(etags, slugs, deep_page), duration=seconds, connections=8,
+                          engine="auto", timeout=10)  # fmt: skip
+    finally:
+        stop.set()
+        sampler.join(5)
+    samples.append(vm_kib(server.pid, "VmRSS"))
+    return max(samples), result.rps
+
+
+def one_first_serve(seeds: Path, articles: int, env: dict[str, str], load_seconds: int = 0) -> FirstServe:
+    root = Path(tempfile.mkdtemp(prefix="feedsvc-bench-first-"))
+    try:
+        port = free_port()
+        config = write_config(root, seeds, port=port)
+        t0 = time.perf_counter()
+        # cwd: a folder without feedsvc in it (`python -m` puts the cwd first on sys.path, before
+        # PYTHONPATH: run from this checkout, --checkout would import this checkout's code)
+        with server_process(serve_argv(config, port), port, root / "serve.log", name="first serve",
+                            env=env, startup=1800, cwd=root) as server:  # fmt: skip
+            wall = time.perf_counter() - t0
+            result = FirstServe(articles, vm_kib(server.pid, "VmHWM"), vm_kib(server.pid, "VmRSS"), wall,
+                                cpu_seconds(server.pid), loadavg())  # fmt: skip
+            if articles and json_get(port, "/healthz")["articles"] != articles:
+                raise RuntimeError(f"the first serve did not publish all {articles:,} articles")
+            if articles and load_seconds:
+                result.load_max_kib, result.load_rps = load_after(server, config, load_seconds)
+                result.hwm_after_kib = vm_kib(server.pid, "VmHWM")
+        return result
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def json_get(port: int, path: str) -> dict[str, object]:
+    got = get(port, path)
+    value: dict[str, object] = json.loads(got.body)
+    return value
+
+
+def first_serve(args: argparse.Namespace) -> int:
+    """Peak memory of a first serve over N new articles, against the empty-folder floor."""
+    env = {"PYTHONPATH": str(args.checkout.resolve())} if args.checkout else {}
+    empty = Path(tempfile.mkdtemp(prefix="feedsvc-bench-empty-"))
+    load_before = loadavg()
+    rows = []
+    try:
+        for n in args.n:
+            seeds = generated_seeds(n, args.corpus)
+            for run in range(args.runs):
+                floor = one_first_serve(empty, 0, env)
+                full = one_first_serve(seeds, n, env, args.first_load)
+                log(f"[{n:,}] run {run + 1}/{args.runs}: peak {full.hwm_kib / 1024:.1f} MB "
+                    f"(floor {floor.hwm_kib / 1024:.1f} MB), {full.wall_s:.1f} s, CPU {full.cpu_s:.1f} s, "
+                    f"load {full.load}")  # fmt: skip
+                rows.append((floor, full))
+    finally:
+        shutil.rmtree(empty, ignore_errors=True)
+    print("\n".join(env_lines()))
+    print(f"loadavg:  {load_before} at the start, {loadavg()} at the end (1 min; 2 cores)")
+    print(
+        f"server:   {'PYTHONPATH=' + env['PYTHONPATH'] + ' ' if env else ''}python -m feedsvc serve, fresh index each run"
+    )
+    print("\nper run (floor: the same server over an empty folder, started just before)")
+    table = []
+    for floor, full in rows:
+        table.append([f"{full.articles:,}", f"{full.hwm_kib / 1024:.1f} MB", f"{floor.hwm_kib / 1024:.1f} MB",
+                      f"{full.hwm_kib / floor.hwm_kib:.2f}x", f"{(full.hwm_kib - floor.hwm_kib) / 1024:.1f} MB",
+                      f"{full.rss_kib / 1024:.1f} MB", f"{full.wall_s:.1f} s", f"{full.cpu_s:.1f} s", full.load])  # fmt: skip
+    print(text_table(["articles", "peak (VmHWM)", "floor peak", "peak/floor", "peak-floor", "RSS at healthz",
+                      "wall to healthz", "CPU", "load at end"], table))  # fmt: skip
+    loaded = [r for _, r in rows if r.load_max_kib]
+    if loaded:
+        print(
+            f"\nthen {args.first_load} s of the mixed load (8 connections: feeds, pages, articles, /healthz)"
+        )
+        print(text_table(["articles", "max RSS under load", "VmHWM after", "req/s"],
+                         [[f"{r.articles:,}", f"{r.load_max_kib / 1024:.1f} MB", f"{r.hwm_after_kib / 1024:.1f} MB",
+                           fmt_rate(r.load_rps)] for r in loaded]))  # fmt: skip
+    print("\nmedian (min-max) over the runs")
+    for n in args.n:
+        mine = [(f, r) for f, r in rows if r.articles == n]
+
+        def spread(values: list[float], unit: str, fmt: str = ".1f") -> str:
+            return f"{statistics.median(values):{fmt}}{unit} ({min(values):{fmt}}-{max(values):{fmt}})"
+
+        print(f"{n:,} articles: peak {spread([r.hwm_kib / 1024 for _, r in mine], ' MB')}, "
+              f"peak/floor {spread([r.hwm_kib / f.hwm_kib for f, r in mine], 'x', '.2f')}, "
+              f"wall {spread([r.wall_s for _, r in mine], ' s')}, CPU {spread([r.cpu_s for _, r in mine], ' s')}"
+              + (f", max RSS under the load after {spread([r.load_max_kib / 1024 for _, r in mine], ' MB')}"
+                 if all(r.load_max_kib for _, r in mine) else "")
+              + "; target: <= 100 MB")  # fmt: skip
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    if args.first_serve:
+        return first_serve(args)
     started = time.perf_counter()
     load_before = loadavg()
     log_dir = Path(tempfile.mkdtemp(prefix="feedsvc-bench-mem-"))

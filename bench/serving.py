@@ -76,7 +76,7 @@ def write_config(
     return path
 
 
-def _corpus_matches(seeds: Path, n: int, per_dir: int) -> bool:
+def corpus_matches(seeds: Path, n: int, per_dir: int) -> bool:
     marker = seeds / MARKER
     if not marker.is_file():
         return False
@@ -103,7 +103,7 @@ def prepare_dataset(
         root = (root or CACHE_ROOT / f"serve-{generate_n}").resolve()
         seeds = root / "seeds"
         root.mkdir(parents=True, exist_ok=True)
-        if not _corpus_matches(seeds, generate_n, per_dir):
+        if not corpus_matches(seeds, generate_n, per_dir):
             log(f"generating {generate_n:,} articles into {seeds} ...")
             with contextlib.suppress(FileNotFoundError):
                 for suffix in ("", "-wal", "-shm", ".lock"):
