@@ -261,9 +261,23 @@ def test_feeds_with_icons_pass_the_w3c_validator(
 # ---------------------------------------------------------------------------- sitemap, robots
 
 
+def strict_children(parent: ET.Element, allowed: dict[str, bool]) -> None:
+    """The sitemaps.org structure: only these children (name -> required), in that order,
+    and no stray text between elements."""
+    assert not (parent.text or "").strip(), parent.text
+    names = [child.tag.removeprefix(SM) for child in parent]
+    assert [n for n in allowed if n in names] == names, names  # known names, in order, once
+    assert all(n in names for n, required in allowed.items() if required), names
+    assert all(not (child.tail or "").strip() for child in parent)
+
+
 def sitemap_locs(body: bytes) -> list[str]:
+    assert body.startswith(b'<?xml version="1.0" encoding="UTF-8"?>\n')
     root = ET.fromstring(body)
     assert root.tag == SM + "urlset"
+    assert not (root.text or "").strip() and all(u.tag == SM + "url" and not (u.tail or "").strip() for u in root)
+    for url in root:
+        strict_children(url, {"loc": True, "lastmod": False})
     return [u.findtext(SM + "loc") or "" for u in root.findall(SM + "url")]
 
 
@@ -288,15 +302,21 @@ def test_a_big_site_gets_a_sitemap_index(
     monkeypatch.setattr(sitemap_module, "SITEMAP_URLS", 4)
     dated_seeds(settings.seeds_dir, 11)  # 13 URLs with the two site pages: 4 files
     client = client_for(settings, store)
-    index = ET.fromstring(client.get("/sitemap.xml").data)
+    body = client.get("/sitemap.xml").data
+    assert body.startswith(b'<?xml version="1.0" encoding="UTF-8"?>\n')
+    index = ET.fromstring(body)
     assert index.tag == SM + "sitemapindex"
+    assert not (index.text or "").strip()
+    for entry in index:
+        assert entry.tag == SM + "sitemap" and not (entry.tail or "").strip()
+        strict_children(entry, {"loc": True})
     parts = [s.findtext(SM + "loc") or "" for s in index.findall(SM + "sitemap")]
     assert parts == [f"{BASE}sitemaps/{n}.xml" for n in range(1, 5)]
     locs = []
     for part in parts:
         r = client.get(served_path(part))
         assert r.status_code == 200
-        assert len(sitemap_locs(r.data)) <= 4
+        assert len(sitemap_locs(r.data)) == (4 if part != parts[-1] else 1)  # full but the last
         locs += sitemap_locs(r.data)
     assert locs == [BASE, BASE + "feeds", *(BASE + "articles/" + a.slug for a in store.latest())]
     assert client.get("/sitemaps/5.xml").status_code == 404
@@ -310,6 +330,9 @@ def test_robots_txt_allows_crawling_and_names_the_sitemap(settings: Settings, st
     robots.parse(r.get_data(as_text=True).splitlines())
     assert robots.site_maps() == [BASE + "sitemap.xml"]
     assert robots.can_fetch("SomeBot", BASE + "articles/council-bike-lanes")
+    # every line is one the parser understood (it skips what it does not know, silently)
+    lines = [line for line in r.get_data(as_text=True).splitlines() if line]
+    assert [line.split(":", 1)[0] for line in lines] == ["User-agent", "Allow", "Sitemap"]
 
 
 # ---------------------------------------------------------------------------- serve's warning
