@@ -26,6 +26,9 @@ import feedsvc.publish.sitemap as sitemap_module
 from feedsvc.config import Settings
 from feedsvc.config import load_settings
 from feedsvc.errors import ConfigError
+from feedsvc.model import FeedMeta
+from feedsvc.publish.icons import sniff
+from feedsvc.publish.icons import user_icons
 from feedsvc.refresh import run_refresh
 from feedsvc.serve.server import Service
 from feedsvc.serve.server import is_loopback
@@ -107,7 +110,7 @@ def test_built_in_icons_everywhere(settings: Settings, store: SQLiteStore) -> No
 
     html = client.get("/").get_data(as_text=True)
     icons = find(html, "link", rel="icon")
-    assert [i.attrs["type"] for i in icons] == ["image/svg+xml", "image/png"]
+    assert [(i.attrs["type"], i.attrs["sizes"]) for i in icons] == [("image/svg+xml", "any"), ("image/png", "64x64")]
     for link in [*icons, *find(html, "link", rel="apple-touch-icon")]:
         r = client.get(served_path(urljoin(BASE, link.attrs["href"] or "")))
         assert r.status_code == 200 and r.mimetype == link.attrs.get("type", r.mimetype)
@@ -176,6 +179,45 @@ def test_an_svg_icon_is_no_rss_image(settings: Settings, store: SQLiteStore, tmp
     atom = ET.fromstring(client.get("/atom.xml").data)
     assert atom.findtext(A + "icon") == BASE + "icons/icon.svg" and atom.find(A + "logo") is None
     assert client.get("/icons/icon.svg").mimetype == "image/svg+xml"
+
+
+JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 40  # sizes not read: none stated
+GIF = b"GIF89a" + struct.pack("<HH", 40, 20) + b"\x00" * 30
+
+
+@pytest.mark.parametrize(
+    ("data", "kind"),
+    [
+        (tiny_png(2, 3), ("image/png", "png")),
+        (JPEG, ("image/jpeg", "jpg")),
+        (GIF, ("image/gif", "gif")),
+        (b"RIFF\x10\x00\x00\x00WEBPVP8 " + b"\x00" * 20, ("image/webp", "webp")),
+        (b"\x00\x00\x01\x00\x01\x00" + b"\x00" * 30, ("image/x-icon", "ico")),
+        (b'<svg xmlns="http://www.w3.org/2000/svg"/>', ("image/svg+xml", "svg")),
+        (b'\xef\xbb\xbf<?xml version="1.0"?>\n<!-- x -->\n<svg/>', ("image/svg+xml", "svg")),
+        (b"RIFF\x10\x00\x00\x00WAVEfmt " + b"\x00" * 20, None),  # RIFF, but sound
+        (b'<?xml version="1.0"?><rss version="2.0"/>', None),  # XML, but no SVG
+        (b"a text that mentions <svg> in passing", None),
+        (b"\x89PNG but not really", None),
+    ],
+)
+def test_sniff(data: bytes, kind: tuple[str, str] | None) -> None:
+    assert sniff(data) == kind
+
+
+def test_icon_sizes_are_read_only_where_the_format_says() -> None:
+    assert (user_icons(GIF).small.width, user_icons(GIF).small.height) == (40, 20)
+    jpeg = user_icons(JPEG)
+    assert (jpeg.small.width, jpeg.small.height) == (None, None) and jpeg.small.sizes == ""
+    meta = jpeg.feed_meta(FeedMeta("t", "s", BASE, "en", "a"))
+    assert meta.logo == BASE + "icons/icon.jpg" and meta.logo_size is None  # RSS states no size
+    big = user_icons(tiny_png(145, 10)).feed_meta(FeedMeta("t", "s", BASE, "en", "a"))
+    assert big.logo_size is None  # over RSS's 144: left unstated
+    assert user_icons(tiny_png(144, 400)).feed_meta(FeedMeta("t", "s", BASE, "en", "a")).logo_size == (144, 400)
+    ico = user_icons(b"\x00\x00\x01\x00\x01\x00" + b"\x00" * 30)
+    assert ico.favicon_ico.data == ico.small.data and ico.logo is None  # served as it is
+    large = user_icons(tiny_png(300, 300)).favicon_ico.data
+    assert large[6:8] == b"\x00\x00"  # ICO says 0 for 256 px and more
 
 
 @pytest.mark.parametrize(
