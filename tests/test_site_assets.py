@@ -126,8 +126,8 @@ def test_favicon_ico_is_an_icon_file_holding_the_small_png(settings: Settings, s
     assert r.status_code == 200 and r.mimetype == "image/x-icon"
     reserved, kind, count = struct.unpack("<HHH", r.data[:6])
     assert (reserved, kind, count) == (0, 1, 1)
-    width, height, _, _, _, _, size, offset = struct.unpack("<BBBBHHII", r.data[6:22])
-    assert (width, height) == (64, 64)
+    width, height, colours, reserved, planes, bits, size, offset = struct.unpack("<BBBBHHII", r.data[6:22])
+    assert (width, height, colours, reserved, planes, bits) == (64, 64, 0, 0, 1, 32)
     assert png_size(r.data[offset : offset + size]) == (64, 64) and offset + size == len(r.data)
 
 
