@@ -24,7 +24,7 @@ from feedsvc.web import create_app
 
 BASE = "http://127.0.0.1:8000/"  # conftest's base_url: what feeds and canonical URLs use
 ELSEWHERE = "http://news.other-name.example:9000/"  # a host name the config never heard of
-PAGES = ["/", "/?page=2", "/articles/story-005", "/feeds", "/no/such/page"]
+PAGES = ["/", "/?page=2", "/articles/story-005", "/feeds", "/tags/city/", "/authors/writer-1/", "/no/such/page"]
 
 
 def client_for(settings: Settings, store: SQLiteStore, count: int = 11, **overrides: object) -> FlaskClient:
@@ -96,6 +96,32 @@ def test_opengraph_and_twitter_card_on_every_page(client: FlaskClient, path: str
     assert tags["twitter:card"] == "summary"
     assert tags["og:description"] == tags["twitter:description"] == tags["description"] != ""
     assert tags["og:type"] == ("article" if "/articles/" in path else "website")
+
+
+def test_tags_authors_and_sections_are_links_to_their_pages(settings: Settings, store: SQLiteStore) -> None:
+    client = client_for(settings, store)
+    (settings.seeds_dir / "world").mkdir()
+    (settings.seeds_dir / "world" / "harbour.txt").write_text(
+        "Title: Harbour news\nDate: 2025-01-02 08:00 UTC\nTags: Ports, U.S.\nAuthor: Ana Lima\n\nShips came in.\n",
+        "utf-8",
+    )
+    run_refresh(settings, store, now=lambda: FIXED_NOW)
+    index = client.get("/").get_data(as_text=True)
+    (link,) = [a.attrs["href"] or "" for a in find(index, "a") if a.text == "Harbour news"]
+    page = urljoin(BASE, link)
+    html = client.get(urlsplit(page).path).get_data(as_text=True)
+    tags = [(a.text, a.attrs["href"]) for a in find(html, "a", rel="tag")]
+    assert tags == [("Ports", "../tags/ports/"), ("U.S.", "../tags/us/")]
+    (author,) = find(html, "a", rel="author")
+    (section,) = find(html, "a", class_="section")
+    assert (author.text, section.text) == ("Ana Lima", "world")
+    for a in [*find(html, "a", rel="tag"), author, section]:
+        target = urljoin(page, a.attrs["href"] or "")
+        listed = client.get(urlsplit(target).path).get_data(as_text=True)
+        assert "Harbour news" in [h.text for h in find(listed, "h2")], target
+    # on the front page, authors are links too
+    authors = {a.text: a.attrs["href"] for a in find(index, "a", class_="author")}
+    assert authors["Ana Lima"] == "./authors/ana-lima/"
 
 
 def test_article_card_says_what_the_article_is(client: FlaskClient) -> None:

@@ -34,6 +34,7 @@ from ..model import Topic
 from ..model import TopicKind
 from ..model import rfc3339
 from ..topics import article_topics
+from ..topics import topic_slug
 from .feeds import SCOPE_LABEL
 from .feeds import SCOPE_PREFIX
 from .feeds import SITE_FEEDS
@@ -89,6 +90,13 @@ def topic_path(kind: TopicKind, slug: str) -> str:
     return SCOPE_PREFIX[kind].format(slug=slug)
 
 
+def author_path(name: str) -> str | None:
+    """The path of an author's page from the name an article gives; None for a name with no
+    slug (nothing in it to make a URL of: no page either)."""
+    slug = topic_slug(name)
+    return None if slug is None else topic_path("author", slug)
+
+
 def topics_path(kind: TopicKind) -> str:
     """The path of the page listing every topic of a kind: ``tags/``."""
     return SCOPE_PREFIX[kind].split("{", 1)[0]
@@ -124,6 +132,7 @@ class SitePages:
             absolute=lambda path: meta.base_url + path,
             topic_path=lambda t: topic_path(t.kind, t.slug),
             topics_path=topics_path,
+            author_path=author_path,
             topic_feeds=lambda t: subscriptions(t.kind, t.slug),
             topics_of=article_topics,  # an article's tags, section and author, as Topics
             scope_label=SCOPE_LABEL,
