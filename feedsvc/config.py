@@ -91,6 +91,8 @@ class Settings:
     max_items: int = 50
     archive_size: int = 0  #: articles per RFC 5005 archive page, at most max_items; 0: max_items
     archive_max_age: int = 86400  #: Cache-Control max-age of archive pages, seconds
+    # [websub]
+    hubs: tuple[str, ...] = ()  #: WebSub hubs: named in every feed, pinged when a feed changes
     # [parse]
     summary_length: int = 400
     title_length: int = 140
@@ -133,6 +135,7 @@ class Settings:
             language=self.language,
             author=self.author,
             version=version,
+            hubs=self.hubs,
         )
 
     def with_overrides(self, **changes: Any) -> Settings:
@@ -177,6 +180,7 @@ _SCHEMA: dict[str, dict[str, tuple[str, type | tuple[type, ...]]]] = {
         "archive_size": ("archive_size", int),
         "archive_max_age": ("archive_max_age", int),
     },
+    "websub": {"hubs": ("hubs", list)},
     "parse": {
         "summary_length": ("summary_length", int),
         "title_length": ("title_length", int),
@@ -221,6 +225,13 @@ def _type_name(t: type | tuple[type, ...]) -> str:
     if isinstance(t, tuple):
         return " or ".join(names[x] for x in t)
     return names[t]
+
+
+def _check_strings(where: str, values: list[Any]) -> tuple[str, ...]:
+    for value in values:
+        if not isinstance(value, str):
+            raise ConfigError(f"{where} must be a list of strings, got {value!r}")
+    return tuple(values)
 
 
 def _check_patterns(where: str, values: list[Any]) -> tuple[str, ...]:
@@ -273,8 +284,10 @@ def load_settings(path: Path | str, **overrides: Any) -> Settings:
             if not ok:
                 raise ConfigError(f"{name}: [{section}] {key} must be {_type_name(expected)}, got {value!r}")
             # numbers are checked against _RANGES in validate()
-            if isinstance(value, list):
+            if isinstance(value, list) and section == "parse":
                 value = _check_patterns(f"{name}: [{section}] {key}", value)
+            elif isinstance(value, list):
+                value = _check_strings(f"{name}: [{section}] {key}", value)
             values[attr] = value
 
     base = path.resolve().parent
@@ -366,6 +379,21 @@ def _store_url_problem(url: str) -> str | None:
     return None
 
 
+MAX_HUBS = 10
+
+
+def _check_hubs(hubs: tuple[str, ...], name: str) -> None:
+    """[websub] hubs: absolute http(s) URLs like base_url, none twice, at most MAX_HUBS."""
+    if len(hubs) > MAX_HUBS:
+        raise ConfigError(f"{name}: [websub] hubs may name at most {MAX_HUBS} hubs, got {len(hubs)}")
+    if len(set(hubs)) != len(hubs):
+        raise ConfigError(f"{name}: [websub] hubs names a hub twice")
+    for hub in hubs:
+        problem = _url_problem(hub)
+        if problem:
+            raise ConfigError(f"{name}: [websub] hubs: a hub URL {problem}, got {hub!r}")
+
+
 def validate(settings: Settings, name: str = "config") -> Settings:
     """Cross-field checks shared by load_settings and programmatic Settings."""
     for attr, (where, low, high) in _RANGES.items():
@@ -397,6 +425,7 @@ def validate(settings: Settings, name: str = "config") -> Settings:
             f"{name}: [feed] archive_size ({settings.archive_size}) must not exceed [feed] max_items"
             f" ({settings.max_items})"
         )
+    _check_hubs(settings.hubs, name)
     if settings.date_from not in DATE_FROM:
         raise ConfigError(
             f"{name}: [seeds] date_from must be one of {', '.join(map(repr, DATE_FROM))}, got {settings.date_from!r}"

@@ -106,6 +106,12 @@ class Metrics:
             "generation (feeds), their gzip bodies (gzip), one HTML page (page)", ["what"],
             buckets=RENDER_BUCKETS, registry=r,
         )  # fmt: skip
+        self.websub_pings = Counter(
+            "feedsvc_websub_pings", "WebSub publish pings to hubs by result: ok, failed (tried "
+            "again later), gave_up, dropped (the queue was full)", ["result"], registry=r,
+        )  # fmt: skip
+        for ping in ("ok", "failed", "gave_up", "dropped"):
+            self.websub_pings.labels(ping)
         for result in ("ok", "failed", "not_run"):
             self.refreshes.labels(result)
         for change in ("added", "updated", "removed"):
@@ -166,6 +172,9 @@ class Metrics:
         if observe is None:
             observe = self._duration_children.setdefault(route, self.request_seconds.labels(route).observe)
         observe(seconds)
+
+    def websub_ping(self, result: str) -> None:
+        self.websub_pings.labels(result).inc()
 
     def rendered(self, what: str, seconds: float) -> None:
         self.render_seconds.labels(what).observe(seconds)

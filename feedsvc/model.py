@@ -163,3 +163,4 @@ class FeedMeta:
     favicon: str = ""  #: absolute URL of the small icon (Atom <icon>, JSON Feed favicon)
     logo: str = ""  #: absolute URL of a GIF, JPEG or PNG: Atom <logo> and RSS <image>
     logo_size: tuple[int, int] | None = None  #: its width and height, when within RSS's 144x400
+    hubs: tuple[str, ...] = ()  #: WebSub hubs each feed names (rel="hub"); () for none

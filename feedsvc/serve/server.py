@@ -20,6 +20,7 @@ from ..web import create_app
 from .scheduler import RefreshRunner
 from .scheduler import build_scheduler
 from .watch import SeedsWatcher
+from .websub import HubPublisher
 
 log = logging.getLogger(__name__)
 access_log = logging.getLogger("feedsvc.access")
@@ -87,6 +88,10 @@ class Service:
         self.app = create_app(settings, store=self.store, refresh=self.refresh_now)
         self.cache: FeedCache = self.app.extensions[CACHE]
         self.metrics: Metrics = self.app.extensions[METRICS]
+        self.publisher: HubPublisher | None = None
+        if settings.hubs:  # WebSub: the feed-changed point pings the hubs
+            self.publisher = HubPublisher(settings.hubs, on_result=self.metrics.websub_ping)
+            self.cache.on_change.append(self.publisher.publish)
         self.scheduler = build_scheduler(settings, self.runner)
         self.watch = settings.watch if watch is None else watch
         self.watcher: SeedsWatcher | None = None
@@ -124,6 +129,11 @@ class Service:
                 "canonical links say %s; set base_url to the address readers use",
                 self.settings.host, self.settings.public_url,
             )  # fmt: skip
+        if self.publisher is not None:
+            # The feeds as they are before the first refresh: what it changes is then pinged,
+            # and a restart that changed nothing pings nothing.
+            self.cache.warm()
+            self.publisher.start()
         self.scheduler.start()
         if self.watch:
             try:
@@ -146,6 +156,8 @@ class Service:
             self.watcher.stop()
         if self.scheduler.running:
             self.scheduler.shutdown(wait=True)
+        if self.publisher is not None:
+            self.publisher.stop(timeout=2.0)
         self.store.close()
 
     def wsgi(self) -> AccessLog:

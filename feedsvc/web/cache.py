@@ -9,8 +9,10 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from urllib.parse import quote
 
 from .. import __version__
 from ..config import Settings
@@ -28,6 +30,18 @@ from .http import Representation
 log = logging.getLogger(__name__)
 
 MAX_PAGES = 128  #: HTML pages kept per generation (LRU)
+
+
+def websub_links(hubs: Sequence[str], self_url: str) -> str | None:
+    """The ``Link`` header a feed carries when WebSub hubs are configured (WebSub 4: the hubs
+    and the topic URL, which must be exactly the feed's rel="self"), else None."""
+    if not hubs:
+        return None
+    links = [f'<{quote(hub, safe=_URL_SAFE)}>; rel="hub"' for hub in hubs]
+    return ", ".join([*links, f'<{quote(self_url, safe=_URL_SAFE)}>; rel="self"'])
+
+
+_URL_SAFE = ":/?#[]@!$&'()*+,;=%~"  #: everything a URL may hold but "<", ">", space and the like
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,9 +67,12 @@ class FeedCache:
         self, store: Store, settings: Settings, meta: FeedMeta | None = None, *,
         on_render: Callable[[str, float], None] | None = None,
     ) -> None:  # fmt: skip
-        """``on_render(what, seconds)`` is told each render's time: "feeds", "gzip", "page"."""
+        """``on_render(what, seconds)`` is told each render's time: "feeds", "gzip", "page".
+        Each listener in ``on_change`` is told the URLs of the feeds whose bytes a new
+        generation changed (not at the first render: there is nothing to compare with)."""
         self.store = store
         self._on_render = on_render
+        self.on_change: list[Callable[[tuple[str, ...]], None]] = []
         self.settings = settings
         self.meta: FeedMeta = meta or settings.feed_meta(__version__)
         self.max_age = min(settings.interval_seconds, 3600)  #: Cache-Control: a reader polls no faster
@@ -110,9 +127,11 @@ class FeedCache:
         """Render ``generation`` (or newer) and publish it: plain first, so a new article is
         served at once, then with the gzipped bodies (compressed outside the lock; until they
         are there, clients that accept gzip get the plain bytes)."""
-        published, rendered = self._render_plain(generation)
+        published, rendered, changed = self._render_plain(generation)
         if not rendered:
             return published
+        if changed:
+            self._changed(changed)
         started = time.perf_counter()
         done = dataclasses.replace(published, feeds={k: r.compressed() for k, r in published.feeds.items()})
         with self._lock:
@@ -127,12 +146,22 @@ class FeedCache:
         if self._on_render is not None:
             self._on_render(what, seconds)
 
-    def _render_plain(self, generation: int) -> tuple[Published, bool]:
-        """The published state at ``generation`` or newer, and whether this call rendered it."""
+    def _changed(self, urls: tuple[str, ...]) -> None:
+        """The feed-changed point (after a refresh's commit, in the thread that rendered it):
+        tell the listeners (serve's WebSub publisher), whose failure must not fail a render."""
+        for listener in self.on_change:
+            try:
+                listener(urls)
+            except Exception:  # a bug in a listener: logged; the feeds are out regardless
+                log.exception("a feed-change listener failed")
+
+    def _render_plain(self, generation: int) -> tuple[Published, bool, tuple[str, ...]]:
+        """The published state at ``generation`` or newer, whether this call rendered it, and
+        the URLs of the feeds whose bytes it changed."""
         with self._lock:
             current = self._current
             if current is not None and current.generation >= generation:
-                return current, False
+                return current, False, ()
             started = time.perf_counter()
             snap = self.store.snapshot(self.settings.max_items)
             fallback = snap.changed_at
@@ -154,6 +183,7 @@ class FeedCache:
                         modified,
                         self.max_age,
                         compress=False,
+                        links=websub_links(self.meta.hubs, spec.url(self.meta.base_url)),
                     )
                     for spec in FEEDS  # the table, read at each render
                     if spec.scope == "site" and spec.page == "current"
@@ -161,6 +191,12 @@ class FeedCache:
                 last_modified=modified,
                 count=snap.count,
             )
+            changed: tuple[str, ...] = ()
+            if current is not None:
+                changed = tuple(
+                    spec.url(self.meta.base_url) for spec in FEEDS
+                    if spec.key not in current.feeds or current.feeds[spec.key].etag != published.feeds[spec.key].etag
+                )  # fmt: skip
             self._splicer.prune()
             self._current = published
             self._pages.clear()
@@ -169,7 +205,7 @@ class FeedCache:
                 "rendered generation %d (%d articles) in %.1f ms", snap.generation, len(arts), elapsed * 1000
             )
             self._rendered("feeds", elapsed)
-            return published, True
+            return published, True, changed
 
     def paging(self, total: int) -> Paging:
         """How a scope of ``total`` articles is split into a subscription and archive pages."""

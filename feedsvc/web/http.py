@@ -57,16 +57,19 @@ class Representation:
 
     @classmethod
     def build(
-        cls, body: bytes, content_type: str, last_modified: datetime, max_age: int, *, compress: bool = True
-    ) -> Representation:
-        """``compress=False``: without the gzipped body for now (see ``compressed``)."""
+        cls, body: bytes, content_type: str, last_modified: datetime, max_age: int, *, compress: bool = True,
+        links: str | None = None,
+    ) -> Representation:  # fmt: skip
+        """``compress=False``: without the gzipped body for now (see ``compressed``). ``links``:
+        a ``Link`` header value (WebSub's rel="hub" and rel="self"), on 200s and 304s."""
         digest = hashlib.sha256(body).hexdigest()[:32]
         http_date = format_datetime(last_modified.astimezone(UTC), usegmt=True)
+        link = (("Link", links),) if links else ()
 
         def headers(etag: str, *extra: tuple[str, str]) -> Headers:
             return (
                 ("ETag", etag), ("Last-Modified", http_date), ("Cache-Control", f"public, max-age={max_age}"),
-                ("Vary", "Accept-Encoding"), ("Content-Type", content_type), *extra,
+                ("Vary", "Accept-Encoding"), ("Content-Type", content_type), *link, *extra,
             )  # fmt: skip
 
         plain = headers(f'"{digest}"')
