@@ -37,7 +37,7 @@ from werkzeug.wrappers import Response
 from feedsvc.config import Settings
 from feedsvc.config import load_settings
 from feedsvc.errors import ConfigError
-from feedsvc.publish import FEEDS
+from feedsvc.publish import SITE_FEEDS
 from feedsvc.refresh import run_refresh
 from feedsvc.serve import Service
 from feedsvc.serve.websub import Backoff
@@ -71,8 +71,8 @@ def test_every_feed_names_the_hubs_and_itself(settings: Settings, store: SQLiteS
     run_refresh(settings, store)
     app = create_app(settings.with_overrides(hubs=(HUB, OTHER_HUB)), store=store)
     client = app.test_client()
-    for spec in FEEDS:
-        self_url = spec.url(BASE)
+    for feed in SITE_FEEDS:
+        spec, self_url = feed.spec, feed.url(BASE)
         for headers in ({}, {"Accept-Encoding": "gzip"}):  # the fast path's two answers
             response = client.get(spec.route, headers=headers)
             assert response.status_code == 200
@@ -95,8 +95,8 @@ def test_every_feed_names_the_hubs_and_itself(settings: Settings, store: SQLiteS
 def test_no_hubs_no_hub_links(settings: Settings, store: SQLiteStore) -> None:
     run_refresh(settings, store)
     client = create_app(settings, store=store).test_client()
-    for spec in FEEDS:
-        response = client.get(spec.route)
+    for feed in SITE_FEEDS:
+        response = client.get(feed.spec.route)
         assert "Link" not in response.headers
         assert b"hub" not in response.data.replace(b"github", b"")
 
@@ -107,11 +107,19 @@ def test_feeds_with_hub_links_pass_the_w3c_validator(settings: Settings, store: 
 
     run_refresh(settings, store)
     client = create_app(settings.with_overrides(hubs=(HUB, OTHER_HUB)), store=store).test_client()
-    for spec in FEEDS:
+    for feed in SITE_FEEDS:
+        spec = feed.spec
         if spec.format == "json":
             continue  # the W3C validator reads Atom and RSS; the JSON Feed schema test reads JSON
-        result = validate(client.get(spec.route).data, spec.media_type, spec.url(BASE), tmp_path)
-        assert (result["errors"], result["warnings"]) == ([], []), (spec.path, result)
+        result = validate(client.get(spec.route).data, spec.media_type, feed.url(BASE), tmp_path)
+        assert (result["errors"], result["warnings"]) == ([], []), (feed.path, result)
+    # and a tag feed (topics): every feed of the table carries them
+    tag = client.get("/tags/transport/atom.xml")
+    assert tag.status_code == 200
+    assert tag.headers["Link"].endswith('<http://127.0.0.1:8000/tags/transport/atom.xml>; rel="self"')
+    result = validate(tag.data, "application/atom+xml", BASE + "tags/transport/atom.xml", tmp_path)
+    assert (result["errors"], result["warnings"]) == ([], []), result
+    assert b'rel="hub"' in tag.data
 
 
 @pytest.mark.parametrize(
@@ -155,7 +163,15 @@ def test_a_render_tells_which_feeds_changed(settings: Settings, store: SQLiteSto
     (settings.seeds_dir / "new.txt").write_text(NEW, "utf-8")
     run_refresh(settings, store)
     cache.current()
-    assert told == [tuple(spec.url(BASE) for spec in FEEDS)]
+    (urls,) = told
+    assert urls[:3] == tuple(feed.url(BASE) for feed in SITE_FEEDS)
+    assert urls[3:] == ()  # the new article has no tags, section or author feed
+    told.clear()
+    (settings.seeds_dir / "tagged.txt").write_text("Tags: Harbour\n\n" + NEW.split("\n\n", 1)[1], "utf-8")
+    run_refresh(settings, store)
+    cache.current()
+    (urls,) = told
+    assert urls[3:] == tuple(BASE + f"tags/harbour/{name}" for name in ("atom.xml", "rss.xml", "feed.json"))
 
 
 # ---------------------------------------------------------------------------- the publisher
@@ -184,6 +200,7 @@ class RecordingHub:
 
     def __exit__(self, *exc: object) -> None:
         self.server.shutdown()
+        self.server.server_close()
 
 
 def test_the_ping_is_the_publish_form() -> None:
@@ -284,6 +301,15 @@ def test_a_hung_hub_never_slows_a_refresh(settings: Settings) -> None:
 # ---------------------------------------------------------------------------- end to end
 
 
+def signature_ok(secret: str, body: bytes, signature: str) -> bool:
+    """Whether an X-Hub-Signature (``algo=hexdigest``) is the HMAC of ``body`` under ``secret``."""
+    algorithm, _, digest = signature.partition("=")
+    if algorithm not in ("sha1", "sha256", "sha384", "sha512"):
+        return False
+    expected = hmac.new(secret.encode(), body, getattr(hashlib, algorithm)).hexdigest()
+    return hmac.compare_digest(expected, digest)
+
+
 class Subscriber:
     """A WebSub subscriber (WebSub 5.1, 5.3, 7): asks the hub for a topic with a secret,
     answers the hub's verification of intent for that topic only, and takes content
@@ -299,11 +325,7 @@ class Subscriber:
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     def signed(self, body: bytes, signature: str) -> bool:
-        algorithm, _, digest = signature.partition("=")
-        if algorithm not in ("sha1", "sha256", "sha384", "sha512"):
-            return False
-        expected = hmac.new(self.secret.encode(), body, getattr(hashlib, algorithm)).hexdigest()
-        return hmac.compare_digest(expected, digest)
+        return signature_ok(self.secret, body, signature)
 
     @Request.application  # type: ignore[arg-type]
     def app(self, request: Request) -> Response:
@@ -331,6 +353,7 @@ class Subscriber:
 
     def __exit__(self, *exc: object) -> None:
         self.server.shutdown()
+        self.server.server_close()
 
 
 @pytest.fixture
@@ -399,7 +422,7 @@ def test_a_new_article_reaches_a_subscriber_through_a_real_hub(tmp_path: Path, w
         assert all(signed for _, _, signed in subscriber.deliveries)  # every delivery, not only this one
         body, headers, signed = delivery
         assert signed and headers["X-Hub-Signature"].startswith("sha512=")
-        assert not Subscriber("another-secret").signed(body, headers["X-Hub-Signature"])
+        assert not signature_ok("another-secret", body, headers["X-Hub-Signature"])
         assert not subscriber.signed(body + b" ", headers["X-Hub-Signature"])
         delivered = feedparser.parse(body)
         assert not delivered.bozo
@@ -412,10 +435,12 @@ def test_a_new_article_reaches_a_subscriber_through_a_real_hub(tmp_path: Path, w
             line = next(x for x in text.splitlines() if x.startswith('feedsvc_websub_pings_total{result="ok"}'))
             return float(line.rsplit(" ", 1)[1])
 
-        # One ping per feed (3) after the start-up refresh and 3 after this one, all taken.
-        wait_for(lambda: pings_ok() == 6, "six pings taken by the hub")
+        # The site's 3 feeds and the topic feeds of the articles after each refresh, all taken.
+        wait_for(lambda: pings_ok() >= 6, "the pings taken by the hub")
+        time.sleep(1.0)
+        taken = pings_ok()
         # A refresh that changes nothing pings nothing.
         requests.post(server.url("/refresh"), headers={"Authorization": f"Bearer {token}"}, timeout=10)
         time.sleep(1.0)
-        assert pings_ok() == 6
+        assert pings_ok() == taken
         assert "websub" not in server.log().replace("[websub]", "")  # no failure was logged

@@ -64,6 +64,7 @@ def http_ping(hub: str, topic: str, timeout: float = 10.0) -> None:
             response.read(64 * 1024)
             status = response.status
     except urllib.error.HTTPError as e:  # 4xx/5xx
+        e.close()  # it holds the response and its connection
         raise PingFailed(f"HTTP {e.code} {e.reason}") from None
     except urllib.error.URLError as e:
         raise PingFailed(str(e.reason)) from None

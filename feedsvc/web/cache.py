@@ -20,11 +20,14 @@ from ..errors import StoreError
 from ..model import Article
 from ..model import FeedMeta
 from ..publish import FEEDS
+from ..publish import SITE_FEEDS
 from ..publish import Paging
 from ..publish import feed_doc
 from ..publish import feed_updated
+from ..publish import subscriptions
 from ..publish.splice import SplicedRenderer
 from ..store import Store
+from ..topics import article_topics
 from .http import Representation
 
 log = logging.getLogger(__name__)
@@ -155,6 +158,22 @@ class FeedCache:
             except Exception:  # a bug in a listener: logged; the feeds are out regardless
                 log.exception("a feed-change listener failed")
 
+    def _changed_feeds(self, before: Published, after: Published) -> tuple[str, ...]:
+        """URLs of the subscription feeds ``after`` changed: the site's whose bytes differ, and
+        those of every tag, section and author of an article that came, went or changed among
+        the newest (the topic feeds are rendered on request: their bytes are not at hand)."""
+        base = self.meta.base_url
+        site = [
+            feed.url(base) for feed in SITE_FEEDS
+            if feed.spec.key not in before.feeds or before.feeds[feed.spec.key].etag != after.feeds[feed.spec.key].etag
+        ]  # fmt: skip
+        if not site:
+            return ()
+        moved = set(before.articles) ^ set(after.articles)
+        topics = {(t.kind, t.slug) for article in moved for t in article_topics(article)}
+        topic_urls = [feed.url(base) for kind, slug in sorted(topics) for feed in subscriptions(kind, slug)]
+        return tuple(site + topic_urls)
+
     def _render_plain(self, generation: int) -> tuple[Published, bool, tuple[str, ...]]:
         """The published state at ``generation`` or newer, whether this call rendered it, and
         the URLs of the feeds whose bytes it changed."""
@@ -183,7 +202,7 @@ class FeedCache:
                         modified,
                         self.max_age,
                         compress=False,
-                        links=websub_links(self.meta.hubs, spec.url(self.meta.base_url)),
+                        links=websub_links(self.meta.hubs, spec.bind().url(self.meta.base_url)),
                     )
                     for spec in FEEDS  # the table, read at each render
                     if spec.scope == "site" and spec.page == "current"
@@ -191,12 +210,7 @@ class FeedCache:
                 last_modified=modified,
                 count=snap.count,
             )
-            changed: tuple[str, ...] = ()
-            if current is not None:
-                changed = tuple(
-                    spec.url(self.meta.base_url) for spec in FEEDS
-                    if spec.key not in current.feeds or current.feeds[spec.key].etag != published.feeds[spec.key].etag
-                )  # fmt: skip
+            changed = () if current is None else self._changed_feeds(current, published)
             self._splicer.prune()
             self._current = published
             self._pages.clear()

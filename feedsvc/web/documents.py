@@ -16,6 +16,7 @@ from ..publish import render_opml
 from ..publish.opml import OPML_TYPE
 from ..publish.pages import Pagination
 from .cache import FeedCache
+from .cache import websub_links
 from .http import HTML_TYPE
 from .http import Representation
 
@@ -46,7 +47,8 @@ def feed_document(cache: FeedCache, feed: Feed) -> Representation | None:
     doc = feed_doc(feed, cache.meta, paging, topic.name if topic else None)
     fallback = published.last_modified
     body = spec.render(articles, cache.meta, doc, fallback)
-    return Representation.build(body, spec.content_type, feed_updated(articles, fallback), max_age)
+    links = websub_links(cache.meta.hubs, feed.url(cache.meta.base_url))
+    return Representation.build(body, spec.content_type, feed_updated(articles, fallback), max_age, links=links)
 
 
 def topic_page(cache: FeedCache, pages: SitePages, kind: TopicKind, slug: str, page: int) -> Representation | None:
