@@ -91,7 +91,8 @@ def running(settings: Settings, wall: SteppableWall) -> Iterator[tuple[Runs, Ref
 def assert_paced(times: list[float]) -> None:
     """Consecutive runs an interval apart: not bunched up, not stretched."""
     gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
-    assert all(INTERVAL * 0.7 <= gap <= INTERVAL + 2.0 for gap in gaps), gaps
+    # (0.5: a run delayed by a busy machine shortens the gap to the next, on-time one)
+    assert all(INTERVAL * 0.5 <= gap <= INTERVAL + 2.0 for gap in gaps), gaps
 
 
 @pytest.mark.parametrize("steps", [[-DAY], [DAY], [-DAY, 2 * DAY, -365 * DAY]])
