@@ -7,6 +7,7 @@ while nobody reads it, which is how it overflows in real life too.
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import threading
@@ -303,6 +304,31 @@ def test_what_is_queued_goes_out_as_one_request(settings: Settings, recorder: Re
         assert paths == {f"b{i:03d}.txt" for i in range(100)} == complete.keys()
     finally:
         watcher.stop()
+
+
+def test_the_watch_limit_is_said_once(
+    settings: Settings, recorder: Recorder, seeds_dir: Path, monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:  # fmt: skip
+    import errno
+
+    from feedsvc.serve import inotify
+
+    for i in range(5):
+        (seeds_dir / f"d{i}").mkdir()
+    real = inotify.Inotify.add_watch
+
+    def limited(self: inotify.Inotify, path: str, mask: int) -> int:
+        if os.path.basename(path.rstrip("/")).startswith("d"):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(self, path, mask)
+
+    monkeypatch.setattr(inotify.Inotify, "add_watch", limited)
+    with caplog.at_level(logging.ERROR, logger="feedsvc.serve.watch"):
+        watcher = SeedsWatcher(settings, recorder)
+        watcher.stop()
+    errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    assert len(errors) == 1 and "max_user_watches" in errors[0]
 
 
 # ------------------------------------------------------------------ overflow

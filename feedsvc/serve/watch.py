@@ -22,6 +22,7 @@ leads to the folder it watches, for changes no event reports.
 from __future__ import annotations
 
 import contextlib
+import errno
 import logging
 import os
 import select
@@ -87,6 +88,7 @@ class SeedsWatcher:
         self.runner = runner
         self.coalesce = coalesce
         self._last_request = -1.0  #: time.monotonic() of the last request sent
+        self._limit_said = False  #: the watch limit was logged since the last arming
         self.check_every = check_every
         self.overflows = 0  #: times the kernel's queue overflowed
         self.rearms = 0  #: times the watches were made anew
@@ -138,6 +140,7 @@ class SeedsWatcher:
             self._inotify.close()
             self._inotify = None
         self._tree.clear()
+        self._limit_said = False
         self._names.clear()
         self._links.clear()
         self._aliased.clear()
@@ -187,11 +190,14 @@ class SeedsWatcher:
                     stack.append(rel + entry.name + "/")
 
     def _watch_failed(self, rel: str, e: OSError) -> None:
-        if e.errno == 28:  # ENOSPC: fs.inotify.max_user_watches
-            log.error(
-                "cannot watch %s: the inotify watch limit is reached (sysctl fs.inotify.max_user_watches);"
-                " changes there wait for the interval refresh", rel or "the seeds folder"
-            )  # fmt: skip
+        if e.errno == errno.ENOSPC:  # fs.inotify.max_user_watches: said once per arming
+            if not self._limit_said:
+                self._limit_said = True
+                log.error(
+                    "cannot watch %s (and maybe more folders): the inotify watch limit is reached"
+                    " (sysctl fs.inotify.max_user_watches); changes there wait for the interval"
+                    " refresh", rel or "the seeds folder",
+                )  # fmt: skip
         else:  # gone since listed, unreadable (the walk reports it): nothing to watch
             log.debug("cannot watch %s: %s", rel or "the seeds folder", e.strerror)
 
@@ -285,8 +291,10 @@ class SeedsWatcher:
         batch.full = True  # a folder came, went or changed its permissions: walk
         if ev.mask & ino.IN_MOVED_FROM:
             self._forget_tree(rel + "/")
-        elif ev.mask & (ino.IN_CREATE | ino.IN_MOVED_TO):
-            self._watch_tree(rel + "/")  # files made in it before this are found by the walk
+        elif ev.mask & (ino.IN_CREATE | ino.IN_MOVED_TO | ino.IN_ATTRIB):
+            # files made in it before this are found by the walk; after a chmod, folders that
+            # could not be watched (unreadable) may be now
+            self._watch_tree(rel + "/")
 
     def _file_event(self, ev: ino.Event, rel: str, batch: _Batch) -> None:
         assert self._real is not None
