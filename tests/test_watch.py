@@ -331,6 +331,33 @@ def test_the_watch_limit_is_said_once(
     assert len(errors) == 1 and "max_user_watches" in errors[0]
 
 
+def test_a_bug_in_the_watcher_thread_does_not_leave_it_deaf(
+    settings: Settings, recorder: Recorder, seeds_dir: Path, monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:  # fmt: skip
+    watcher = SeedsWatcher(settings, recorder, check_every=0.05)
+    real = watcher._event
+    failed: list[str] = []
+
+    def once(ev: object, batch: object) -> None:
+        if not failed:
+            failed.append("boom")
+            raise RuntimeError("a bug")
+        real(ev, batch)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(watcher, "_event", once)
+    with caplog.at_level(logging.ERROR, logger="feedsvc.serve.watch"):
+        watcher.start()
+        try:
+            (seeds_dir / "first.txt").write_text("Lost to the bug.\n", "utf-8")
+            recorder.wait_for(full)  # it started over: re-armed and asked for a walk
+            (seeds_dir / "second.txt").write_text("Seen.\n", "utf-8")
+            recorder.wait_for(names("second.txt"))
+        finally:
+            watcher.stop()
+    assert failed and any("unexpected error" in r.getMessage() for r in caplog.records)
+
+
 # ------------------------------------------------------------------ overflow
 
 

@@ -76,6 +76,15 @@ class _Batch:
     why: str = ""
 
 
+def _readable(fds: list[int], timeout: float) -> list[int]:
+    """Which of ``fds`` can be read within ``timeout`` seconds. poll(), not select(): a server
+    with hundreds of connections has descriptors above select's 1023 when the watcher re-arms."""
+    poller = select.poll()
+    for fd in fds:
+        poller.register(fd, select.POLLIN)
+    return [fd for fd, _ in poller.poll(timeout * 1000)]
+
+
 class SeedsWatcher:
     """Watches the seeds folder (recursively) and the path to it; see the module docstring.
 
@@ -225,17 +234,26 @@ class SeedsWatcher:
 
     def _loop(self) -> None:
         next_check = time.monotonic() + self.check_every
+        broken = False
         while not self._stop.is_set():
-            self.process(max(0.0, next_check - time.monotonic()))
-            if time.monotonic() >= next_check:
-                next_check = time.monotonic() + self.check_every
-                self.process(check_path=True)
+            try:
+                if broken:
+                    broken = False
+                    self._rearm(_Batch(why="the watcher failed"))
+                self.process(max(0.0, next_check - time.monotonic()))
+                if time.monotonic() >= next_check:
+                    next_check = time.monotonic() + self.check_every
+                    self.process(check_path=True)
+            except Exception:  # a bug: a dead watcher thread would be deaf for good
+                log.exception("file watcher: unexpected error; starting over in %ss", self.check_every)
+                self._stop.wait(self.check_every)
+                broken = True
 
     def process(self, timeout: float = 0.0, *, check_path: bool = False) -> None:
         """Wait up to ``timeout`` seconds for events, and act on what is queued: one turn of
         the watcher's thread (tests call it directly on a watcher not started)."""
         fds = [self._wake_r] + ([self._inotify.fd] if self._inotify is not None else [])
-        readable, _, _ = select.select(fds, [], [], timeout)
+        readable = _readable(fds, timeout)
         if self._stop.is_set():
             return
         batch = _Batch()
@@ -257,7 +275,7 @@ class SeedsWatcher:
                 self._event(event, batch)
             if batch.rearm or time.monotonic() - start >= _BATCH_MAX:
                 return
-            if not select.select([fd], [], [], wait)[0]:
+            if not _readable([fd], wait):
                 return
 
     def _event(self, ev: ino.Event, batch: _Batch) -> None:
