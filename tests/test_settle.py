@@ -199,3 +199,30 @@ def test_without_cap_lease_another_users_file_falls_back_to_the_settle_time(tmp_
     )
     argv = ["setpriv", "--bounding-set=-lease", "--inh-caps=-lease", sys.executable, "-c", probe, str(path)]
     assert subprocess.run(argv, capture_output=True, text=True, check=True).stdout.strip() == "None"
+
+
+def test_the_settle_rule_to_the_nanosecond() -> None:
+    """Settle on its own, with a clock of its own: where the edge is, what it says, when to
+    look again (a hair after the settle time, never before; at least 0.1 s)."""
+    from feedsvc.refresh.settle import Settle
+    from feedsvc.sources import SourceFile
+
+    src = SourceFile("a.txt", "/nowhere/a.txt", 10, mtime_ns=0)
+    at = [0]
+    settle = Settle(10**9, writers=cannot_tell, clock_ns=lambda: at[0])
+    at[0] = 400_000_000
+    assert settle(3, src) == "modified 0.40 s ago, within the settle time (1 s)"
+    assert settle.retry_in(src) == pytest.approx(0.61)
+    at[0] = 950_000_000
+    assert settle.retry_in(src) == pytest.approx(0.1)  # 0.06 would be a busy loop
+    at[0] = -400_000_000  # an mtime 0.4 s in the future counts as 0.4 s old
+    assert settle(3, src) is not None
+    at[0] = 10**9 - 1
+    assert settle(3, src) is not None
+    at[0] = 10**9
+    assert settle(3, src) is None  # exactly the settle time: settled
+    assert Settle(10**9, {"a.txt": (10, 0)}, cannot_tell, lambda: 1)(3, src) is None  # seen closed
+    assert Settle(10**9, {"a.txt": (11, 0)}, cannot_tell, lambda: 1)(3, src) is not None  # not as it is
+    busy = Settle(10**9, writers=lambda fd: True, clock_ns=lambda: 10**12)
+    assert busy(3, src) == "still open for writing"
+    assert busy.retry_in(src) == pytest.approx(1.01)  # still open: one settle time from now

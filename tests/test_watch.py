@@ -407,3 +407,5 @@ def test_lookup_notes_every_folder_and_name_on_the_way(tmp_path: Path) -> None:
     (tmp_path / "file").write_text("x", "utf-8")
     assert resolve(str(tmp_path / "file")).real is None
     assert resolve(str(tmp_path / "real" / ".." / "real" / "seeds")).real == os.path.join(root, "real", "seeds")
+    with pytest.raises(ValueError):
+        resolve("relative/seeds")
