@@ -43,7 +43,9 @@ POSTGRES_URL = os.environ.get("FEEDSVC_TEST_POSTGRES_URL")
 # test as an @example. "explore" is Hypothesis's own default (new random examples each run,
 # failures kept in .hypothesis/), to hunt for new ones on purpose:
 # HYPOTHESIS_PROFILE=explore python -m pytest tests/test_parsing_properties.py
-hypothesis_settings.register_profile("ci", database=None, derandomize=True, print_blob=True)
+hypothesis_settings.register_profile(
+    "ci", database=None, derandomize=True, print_blob=True, deadline=None  # no timing: a busy CI is slow
+)
 hypothesis_settings.register_profile("explore")
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
