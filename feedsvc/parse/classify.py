@@ -328,6 +328,28 @@ def classify(
 ) -> list[Line]:
     """The class of every non-empty line of an article body (the header already taken off).
     ``explain`` adds to each model-scored line's reason the features that weighed most."""
+    kept, fixed = _by_rules(lines, is_boilerplate, is_caption, cut_debris)
+    if not kept:
+        return []
+    lead = _prose_lead(kept, fixed)
+    if lead >= 0:  # one run of prose: the common case of a clean file, without the model
+        return _one_run_of_prose(kept, fixed, lead)
+    shapes = features.shapes(kept)
+    model = model or line_model()
+    p1, probs = model.probabilities(shapes)
+    text = _text_mask(kept, fixed, shapes, probs)
+    prose = [t and _is_prose(s, line) for t, s, line in zip(text, shapes, kept, strict=True)]
+    if not any(prose):  # a short note, a list: too little prose for the model to go by
+        text = [f is None for f in fixed]
+    lead = choose_lead(model, kept, shapes, p1, probs, prose)
+    out = _labelled(kept, fixed, shapes, probs, text, prose, lead)
+    return _with_features(out, fixed, model, shapes) if explain else out
+
+
+def _by_rules(
+    lines: Sequence[str], is_boilerplate: Matcher, is_caption: Matcher, cut_debris: Callable[[str], str]
+) -> tuple[list[str], list[Line | None]]:
+    """The non-empty lines (debris cut) and, for each, the Line a [parse] pattern decided, or None."""
     kept: list[str] = []
     fixed: list[Line | None] = []
     for raw in lines:
@@ -348,14 +370,16 @@ def classify(
         fixed.append(
             Line(line, "caption", 0.0, "a [parse] caption pattern", rule=True) if is_caption(line) else None
         )
-    if not kept:
-        return []
-    lead = _prose_lead(kept, fixed)
-    if lead >= 0:  # one run of prose: the common case of a clean file, without the model
-        return _one_run_of_prose(kept, fixed, lead)
-    shapes = features.shapes(kept)
-    model = model or line_model()
-    p1, probs = model.probabilities(shapes)
+    return kept, fixed
+
+
+def _text_mask(
+    kept: Sequence[str],
+    fixed: Sequence[Line | None],
+    shapes: Sequence[features.LineShape],
+    probs: Sequence[float],
+) -> list[bool]:
+    """Which lines are the article's text: the model's, continued, cut to the main run, filled."""
     text = [f is None and p >= THRESHOLD for f, p in zip(fixed, probs, strict=True)]
     previous = False  # is the line above (rule-decided lines aside) text?
     for i in range(len(kept)):  # a sentence right after text goes on with it
@@ -380,10 +404,19 @@ def classify(
                 and (probs[i] >= FILL or is_full_paragraph(kept[i], SENTENCE_WORDS))
             ):
                 text[i] = True
-    prose = [t and _is_prose(s, line) for t, s, line in zip(text, shapes, kept, strict=True)]
-    if not any(prose):  # a short note, a list: too little prose for the model to go by
-        text = [f is None for f in fixed]
-    lead = choose_lead(model, kept, shapes, p1, probs, prose)
+    return text
+
+
+def _labelled(
+    kept: Sequence[str],
+    fixed: Sequence[Line | None],
+    shapes: Sequence[features.LineShape],
+    probs: Sequence[float],
+    text: Sequence[bool],
+    prose: Sequence[bool],
+    lead: int,
+) -> list[Line]:
+    """Each line's class from the text mask, the prose mask and the lead model's pick."""
     marks = [i for i, t in enumerate(text) if t]
     first_text = marks[0] if marks else len(kept)
     last_text = marks[-1] if marks else -1
@@ -413,7 +446,7 @@ def classify(
             Line(x.text, "body", x.score, x.reason + "; kept: nothing else is text") if f is None else x
             for x, f in zip(out, fixed, strict=True)
         ]
-    return _with_features(out, fixed, model, shapes) if explain else out
+    return out
 
 
 def _with_features(
