@@ -144,8 +144,14 @@ def refresh(settings: Settings, progress: bool | None) -> None:
 @click.option(
     "--watch/--no-watch", default=None, help="React to file changes at once [default: [refresh] watch]."
 )
+@click.option(
+    "--export", "export_dir", type=click.Path(path_type=Path), default=None,
+    help="Keep a static export of the site in this folder (a symlink) current after each refresh.",
+)  # fmt: skip
 @pass_settings
-def serve(settings: Settings, host: str | None, port: int | None, watch: bool | None) -> None:
+def serve(
+    settings: Settings, host: str | None, port: int | None, watch: bool | None, export_dir: Path | None
+) -> None:
     """Refresh, then serve the feeds and pages (waitress), refreshing in the background."""
     from .serve import Service
     from .serve import run_waitress
@@ -158,6 +164,8 @@ def serve(settings: Settings, host: str | None, port: int | None, watch: bool | 
         service = Service(settings, run_refresh, watch=watch)
     except FeedsvcError as e:  # a [store] url no backend opens, psycopg missing...
         raise click.ClickException(str(e)) from None
+    if export_dir is not None:
+        service.after_refresh = _exporter(service, export_dir)
     # systemd and container runtimes stop services with SIGTERM: shut down as for Ctrl-C.
     signal.signal(signal.SIGTERM, _interrupt)
     try:
@@ -171,6 +179,51 @@ def serve(settings: Settings, host: str | None, port: int | None, watch: bool | 
         pass
     finally:
         service.stop()
+
+
+def _exporter(service: Any, out: Path) -> Callable[[], None]:
+    """After a refresh: rewrite the export when the published generation moved. A failure is
+    logged and retried after the next refresh; the server keeps serving."""
+    from .export import build_export
+
+    done: list[int] = []  # the generation last exported
+
+    def export() -> None:
+        try:
+            generation = service.cache.current().generation
+            if done and done[-1] == generation:
+                return
+            stats = build_export(service.app, out)
+        except (FeedsvcError, OSError, RuntimeError) as e:
+            logging.getLogger("feedsvc.export").error("export to %s failed: %s", out, e)
+            return
+        done[:] = [generation]
+        logging.getLogger("feedsvc.export").info("export %s: %s", out, stats.summary_line())
+
+    return export
+
+
+@cli.command()
+@click.option("--out", "out", type=click.Path(path_type=Path), required=True,
+              help="The export: a symlink to the live generation (made on the first build).")  # fmt: skip
+@pass_settings
+def build(settings: Settings, out: Path) -> None:
+    """Write the whole published site as static files (with .gz and a manifest) into --out,
+    rewriting only what changed, switched atomically. Run `feedsvc refresh` first."""
+    from .export import build_export
+    from .web import create_app
+
+    if not settings.base_url:
+        click.echo(
+            f"warning: [site] base_url is not set: the files' absolute links say {settings.public_url}",
+            err=True,
+        )
+    try:
+        with open_store(settings) as store:
+            stats = build_export(create_app(settings, store=store), out)
+    except (FeedsvcError, OSError) as e:
+        raise click.ClickException(str(e)) from None
+    click.echo(stats.summary_line())
 
 
 @cli.command("list")

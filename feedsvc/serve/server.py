@@ -79,8 +79,10 @@ class Service:
     """The long-running pieces of `feedsvc serve`: store, app, runner, scheduler, watcher."""
 
     def __init__(self, settings: Settings, refresh: Callable[..., RefreshStats], *,
-                 watch: bool | None = None) -> None:  # fmt: skip
-        """``refresh(settings, store, paths=None, complete=None)`` is run_refresh or a wrapper."""
+                 watch: bool | None = None, after_refresh: Callable[[], None] | None = None) -> None:  # fmt: skip
+        """``refresh(settings, store, paths=None, complete=None)`` is run_refresh or a wrapper;
+        ``after_refresh()`` runs in the refreshing thread after each refresh has been rendered
+        (`feedsvc serve --export` rewrites the static export there)."""
         self.settings = settings
         self.store = open_store(settings)
         self._refresh = refresh
@@ -95,6 +97,7 @@ class Service:
         self.scheduler = build_scheduler(settings, self.runner)
         self.watch = settings.watch if watch is None else watch
         self.watcher: SeedsWatcher | None = None
+        self.after_refresh = after_refresh
 
     def refresh_now(self) -> RefreshStats:
         """Used by POST /refresh: runs in the request thread; the cross-process refresh lock
@@ -116,6 +119,8 @@ class Service:
             raise
         self.metrics.refresh_done(stats, time.time())
         self.cache.warm()
+        if self.after_refresh is not None:
+            self.after_refresh()
         return stats
 
     def start(self) -> None:
