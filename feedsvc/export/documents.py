@@ -115,23 +115,29 @@ def _urls(cache: FeedCache) -> Iterator[tuple[str, bool]]:
         offset += len(listings)
 
 
-def collect(app: Flask) -> list[Document]:
-    """Every published document, in a stable order (no two with the same file)."""
+def collect(app: Flask) -> Iterator[Document]:
+    """Every published document, one at a time (a big site's bodies never sit in memory
+    together); a file is yielded once."""
     cache: FeedCache = app.extensions[CACHE]
     client = app.test_client()
-    docs: list[Document] = []
+    seen: set[str] = set()
+    for doc in _documents(app, cache, client):
+        if doc.file not in seen:
+            seen.add(doc.file)
+            yield doc
+
+
+def _documents(app: Flask, cache: FeedCache, client: FlaskClient) -> Iterator[Document]:
     for url, paged in _urls(cache):
-        docs.extend(_paged(client, url, query=True) if paged else filter(None, [_fetch(client, url)]))
+        yield from _paged(client, url, query=True) if paged else filter(None, [_fetch(client, url)])
     for icon in app.extensions[PAGES].icons.files:
-        docs.extend(filter(None, [_fetch(client, "/" + icon.path)]))
-    docs.extend(_paged(client, "/sitemaps/{page}.xml", query=False))
+        yield from filter(None, [_fetch(client, "/" + icon.path)])
+    yield from _paged(client, "/sitemaps/{page}.xml", query=False)
     for spec in FEEDS:
         slugs = [None] if spec.topic_kind is None else [t.slug for t in cache.store.topics(spec.topic_kind)]
         for slug in slugs:
             if spec.page == "current":
-                docs.extend(filter(None, [_fetch(client, "/" + spec.bind(slug).path)]))
+                yield from filter(None, [_fetch(client, "/" + spec.bind(slug).path)])
             else:
                 pattern = "/" + spec.pattern.replace("{slug}", slug or "")
-                docs.extend(_paged(client, pattern, query=False))
-    unique = {d.file: d for d in docs}
-    return sorted(unique.values(), key=lambda d: d.file)
+                yield from _paged(client, pattern, query=False)

@@ -17,8 +17,8 @@ import json
 import logging
 import os
 import shutil
+from collections.abc import Iterable
 from collections.abc import Iterator
-from collections.abc import Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -130,34 +130,39 @@ def _prune(gens: Path, live: int) -> None:
             shutil.rmtree(child, ignore_errors=True)
 
 
-def write_generation(out: Path, docs: Sequence[Document]) -> ExportStats:
-    """Write ``docs`` as the next generation of ``out`` and switch to it (if anything changed)."""
+def write_generation(out: Path, docs: Iterable[Document]) -> ExportStats:
+    """Write ``docs`` as the next generation of ``out`` and switch to it; when nothing changed,
+    the new folder is dropped and the live generation kept."""
     out = out.absolute()
     gens = _generations(out)
     with _locked(gens):
         number, previous, old = _live(out)
-        entries = {d.file: _entry(d) for d in docs}
-        same = {f for f, e in entries.items() if old.get(f) == e}
-        removed = len(old.keys() - entries.keys())
-        if previous is not None and len(same) == len(entries) and not removed:
-            return ExportStats(number, len(docs), 0, len(docs), 0, switched=False)
         target = gens / str(number + 1)
         if target.exists():  # left by a build that died before its switch
             shutil.rmtree(target)
         target.mkdir()
+        entries: dict[str, dict[str, object]] = {}
+        same = 0
         for doc in docs:
-            _place(doc, entries[doc.file], target, previous, doc.file in same)
+            entry = entries[doc.file] = _entry(doc)
+            unchanged = old.get(doc.file) == entry
+            same += unchanged
+            _place(doc, entry, target, previous, unchanged)
+        removed = len(old.keys() - entries.keys())
+        if previous is not None and same == len(entries) and not removed:
+            shutil.rmtree(target)
+            return ExportStats(number, len(entries), 0, same, 0, switched=False)
         manifest = {"version": 1, "generation": number + 1, "files": entries}
         (target / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True), "utf-8")
         _switch(out, target)
         _prune(gens, number + 1)
-    written = len(docs) - len(same)
+    written = len(entries) - same
     log.info(
         "export %s: generation %d, %d written, %d unchanged, %d removed",
         out,
         number + 1,
         written,
-        len(same),
+        same,
         removed,
     )
-    return ExportStats(number + 1, len(docs), written, len(same), removed, switched=True)
+    return ExportStats(number + 1, len(entries), written, same, removed, switched=True)
