@@ -221,7 +221,7 @@ def build(settings: Settings, out: Path) -> None:
     try:
         with open_store(settings) as store:
             stats = build_export(create_app(settings, store=store), out)
-    except (FeedsvcError, OSError) as e:
+    except (FeedsvcError, OSError, RuntimeError) as e:  # RuntimeError: a URL answered neither 200 nor 404
         raise click.ClickException(str(e)) from None
     click.echo(stats.summary_line())
 
