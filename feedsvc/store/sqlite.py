@@ -1,4 +1,8 @@
-"""The article index in SQLite (WAL): one connection per thread."""
+"""The article index in SQLite (WAL): one connection per thread.
+
+Over the ~400-line mark: one class implements the whole Store protocol, method for method beside
+the PostgreSQL backend; identity and redirect queries are already apart in _sqlite_identities.
+"""
 
 from __future__ import annotations
 
