@@ -8,11 +8,14 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
+import pytest
 import requests
 
 HOST = "127.0.0.1"  # the only network target the tests use
@@ -100,3 +103,19 @@ def running_server(
         yield server
     finally:
         _stop(proc)
+
+
+T = TypeVar("T")
+POLL_DEADLINE = 20.0  # seconds, for anything a server does in the background; generous: 2 shared cores
+
+
+def poll(check: Callable[[], T | None], what: str, deadline: float = POLL_DEADLINE) -> T:
+    """Call ``check`` until it returns something truthy, or fail after ``deadline`` seconds."""
+    end = time.monotonic() + deadline
+    while True:
+        result = check()
+        if result:
+            return result
+        if time.monotonic() > end:
+            pytest.fail(f"timed out after {deadline:g}s waiting for {what}")
+        time.sleep(0.05)

@@ -14,12 +14,10 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Callable
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from typing import TypeVar
 from urllib.parse import urlsplit
 
 import feedparser
@@ -29,12 +27,11 @@ import reader
 import requests
 from conftest import DATA
 from conftest import SEEDS
+from server_utils import poll
 
 TOKEN = "e2e-token-0123456789abcdef"
-DEADLINE = 10.0  # seconds, for anything the server does in the background
 SCHEMA = json.loads((DATA / "jsonfeed-1.1.schema.json").read_text("utf-8"))
 NEW_SEED = "Title: Late-breaking harbour story\n\nThe harbour reopened this morning after the storm.\n"
-T = TypeVar("T")
 # A process started with SIGINT ignored (e.g. `cmd &` in a script) passes that on to its
 # children, and Python then installs no KeyboardInterrupt handler: no Ctrl-C to send.
 CTRL_C = signal.getsignal(signal.SIGINT) is not signal.SIG_IGN
@@ -44,18 +41,6 @@ def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
-
-
-def poll(check: Callable[[], T | None], what: str, deadline: float = DEADLINE) -> T:
-    """Call ``check`` until it returns something truthy, or fail after ``deadline`` seconds."""
-    end = time.monotonic() + deadline
-    while True:
-        result = check()
-        if result:
-            return result
-        if time.monotonic() > end:
-            pytest.fail(f"timed out after {deadline:g}s waiting for {what}")
-        time.sleep(0.05)
 
 
 class Server:
@@ -300,7 +285,7 @@ def test_reader_subscribes_revalidates_and_sees_changes(serve: Callable[..., Ser
 
 
 def add_edit_delete(server: Server) -> None:
-    """Add, edit and delete a seed; each time the feeds must follow within DEADLINE."""
+    """Add, edit and delete a seed; each time the feeds must follow within the poll deadline."""
     seed = server.root / "seeds" / "harbour.txt"
     seed.write_text(NEW_SEED, "utf-8")
     poll(lambda: "Late-breaking harbour story" in titles(server), "the new article in the feed")

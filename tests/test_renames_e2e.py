@@ -12,8 +12,6 @@ import shutil
 import subprocess
 import sys
 import tarfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
@@ -25,6 +23,7 @@ import requests
 from conftest import SHARED
 from htmlscan import find
 from server_utils import ServerProcess
+from server_utils import poll
 from server_utils import running_server
 from server_utils import write_config
 
@@ -34,7 +33,6 @@ REPO = Path(__file__).resolve().parents[1]
 VALIDATOR = SHARED / "tools" / "feedvalidator" / "w3c_validate.py"
 #: main just before ids lost their suffix (schema 3): the "previous feedsvc" of the upgrade test
 PREVIOUS = "57626e1"
-DEADLINE = 10.0
 FEEDS = {"atom.xml": "application/atom+xml", "rss.xml": "application/rss+xml", "feed.json": ""}
 SEEDS = {
     "harbour.txt": "Title: Harbour reopens\nAuthor: Ann Reporter\n\nThe harbour reopened this morning.\n",
@@ -45,15 +43,6 @@ SEEDS = {
 #: (old path, new path): same folder, another folder, another suffix
 RENAMES = (("harbour.txt", "harbour-reopens.txt"), ("council.txt", "archive/2025/council.txt"),
            ("storm.txt", "storm.TXT"))  # fmt: skip
-
-
-def poll(check: Callable[[], Any], what: str) -> Any:
-    end = time.monotonic() + DEADLINE
-    while not (result := check()):
-        if time.monotonic() > end:
-            pytest.fail(f"timed out after {DEADLINE:g}s waiting for {what}")
-        time.sleep(0.05)
-    return result
 
 
 def cli_refresh(config: Path) -> str:

@@ -13,34 +13,19 @@ import os
 import shutil
 import signal
 import time
-from collections.abc import Callable
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TypeVar
 
 import feedparser
 import pytest
 import requests
 from server_utils import ServerProcess
+from server_utils import poll
 from server_utils import running_server
 from server_utils import write_config
 from test_partial_writes import PARAGRAPHS
 from test_partial_writes import watch_partial_writes
-
-T = TypeVar("T")
-DEADLINE = 20.0  # seconds; generous: 2 cores shared with other test runs
-
-
-def poll(check: Callable[[], T | None], what: str, deadline: float = DEADLINE) -> T:
-    end = time.monotonic() + deadline
-    while True:
-        result = check()
-        if result:
-            return result
-        if time.monotonic() > end:
-            pytest.fail(f"timed out after {deadline:g}s waiting for {what}")
-        time.sleep(0.05)
 
 
 def article(title: str, n: int = 0) -> str:
