@@ -29,6 +29,7 @@ from ..sources import scan_paths
 from ..store import FileRow
 from ..store import Store
 from ..store import format_time
+from ..store import parse_time
 from .identify import Claim
 from .identify import Identities
 from .reading import Outcome
@@ -43,6 +44,23 @@ log = logging.getLogger("feedsvc.refresh")  # the name operators filter on (and 
 
 def utcnow() -> datetime:
     return datetime.now(UTC).replace(microsecond=0)
+
+
+LAST_MOMENT = "last_moment"  #: store state: the last instant a pass gave an article
+
+
+def _start(store: Store, now: datetime) -> datetime:
+    """A pass's base instant: ``now`` cut to the second, or, when an earlier pass of that
+    same second already gave instants (a burst of 5,000 files takes 5,000 microseconds of it),
+    the one after the last of them, so that a file found later in that second sorts after the
+    burst, not among it. A clock stepped back is taken as it is (dates stay real)."""
+    base = now.astimezone(UTC).replace(microsecond=0)
+    last_text = store.state(LAST_MOMENT)
+    if last_text is not None:
+        last = parse_time(last_text)
+        if base <= last < base + timedelta(seconds=1):
+            return last + timedelta(microseconds=1)
+    return base
 
 
 class _Pass:
@@ -80,6 +98,11 @@ class _Pass:
         edited in one refresh gets its own instant (feeds should not repeat an `updated`)."""
         self._tick += 1
         return self.now + timedelta(microseconds=self._tick - 1)
+
+    @property
+    def last_moment(self) -> datetime | None:
+        """The last instant ``moment()`` gave, or None when it gave none."""
+        return self.now + timedelta(microseconds=self._tick - 1) if self._tick else None
 
     def skip(self, path: str, reason: str, size: int, mtime_ns: int) -> None:
         if self.retried.get(path) == reason:  # tried again, still the same: said already
@@ -296,7 +319,7 @@ def run_refresh(
         key = rules_key(settings)
         reparse = store.state("rules") != key
         plan = _plan(settings, store, None if reparse else paths, reparse)  # reparse: every file
-        state = _Pass(settings, store, now().astimezone(UTC).replace(microsecond=0), plan.bulk)
+        state = _Pass(settings, store, _start(store, now()), plan.bulk)
         state.unchanged = plan.unchanged
         state.retried = plan.retried
         settle = Settle(round(settings.settle_seconds * 1e9), complete or {}, writers or open_for_writing)
@@ -304,6 +327,8 @@ def run_refresh(
             done = _write(settings, store, plan, state, settle, reparse=reparse, progress=progress)
             if reparse:
                 store.set_state("rules", key)
+            if state.last_moment is not None:
+                store.set_state(LAST_MOMENT, format_time(state.last_moment))
         skipped_now = tuple(store.skipped())
     if progress is not None:
         progress(done, done)
