@@ -1,7 +1,8 @@
 """The article index in SQLite (WAL): one connection per thread.
 
-Over the ~400-line mark: one class implements the whole Store protocol, method for method beside
-the PostgreSQL backend; identity and redirect queries are already apart in _sqlite_identities.
+What only SQLite does is here: connections per thread that notice a replaced index file, its
+transactions, INSERT OR REPLACE with the topics a replaced row leaves. The queries both SQL
+backends share are in _sql and _identities.
 """
 
 from __future__ import annotations
@@ -16,13 +17,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 from ..errors import StoreError
 from ..model import Article
-from ..model import Listing
-from ..model import Skipped
-from ..model import Topic
-from ..model import TopicKind
+from ._identities import IdentityRows
 from ._protocols import Coordinator
 from ._schema import SELECT
 from ._schema import TOPIC_INSERT
@@ -31,9 +30,7 @@ from ._schema import encode_blocks
 from ._schema import migrate
 from ._schema import row_to_article
 from ._schema import topic_rows
-from ._sqlite_identities import IdentityRows
-from ._types import FileRow
-from ._types import Snapshot
+from ._sql import Dialect
 from ._types import format_time
 from ._types import parse_time
 from .files import FileCoordinator
@@ -52,31 +49,22 @@ def _wrap(message: str) -> Iterator[None]:
         raise StoreError(f"{message}: {e}") from e
 
 
-def _articles_sql(in_topic: bool, oldest_first: bool) -> str:
-    order = "ASC" if oldest_first else "DESC"
-    by = f"ORDER BY published {order}, id {order}"
-    where = "FROM topics WHERE kind = ? AND slug = ?" if in_topic else "FROM articles"
-    inner = f"SELECT id {where} {by} LIMIT ? OFFSET ?"  # noqa: S608 (constants)
-    return f"{SELECT} WHERE a.id IN ({inner}) ORDER BY a.published {order}, a.id {order}"
-
-
-#: Each topic of a kind with its count and the spelling most of its articles use (ties: the
-#: least in code point order). One slug: its rows alone (the primary key's range).
-_TOPICS_SQL, _TOPIC_SQL = (
-    "SELECT slug, name, total FROM ("  # noqa: S608 (constants)
-    " SELECT slug, name, sum(count(*)) OVER (PARTITION BY slug) AS total,"
-    " row_number() OVER (PARTITION BY slug ORDER BY count(*) DESC, name) AS choice"
-    f" FROM topics WHERE kind = ?{one} GROUP BY slug, name"
-    ") WHERE choice = 1 ORDER BY slug"
-    for one in ("", " AND slug = ?")
-)
-
-#: Store.articles' four queries: (in a topic?, oldest first?) -> SQL
-_ARTICLES_SQL = {(t, o): _articles_sql(t, o) for t in (False, True) for o in (False, True)}
-
-
 class SQLiteStore(IdentityRows):
-    """Reads and writes the index. Thread-safe: each thread gets its own connection."""
+    """Reads and writes the index. Thread-safe: each thread gets its own connection. The queries
+    it shares with the PostgreSQL store are in _sql and _identities (with ``?`` marks)."""
+
+    #: instants are stored as RFC 3339 text (format_time): sortable, and exact to the microsecond
+    dialect = Dialect("?", format_time, parse_time, row_to_article, SELECT)
+    #: Each topic of a kind with its count and the spelling most of its articles use (ties: the
+    #: least in code point order). One slug: its rows alone (the primary key's range).
+    _TOPICS_SQL, _TOPIC_SQL = (
+        "SELECT slug, name, total FROM ("  # noqa: S608 (constants)
+        " SELECT slug, name, sum(count(*)) OVER (PARTITION BY slug) AS total,"
+        " row_number() OVER (PARTITION BY slug ORDER BY count(*) DESC, name) AS choice"
+        f" FROM topics WHERE kind = ?{one} GROUP BY slug, name"
+        ") WHERE choice = 1 ORDER BY slug"
+        for one in ("", " AND slug = ?")
+    )
 
     def __init__(
         self, path: Path | str, *, timeout: float = 10.0, coordinator: Coordinator | None = None
@@ -192,6 +180,14 @@ class SQLiteStore(IdentityRows):
                 if own:
                     conn.execute("COMMIT")
 
+    def _one(self, query: str, params: tuple[object, ...] = ()) -> tuple[Any, ...] | None:
+        with _wrap("cannot read the index"):
+            row: tuple[Any, ...] | None = self.conn.execute(query, params).fetchone()
+        return row
+
+    def _many(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
+        self.conn.executemany(sql, rows)
+
     # ------------------------------------------------------------------ reads
 
     def data_version(self) -> tuple[int, int]:
@@ -204,131 +200,6 @@ class SQLiteStore(IdentityRows):
         with _wrap("cannot read the index"):
             conn = self.conn
             return int(conn.execute("PRAGMA data_version").fetchone()[0]), conn.total_changes
-
-    def generation(self) -> int:
-        """Bumped by every refresh that changed what is published."""
-        with _wrap("cannot read the index"):
-            row = self.conn.execute("SELECT value FROM state WHERE key = 'generation'").fetchone()
-        return int(row[0])
-
-    def state(self, key: str) -> str | None:
-        with _wrap("cannot read the index"):
-            row = self.conn.execute("SELECT value FROM state WHERE key = ?", (key,)).fetchone()
-        return None if row is None else str(row[0])
-
-    def count(self) -> int:
-        with _wrap("cannot read the index"):
-            return int(self.conn.execute("SELECT count(*) FROM articles").fetchone()[0])
-
-    def latest(self, limit: int | None = None) -> list[Article]:
-        """Published articles, newest first."""
-        sql = SELECT + " ORDER BY a.published DESC, a.id DESC"
-        with self._read() as conn:
-            if limit is None:
-                rows = conn.execute(sql).fetchall()
-            else:
-                rows = conn.execute(sql + " LIMIT ?", (limit,)).fetchall()
-        return [row_to_article(r) for r in rows]
-
-    def snapshot(self, limit: int) -> Snapshot:
-        """The newest ``limit`` articles and the generation, read in one transaction."""
-        with self._read() as conn:
-            state = dict(conn.execute("SELECT key, value FROM state").fetchall())
-            (count,) = conn.execute("SELECT count(*) FROM articles").fetchone()
-            rows = conn.execute(SELECT + " ORDER BY a.published DESC, a.id DESC LIMIT ?", (limit,)).fetchall()
-        return Snapshot(
-            int(state["generation"]),
-            tuple(row_to_article(r) for r in rows),
-            parse_time(state["changed_at"] if "changed_at" in state else state["created_at"]),
-            count,
-        )
-
-    def page(self, limit: int, offset: int) -> list[Listing]:
-        """One page of the newest-first listing (titles and summaries, no bodies).
-
-        The OFFSET walks the (published, id) index alone, then only the page's rows are read:
-        with the join inside the OFFSET, every skipped row was looked up too (the last of
-        2,000 pages: ~40 ms -> ~7 ms).
-        """
-        with self._read() as conn:
-            rows = conn.execute(
-                "SELECT a.id, i.slug, a.title, a.summary, a.author, a.published, a.updated"
-                " FROM articles a JOIN identities i USING (id)"
-                " WHERE a.id IN (SELECT id FROM articles ORDER BY published DESC, id DESC LIMIT ? OFFSET ?)"
-                " ORDER BY a.published DESC, a.id DESC",
-                (limit, offset),
-            ).fetchall()
-        return [Listing(r[0], r[1], r[2], r[3], r[4], parse_time(r[5]), parse_time(r[6])) for r in rows]
-
-    def topics(self, kind: TopicKind) -> list[Topic]:
-        """Every topic of ``kind`` that has a published article, by slug, with its count."""
-        with self._read() as conn:
-            rows = conn.execute(_TOPICS_SQL, (kind,)).fetchall()
-        return [Topic(kind, slug, name, count) for slug, name, count in rows]
-
-    def topic(self, kind: TopicKind, slug: str) -> Topic | None:
-        """One topic with its count; None when no published article has it."""
-        with self._read() as conn:
-            row = conn.execute(_TOPIC_SQL, (kind, slug)).fetchone()
-        return None if row is None else Topic(kind, row[0], row[1], row[2])
-
-    def articles(
-        self, topic: Topic | None, limit: int, offset: int = 0, *, oldest_first: bool = False
-    ) -> list[Article]:
-        """``limit`` published articles of ``topic`` (None: of the whole site) after ``offset``,
-        in (published, id) order: descending, or ascending with ``oldest_first``.
-
-        As in page(), the OFFSET walks an index alone (articles_newest, or the topics primary
-        key) and only the page's rows are read.
-        """
-        params: tuple[object, ...] = (limit, offset)
-        if topic is not None:
-            params = (topic.kind, topic.slug, limit, offset)
-        sql = _ARTICLES_SQL[topic is not None, oldest_first]
-        with self._read() as conn:
-            rows = conn.execute(sql, params).fetchall()
-        return [row_to_article(r) for r in rows]
-
-    _LISTING = (
-        "SELECT a.id, i.slug, a.title, a.summary, a.author, a.published, a.updated"
-        " FROM articles a JOIN identities i USING (id)"
-    )
-
-    def neighbours(self, article_id: str) -> tuple[Listing | None, Listing | None]:
-        """The article just newer and just older in (published, id) order: two index seeks."""
-        with self._read() as conn:
-            row = conn.execute("SELECT published FROM articles WHERE id = ?", (article_id,)).fetchone()
-            if row is None:
-                return None, None
-            key = (row[0], article_id)
-            newer = conn.execute(
-                self._LISTING + " WHERE (a.published, a.id) > (?, ?) ORDER BY a.published, a.id LIMIT 1", key
-            ).fetchone()
-            older = conn.execute(
-                self._LISTING
-                + " WHERE (a.published, a.id) < (?, ?) ORDER BY a.published DESC, a.id DESC LIMIT 1",
-                key,
-            ).fetchone()
-
-        def listing(r: tuple[str, str, str, str, str | None, str, str] | None) -> Listing | None:
-            return None if r is None else Listing(r[0], r[1], r[2], r[3], r[4], parse_time(r[5]), parse_time(r[6]))
-
-        return listing(newer), listing(older)
-
-    def get(self, article_id: str) -> Article | None:
-        with self._read() as conn:
-            row = conn.execute(SELECT + " WHERE a.id = ?", (article_id,)).fetchone()
-        return None if row is None else row_to_article(row)
-
-    def get_by_slug(self, slug: str) -> Article | None:
-        with self._read() as conn:
-            row = conn.execute(SELECT + " WHERE i.slug = ?", (slug,)).fetchone()
-        return None if row is None else row_to_article(row)
-
-    def skipped(self) -> list[Skipped]:
-        with _wrap("cannot read the index"):
-            rows = self.conn.execute("SELECT path, reason FROM skipped ORDER BY path").fetchall()
-        return [Skipped(p, r) for p, r in rows]
 
     def stamps(self, paths: Iterable[str] | None = None) -> tuple[dict[str, tuple[int, int]], set[str]]:
         """(path -> (size, mtime_ns)) of every file the index knows (or of just ``paths``), and
@@ -360,30 +231,6 @@ class SQLiteStore(IdentityRows):
                 skipped.add(p)
         return stamps, skipped
 
-    def file_row(self, path: str) -> FileRow | None:
-        """What the index remembers about one file (for a file whose stamp changed)."""
-        conn = self.conn
-        row = conn.execute(
-            "SELECT path, size, mtime_ns, raw_hash, id, content_hash, updated FROM articles WHERE path = ?",
-            (path,),
-        ).fetchone()
-        if row is not None:
-            return FileRow(row[0], row[1], row[2], row[3], row[4], row[5], parse_time(row[6]))
-        row = conn.execute("SELECT path, size, mtime_ns FROM skipped WHERE path = ?", (path,)).fetchone()
-        return None if row is None else FileRow(row[0], row[1], row[2], None, None)
-
-    def article_path(self, article_id: str) -> str | None:
-        row = self.conn.execute("SELECT path FROM articles WHERE id = ?", (article_id,)).fetchone()
-        return None if row is None else str(row[0])
-
-    def unskip(self, path: str) -> None:
-        self.conn.execute("DELETE FROM skipped WHERE path = ?", (path,))
-
-    def article_owners(self) -> dict[str, str]:
-        """Published article id -> its file's path."""
-        with self._read() as conn:
-            return dict(conn.execute("SELECT id, path FROM articles").fetchall())
-
     def put_articles(self, items: Iterable[tuple[Article, str]]) -> None:
         """put_article for many (one prepared statement, executemany), and their topics."""
         items = list(items)
@@ -408,41 +255,3 @@ class SQLiteStore(IdentityRows):
                 for a, raw_hash in items
             ],
         )  # fmt: skip
-
-    def touch_file(self, path: str, size: int, mtime_ns: int, raw_hash: str | None = None) -> None:
-        """Record a new stat (and raw hash) for a file whose published content did not change."""
-        if raw_hash is None:
-            self.conn.execute(
-                "UPDATE articles SET size = ?, mtime_ns = ? WHERE path = ?", (size, mtime_ns, path)
-            )
-        else:
-            self.conn.execute(
-                "UPDATE articles SET size = ?, mtime_ns = ?, raw_hash = ? WHERE path = ?",
-                (size, mtime_ns, raw_hash, path),
-            )
-
-    def put_skipped(self, path: str, reason: str, size: int, mtime_ns: int) -> bool:
-        """Mark a file skipped; returns True when this unpublished an article."""
-        conn = self.conn
-        removed = conn.execute("DELETE FROM articles WHERE path = ?", (path,)).rowcount
-        conn.execute(
-            "INSERT OR REPLACE INTO skipped (path, reason, size, mtime_ns) VALUES (?, ?, ?, ?)",
-            (path, reason, size, mtime_ns),
-        )
-        return removed > 0
-
-    def forget_file(self, path: str) -> FileRow | None:
-        """The file is gone: unpublish it. Returns what the index had of the article removed."""
-        conn = self.conn
-        conn.execute("DELETE FROM skipped WHERE path = ?", (path,))
-        row = conn.execute(
-            "DELETE FROM articles WHERE path = ? RETURNING path, size, mtime_ns, raw_hash, id, content_hash, updated",
-            (path,),
-        ).fetchone()
-        return None if row is None else FileRow(row[0], row[1], row[2], row[3], row[4], row[5], parse_time(row[6]))
-
-    def set_state(self, key: str, value: str) -> None:
-        self.conn.execute("INSERT OR REPLACE INTO state (key, value) VALUES (?, ?)", (key, value))
-
-    def bump_generation(self) -> None:
-        self.conn.execute("UPDATE state SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'")

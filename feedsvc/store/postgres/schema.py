@@ -120,22 +120,6 @@ def topic_rows(articles: Iterable[Article]) -> Iterator[tuple[str, str, datetime
             yield t.kind, t.slug, a.published, a.id, t.name
 
 
-def _articles_sql(in_topic: bool, oldest_first: bool) -> LiteralString:
-    if in_topic:
-        inner: LiteralString = "SELECT id FROM topics WHERE kind = %s AND slug = %s"
-    else:
-        inner = "SELECT id FROM articles"
-    order: LiteralString = " ASC" if oldest_first else " DESC"
-    return (
-        SELECT + " WHERE a.id IN (" + inner + " ORDER BY published" + order + ", id" + order
-        + " LIMIT %s OFFSET %s) ORDER BY a.published" + order + ", a.id" + order
-    )  # fmt: skip
-
-
-#: Store.articles' four queries: (in a topic?, oldest first?) -> SQL
-ARTICLES_SQL = {(t, o): _articles_sql(t, o) for t in (False, True) for o in (False, True)}
-
-
 def utc(dt: datetime) -> datetime:
     """A timestamptz as read (in the session's time zone) -> the same instant in UTC."""
     return dt.astimezone(UTC)

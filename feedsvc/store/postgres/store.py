@@ -5,26 +5,19 @@ from __future__ import annotations
 from collections.abc import Iterable
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from types import TracebackType
 from typing import Any
-from typing import LiteralString
 
 from psycopg.pq import TransactionStatus
 
 from ...model import Article
-from ...model import Listing
-from ...model import Skipped
-from ...model import Topic
-from ...model import TopicKind
-from .._types import FileRow
-from .._types import Snapshot
-from .._types import parse_time
+from .._identities import IdentityRows
+from .._sql import Dialect
 from .connections import Connection
 from .connections import Connections
 from .connections import wrap
 from .coordinator import PgCoordinator
-from .identities import IdentityRows
-from .schema import ARTICLES_SQL
 from .schema import SELECT
 from .schema import TOPIC_INSERT
 from .schema import article_row
@@ -32,33 +25,29 @@ from .schema import row_to_article
 from .schema import topic_rows
 from .schema import utc
 
-_NEWEST = " ORDER BY a.published DESC, a.id DESC"
-_LISTING: LiteralString = (
-    "SELECT a.id, i.slug, a.title, a.summary, a.author, a.published, a.updated"
-    " FROM articles a JOIN identities i USING (id)"
-)
-_PAGE = _LISTING + " ORDER BY a.published DESC, a.id DESC LIMIT %s OFFSET %s"
 
+def _as_is(dt: datetime) -> datetime:
+    return dt
 
-def _listing(r: tuple[Any, ...] | None) -> Listing | None:
-    return None if r is None else Listing(r[0], r[1], r[2], r[3], r[4], utc(r[5]), utc(r[6]))
-
-
-#: Each topic of a kind with its count and the spelling most of its articles use (ties: the
-#: least in code point order, COLLATE "C" whatever the database's collation). One slug: its rows.
-_TOPICS, _TOPIC = (
-    "SELECT slug, name, total FROM ("  # noqa: S608 (constants)
-    " SELECT slug, name, CAST(sum(count(*)) OVER (PARTITION BY slug) AS bigint) AS total,"
-    ' row_number() OVER (PARTITION BY slug ORDER BY count(*) DESC, name COLLATE "C") AS choice'
-    f" FROM topics WHERE kind = %s{one} GROUP BY slug, name"
-    ') AS spellings WHERE choice = 1 ORDER BY slug COLLATE "C"'
-    for one in ("", " AND slug = %s")
-)
 
 class PostgresStore(IdentityRows):
     """Reads and writes the index in one PostgreSQL database (in the schema the URL's
     ``options=-csearch_path=...`` names, else ``public``). Thread-safe: each thread gets its own
-    connection. Opens nothing until first used."""
+    connection. Opens nothing until first used. The queries it shares with the SQLite store
+    are in _sql and _identities (with ``?`` marks, written ``%s`` here)."""
+
+    #: instants are timestamptz, passed and read as aware datetimes (read back in UTC)
+    dialect = Dialect("%s", _as_is, utc, row_to_article, SELECT)
+    #: Each topic of a kind with its count and the spelling most of its articles use (ties: the
+    #: least in code point order, COLLATE "C" whatever the database's collation). One slug: its rows.
+    _TOPICS_SQL, _TOPIC_SQL = (
+        "SELECT slug, name, total FROM ("  # noqa: S608 (constants)
+        " SELECT slug, name, CAST(sum(count(*)) OVER (PARTITION BY slug) AS bigint) AS total,"
+        ' row_number() OVER (PARTITION BY slug ORDER BY count(*) DESC, name COLLATE "C") AS choice'
+        f" FROM topics WHERE kind = %s{one} GROUP BY slug, name"
+        ') AS spellings WHERE choice = 1 ORDER BY slug COLLATE "C"'
+        for one in ("", " AND slug = %s")
+    )
 
     def __init__(self, url: str, *, timeout: float = 10.0, poll: float = 1.0) -> None:
         self._conns = Connections(url, timeout=timeout)
@@ -120,9 +109,13 @@ class PostgresStore(IdentityRows):
                 if own and not (conn.closed or conn.broken):
                     conn.execute("COMMIT")
 
-    def _one(self, query: LiteralString, params: tuple[object, ...] = ()) -> tuple[Any, ...] | None:
+    def _one(self, query: str, params: tuple[object, ...] = ()) -> tuple[Any, ...] | None:
         with wrap("cannot read the index"):
             return self.conn.execute(query, params).fetchone()
+
+    def _many(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
+        with self.conn.cursor() as cur:
+            cur.executemany(sql, rows)
 
     # ------------------------------------------------------------------ reads
 
@@ -130,98 +123,6 @@ class PostgresStore(IdentityRows):
         """The commit counter: moves with every write transaction, from any node."""
         row = self._one("SELECT n FROM commits")
         return int(row[0]) if row else 0
-
-    def generation(self) -> int:
-        row = self._one("SELECT value FROM state WHERE key = 'generation'")
-        assert row is not None
-        return int(row[0])
-
-    def state(self, key: str) -> str | None:
-        row = self._one("SELECT value FROM state WHERE key = %s", (key,))
-        return None if row is None else str(row[0])
-
-    def count(self) -> int:
-        row = self._one("SELECT count(*) FROM articles")
-        return int(row[0]) if row else 0
-
-    def latest(self, limit: int | None = None) -> list[Article]:
-        with self._read() as conn:
-            rows = conn.execute(SELECT + _NEWEST + " LIMIT %s", (limit,)).fetchall()  # LIMIT NULL: all
-        return [row_to_article(r) for r in rows]
-
-    def snapshot(self, limit: int) -> Snapshot:
-        """The newest ``limit`` articles and the generation, read from one snapshot."""
-        with self._read() as conn:
-            state = dict(conn.execute("SELECT key, value FROM state").fetchall())
-            count = conn.execute("SELECT count(*) FROM articles").fetchone()
-            rows = conn.execute(SELECT + _NEWEST + " LIMIT %s", (limit,)).fetchall()
-        return Snapshot(
-            int(state["generation"]),
-            tuple(row_to_article(r) for r in rows),
-            parse_time(state["changed_at"] if "changed_at" in state else state["created_at"]),
-            int(count[0]) if count else 0,
-        )
-
-    def page(self, limit: int, offset: int) -> list[Listing]:
-        """One page of the newest-first listing (titles and summaries, no bodies)."""
-        with self._read() as conn:
-            rows = conn.execute(_PAGE, (limit, offset)).fetchall()
-        return [Listing(r[0], r[1], r[2], r[3], r[4], utc(r[5]), utc(r[6])) for r in rows]
-
-    def topics(self, kind: TopicKind) -> list[Topic]:
-        """Every topic of ``kind`` that has a published article, by slug, with its count."""
-        with self._read() as conn:
-            rows = conn.execute(_TOPICS, (kind,)).fetchall()
-        return [Topic(kind, slug, name, int(count)) for slug, name, count in rows]
-
-    def topic(self, kind: TopicKind, slug: str) -> Topic | None:
-        """One topic with its count; None when no published article has it."""
-        row = self._one(_TOPIC, (kind, slug))
-        return None if row is None else Topic(kind, row[0], row[1], int(row[2]))
-
-    def articles(
-        self, topic: Topic | None, limit: int, offset: int = 0, *, oldest_first: bool = False
-    ) -> list[Article]:
-        """``limit`` published articles of ``topic`` (None: of the whole site) after ``offset``,
-        in (published, id) order: descending, or ascending with ``oldest_first``."""
-        params: tuple[object, ...] = (limit, offset)
-        if topic is not None:
-            params = (topic.kind, topic.slug, limit, offset)
-        with self._read() as conn:
-            rows = conn.execute(ARTICLES_SQL[topic is not None, oldest_first], params).fetchall()
-        return [row_to_article(r) for r in rows]
-
-    def neighbours(self, article_id: str) -> tuple[Listing | None, Listing | None]:
-        """The article just newer and just older in (published, id) order: two index seeks."""
-        with self._read() as conn:
-            row = conn.execute("SELECT published FROM articles WHERE id = %s", (article_id,)).fetchone()
-            if row is None:
-                return None, None
-            key = (row[0], article_id)
-            newer = conn.execute(
-                _LISTING + " WHERE (a.published, a.id) > (%s, %s) ORDER BY a.published, a.id LIMIT 1", key
-            ).fetchone()
-            older = conn.execute(
-                _LISTING
-                + " WHERE (a.published, a.id) < (%s, %s) ORDER BY a.published DESC, a.id DESC LIMIT 1",
-                key,
-            ).fetchone()
-        return _listing(newer), _listing(older)
-
-    def get(self, article_id: str) -> Article | None:
-        with self._read() as conn:
-            row = conn.execute(SELECT + " WHERE a.id = %s", (article_id,)).fetchone()
-        return None if row is None else row_to_article(row)
-
-    def get_by_slug(self, slug: str) -> Article | None:
-        with self._read() as conn:
-            row = conn.execute(SELECT + " WHERE i.slug = %s", (slug,)).fetchone()
-        return None if row is None else row_to_article(row)
-
-    def skipped(self) -> list[Skipped]:
-        with self._read() as conn:
-            rows = conn.execute("SELECT path, reason FROM skipped ORDER BY path").fetchall()
-        return [Skipped(p, r) for p, r in rows]
 
     def stamps(self, paths: Iterable[str] | None = None) -> tuple[dict[str, tuple[int, int]], set[str]]:
         """(path -> (size, mtime_ns)) of every file the index knows (or of just ``paths``), and
@@ -246,26 +147,6 @@ class PostgresStore(IdentityRows):
                 skipped.add(p)
         return stamps, skipped
 
-    def file_row(self, path: str) -> FileRow | None:
-        """What the index remembers about one file (for a file whose stamp changed)."""
-        row = self._one(
-            "SELECT path, size, mtime_ns, raw_hash, id, content_hash, updated FROM articles WHERE path = %s",
-            (path,),
-        )
-        if row is not None:
-            return FileRow(row[0], row[1], row[2], row[3], row[4], row[5], utc(row[6]))
-        row = self._one("SELECT path, size, mtime_ns FROM skipped WHERE path = %s", (path,))
-        return None if row is None else FileRow(row[0], row[1], row[2], None, None)
-
-    def article_path(self, article_id: str) -> str | None:
-        row = self._one("SELECT path FROM articles WHERE id = %s", (article_id,))
-        return None if row is None else str(row[0])
-
-    def article_owners(self) -> dict[str, str]:
-        """Published article id -> its file's path."""
-        with self._read() as conn:
-            return dict(conn.execute("SELECT id, path FROM articles").fetchall())
-
     # ------------------------------------------------------------------ writes (in transaction())
 
     def put_articles(self, items: Iterable[tuple[Article, str]]) -> None:
@@ -288,45 +169,3 @@ class PostgresStore(IdentityRows):
                 " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
                 rows,
             )
-
-    def touch_file(self, path: str, size: int, mtime_ns: int, raw_hash: str | None = None) -> None:
-        """Record a new stat (and raw hash) for a file whose published content did not change."""
-        self.conn.execute(
-            "UPDATE articles SET size = %s, mtime_ns = %s, raw_hash = coalesce(%s, raw_hash) WHERE path = %s",
-            (size, mtime_ns, raw_hash, path),
-        )
-
-    def put_skipped(self, path: str, reason: str, size: int, mtime_ns: int) -> bool:
-        """Mark a file skipped; returns True when this unpublished an article."""
-        conn = self.conn
-        removed = conn.execute("DELETE FROM articles WHERE path = %s", (path,)).rowcount
-        conn.execute(
-            "INSERT INTO skipped (path, reason, size, mtime_ns) VALUES (%s, %s, %s, %s)"
-            " ON CONFLICT (path) DO UPDATE SET reason = excluded.reason, size = excluded.size,"
-            " mtime_ns = excluded.mtime_ns",
-            (path, reason, size, mtime_ns),
-        )
-        return removed > 0
-
-    def unskip(self, path: str) -> None:
-        self.conn.execute("DELETE FROM skipped WHERE path = %s", (path,))
-
-    def forget_file(self, path: str) -> FileRow | None:
-        """The file is gone: unpublish it. Returns what the index had of the article removed."""
-        conn = self.conn
-        conn.execute("DELETE FROM skipped WHERE path = %s", (path,))
-        row = conn.execute(
-            "DELETE FROM articles WHERE path = %s"
-            " RETURNING path, size, mtime_ns, raw_hash, id, content_hash, updated",
-            (path,),
-        ).fetchone()
-        return None if row is None else FileRow(row[0], row[1], row[2], row[3], row[4], row[5], utc(row[6]))
-
-    def set_state(self, key: str, value: str) -> None:
-        self.conn.execute(
-            "INSERT INTO state (key, value) VALUES (%s, %s) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            (key, value),
-        )
-
-    def bump_generation(self) -> None:
-        self.conn.execute("UPDATE state SET value = (value::bigint + 1)::text WHERE key = 'generation'")
