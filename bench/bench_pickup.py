@@ -32,6 +32,9 @@ just that path, FeedCache.warm(): plain bytes published, then gzipped; wall and 
 --floor-runs), the work a pickup needs without the watcher and HTTP; and "cold render" (a fresh
 FeedCache rendering all three feeds with every entry, what each change cost before fragments
 were cached). --profile adds a cProfile of a render and the time and size of gzip levels 1-9.
+--trace runs the server through bench/pickup_trace.py and reports when each stage of each
+pickup happened (inotify event read, refresh requested and started, file parsed, commit, each
+feed rendered, plain and gzipped bytes published, first request served, each feed seen).
 
 The probe files are deleted at the end (the running server sees that too).
 """
@@ -49,6 +52,7 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass
+from dataclasses import field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -93,6 +97,8 @@ class Probe:
     polls: int = 0
     cpu_ms: float = 0.0  #: the server's CPU time from the write to the last poll
     run: int = 0
+    t0_ns: int = 0  #: time.perf_counter_ns() just before the write (CLOCK_MONOTONIC)
+    stages: dict[str, float] = field(default_factory=dict)  #: --trace: stage -> ms after the write
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -107,6 +113,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--gap", type=float, default=0.3, help="seconds between probes (default 0.3)")
     p.add_argument("--no-healthz", dest="healthz", action="store_false", help="do not poll /healthz")
     p.add_argument("--profile", action="store_true", help="also cProfile 10 renders and time gzip levels 1-9")
+    p.add_argument(
+        "--trace",
+        action="store_true",
+        help="run the server through bench/pickup_trace.py: a time for each stage of each pickup",
+    )
     p.add_argument("--runs", type=int, default=3, help="servers started one after another (default 3)")
     p.add_argument("--floor-runs", type=int, default=7, help="in-process pickups per floor (default 7)")
     args = p.parse_args(argv)
@@ -192,8 +203,10 @@ def run_probe(
     text = probe_text(title, i)
     cpu0 = cpu_seconds(pid)
     wall0 = time.time()
-    t0 = time.perf_counter()
+    t0_ns = time.perf_counter_ns()
+    t0 = t0_ns / 1e9
     write_probe(folder, name, text, mode)
+    written = time.perf_counter()
     seen: dict[str, float] = {}
     gen_at: float | None = None
     deadline = t0 + args.timeout
@@ -221,8 +234,11 @@ def run_probe(
         mode, name, title,
         total_ms=ms(max(seen.values())) if done else None,
         first_ms=ms(min(seen.values())) if seen else None,
-        generation_ms=ms(gen_at), polls=polls, cpu_ms=(cpu_seconds(pid) - cpu0) * 1000,
+        generation_ms=ms(gen_at), polls=polls, cpu_ms=(cpu_seconds(pid) - cpu0) * 1000, t0_ns=t0_ns,
     )  # fmt: skip
+    probe.stages["written"] = ms(written) or 0.0
+    for path, at in seen.items():
+        probe.stages["seen " + path] = ms(at) or 0.0
     return probe, wall0
 
 
@@ -415,13 +431,15 @@ def one_run(
 ) -> tuple[list[tuple[Probe, float]], Run]:
     port = free_port()
     log_path = Path(tempfile.gettempdir()) / f"feedsvc-bench-pickup-{port}.log"
+    trace_path = Path(tempfile.gettempdir()) / f"feedsvc-bench-pickup-{port}.trace"
     nonce = secrets.token_hex(3)
     results: list[tuple[Probe, float]] = []
+    argv = serve_argv(data.config, port)
+    if args.trace:  # feedsvc's own CLI, with a timestamp at each stage (bench/pickup_trace.py)
+        argv = [argv[0], str(Path(__file__).with_name("pickup_trace.py")), str(trace_path), *argv[3:]]
     try:
         # cwd: not this checkout (`python -m` puts the cwd before PYTHONPATH on sys.path)
-        with server_process(
-            serve_argv(data.config, port), port, log_path, name="feedsvc serve", cwd=data.root
-        ) as server:
+        with server_process(argv, port, log_path, name="feedsvc serve", cwd=data.root) as server:
             poller = Poller(port)
             try:
                 poll = poll_floor(poller)
@@ -440,9 +458,31 @@ def one_run(
                 poller.close()
                 remove_probes(data.seeds)
                 time.sleep(0.5)
+        if args.trace:
+            attach_trace(trace_path, results)
     finally:
         log_path.unlink(missing_ok=True)
+        trace_path.unlink(missing_ok=True)
     return results, Run(loadavg(), poll, idle)
+
+
+#: --trace: the stages of a pickup in the order they happen (bench/pickup_trace.py)
+STAGES = ("written", "inotify", "request", "run", "refresh", "read", "commit", "render", "feed:atom", "feed:rss",
+          "feed:json", "published", "served", *(f"seen {f}" for f in FEEDS), "gzipped")  # fmt: skip
+
+
+def attach_trace(trace_path: Path, results: list[tuple[Probe, float]]) -> None:
+    """Each probe's stages: the first event of each after its write (and before the next write)."""
+    events = []
+    for line in trace_path.read_text("utf-8").splitlines():
+        ns, _thread, stage, detail = line.split("\t")
+        events.append((int(ns), f"feed:{detail}" if stage == "feed" else stage))
+    events.sort()
+    starts = [p.t0_ns for p, _ in results] + [2**63]
+    for (probe, _), end in zip(results, starts[1:], strict=True):
+        for ns, stage in events:
+            if probe.t0_ns <= ns < end and stage not in probe.stages:
+                probe.stages[stage] = (ns - probe.t0_ns) / 1e6
 
 
 def spread(values: list[float]) -> str:
@@ -462,6 +502,8 @@ def report(args: argparse.Namespace, results: list[tuple[Probe, float]], runs: l
         rows.append(stats_row(f"{mode}:   refresh duration (log)", [p.refresh_ms for p in probes]))
     print(f"all {len(runs)} runs pooled: new file -> visible over HTTP")
     print(text_table(["what", "n", "median", "p95", "max", "min"], rows))
+    if args.trace:
+        report_trace(args, [p for p, _ in results])
     rows = []
     for r, run in enumerate(runs):
         for mode in args.mode_list:
@@ -490,6 +532,32 @@ def report(args: argparse.Namespace, results: list[tuple[Probe, float]], runs: l
                 cpus.append(mean_cpu(results_of(results, mode, r)))
         if meds:
             print(f"{mode:6}  median {spread(meds)}   p95 {spread(p95s)}   server CPU/probe {spread(cpus)}")
+
+
+def report_trace(args: argparse.Namespace, probes: list[Probe]) -> None:
+    """--trace: when each stage happened after the write, and what it added to the one before."""
+    print("\n--trace: each stage, ms after the write (pooled; the first event of each after each write;")
+    print('"step": the median over probes of the time since the stage before it)')
+    for mode in args.mode_list:
+        rows = []
+        mine = [p for p in probes if p.mode == mode and p.stages]
+        previous: str | None = None
+        for stage in STAGES:
+            at = [p.stages[stage] for p in mine if stage in p.stages]
+            if not at:
+                continue
+            steps = [p.stages[stage] - p.stages[previous] for p in mine
+                     if previous is not None and stage in p.stages and previous in p.stages]  # fmt: skip
+            rows.append([f"{mode}: {stage}", str(len(at)), fmt_ms(median(at)), fmt_ms(percentile(at, 95)),
+                         fmt_ms(median(steps)) if steps else "-"])  # fmt: skip
+            previous = stage
+        seen = [
+            p.total_ms - p.stages["served"] for p in mine if p.total_ms is not None and "served" in p.stages
+        ]
+        if seen:
+            rows.append([f"{mode}: poll that saw all three, after served", str(len(seen)), fmt_ms(median(seen)),
+                         fmt_ms(percentile(seen, 95)), "-"])  # fmt: skip
+        print(text_table(["stage", "n", "median", "p95", "step (median)"], rows))
 
 
 def mean_cpu(probes: list[Probe]) -> float:
