@@ -1,4 +1,4 @@
-"""The refresh job: its schedule (never started here) and RefreshRunner's one-at-a-time loop."""
+"""The refresh job: its schedule and RefreshRunner's one-at-a-time loop and its own thread."""
 
 from __future__ import annotations
 
@@ -52,7 +52,6 @@ def test_build_scheduler_job(settings: Settings, interval: int) -> None:
     assert job.coalesce is True
     assert job.func == runner.run
     assert [j.id for j in scheduler.get_jobs()] == ["refresh"]
-    assert runner.scheduler is scheduler  # so request() can move the next run forward
     # Not paused: with no next_run_time, APScheduler computes the first run at start().
     # (Regression: next_run_time=None was passed, which adds the job paused, so the interval
     # refresh never ran unless the file watcher happened to wake it.)
@@ -67,13 +66,66 @@ def test_build_scheduler_first_run(settings: Settings) -> None:
     assert job.next_run_time == first
 
 
-def test_request_without_a_running_scheduler_does_not_run_anything(settings: Settings) -> None:
+def test_request_without_a_started_runner_does_not_run_anything(settings: Settings) -> None:
     calls: list[int] = []
     runner = counting(calls)
     build_scheduler(settings, runner)
     runner.request()
     runner.request(delay=0.5)
-    assert calls == []  # request() only schedules; the job does the work
+    assert calls == []  # request() only schedules; the runner's thread does the work
+
+
+def test_a_request_runs_on_the_runners_own_thread_at_once_and_a_delayed_one_when_due() -> None:
+    """The watcher's requests go straight to the runner's thread (no scheduler job between)."""
+    ran: list[tuple[str, float]] = []
+    done = threading.Semaphore(0)
+
+    def refresh() -> RefreshStats:
+        ran.append((threading.current_thread().name, time.monotonic()))
+        done.release()
+        return RefreshStats()
+
+    runner = RefreshRunner(refresh)
+    runner.start()
+    try:
+        runner.request()
+        assert done.acquire(timeout=WAIT)
+        assert ran[0][0] == "feedsvc-refresh"
+        asked = time.monotonic()
+        runner.request(delay=0.3)
+        runner.request(delay=5.0)  # later than the one planned: changes nothing
+        assert done.acquire(timeout=WAIT)
+        assert ran[1][1] - asked >= 0.3  # not before it was due
+        assert not done.acquire(timeout=0.3)  # and once: the later request folded into it
+    finally:
+        runner.stop()
+    assert len(ran) == 2
+    runner.request()  # stopped: nothing runs
+    assert not done.acquire(timeout=0.2)
+
+
+def test_the_runners_thread_survives_a_bug_outside_the_refresh(caplog: pytest.LogCaptureFixture) -> None:
+    calls: list[int] = []
+    runner = counting(calls)
+
+    def broken(stats: RefreshStats) -> None:
+        raise RuntimeError("a bug in follow_up")
+
+    runner.follow_up = broken  # type: ignore[method-assign]
+    runner.start()
+    try:
+        with caplog.at_level(logging.ERROR, logger="feedsvc.serve.scheduler"):
+            runner.request()
+            deadline = time.monotonic() + WAIT
+            while not caplog.records and time.monotonic() < deadline:
+                time.sleep(0.01)
+            runner.request()
+            while len(calls) < 2 and time.monotonic() < deadline:
+                time.sleep(0.01)
+    finally:
+        runner.stop()
+    assert len(calls) == 2  # the second request still ran
+    assert "the refresh thread failed" in caplog.records[0].getMessage()
 
 
 def test_run_returns_the_stats(settings: Settings) -> None:
@@ -160,13 +212,13 @@ def test_no_request_no_second_run() -> None:
     assert runner.runs == 2
 
 
-def test_requests_racing_the_job_never_trip_apscheduler_and_none_is_lost(
+def test_requests_racing_the_runs_are_never_lost_nor_warned_about(
     settings: Settings, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """A watcher during a bulk copy: requests arrive while the job is being submitted, runs and
-    finishes. APScheduler counts a job instance from submission until after run() returned, the
-    runner only inside run(); with max_instances=1 a request in that gap was refused with
-    "maximum number of running instances reached" and waited a whole interval (issue 12)."""
+    """A watcher during a bulk copy: requests arrive while a refresh starts, runs and finishes.
+    (When requests went through the APScheduler job, one arriving between its submission and
+    its end was refused with "maximum number of running instances reached" and waited a whole
+    interval: issue 12. The interval job runs alongside here.)"""
     named: list[frozenset[str]] = []
 
     def refresh(paths: frozenset[str] | None = None, complete: object = None) -> RefreshStats:
@@ -178,6 +230,7 @@ def test_requests_racing_the_job_never_trip_apscheduler_and_none_is_lost(
     scheduler = build_scheduler(settings, runner)  # interval 300 s: only requests run it here
     with caplog.at_level(logging.WARNING):
         scheduler.start()
+        runner.start()
         try:
             end = time.monotonic() + 1.0
             sent = 0
@@ -189,6 +242,7 @@ def test_requests_racing_the_job_never_trip_apscheduler_and_none_is_lost(
             while not any("last.txt" in p for p in named) and time.monotonic() < deadline:
                 time.sleep(0.01)
         finally:
+            runner.stop()
             scheduler.shutdown(wait=True)
     assert [r.getMessage() for r in caplog.records] == []
     assert any("last.txt" in p for p in named), "the last request waited for the next interval"

@@ -146,7 +146,8 @@ class RefreshRunner:
     """Runs refreshes one at a time and never loses a request for one.
 
     ``request()`` (from the file watcher or an HTTP call) marks a refresh as wanted and wakes
-    the scheduler job; if a refresh is already running, it runs once more when done. A failed
+    the runner's own thread (``start()``); if a refresh is already running, it runs once more
+    when done. The interval job (build_scheduler) calls ``run()`` from APScheduler's pool. A failed
     refresh is logged and the last good index stays published. Files a refresh deferred (still
     being written) are looked at again by themselves when the refresh says they may be ready,
     backing off while they stay open; and at least every ``full_every`` seconds a run walks
@@ -158,6 +159,10 @@ class RefreshRunner:
     ``run()`` is safe to call while it runs (from a second scheduler instance, or by hand): the
     later call only asks the running one to go round once more, and returns None. That, not
     APScheduler's ``max_instances``, is what keeps refreshes one at a time (see build_scheduler).
+
+    Requested runs go to a thread of the runner's own, not through APScheduler: a new file's
+    refresh is one thread wake-up away from the watcher, where a scheduler job was two (the
+    scheduler's thread, then its pool's) and APScheduler's bookkeeping in between.
     """
 
     BACKOFF_LIMIT = 6  #: a file deferred again and again is retried at most 2**6 settle times apart
@@ -173,12 +178,46 @@ class RefreshRunner:
         self._streak = 0  #: runs in a row that deferred a file
         self._wanted = threading.Event()
         self._running = threading.Lock()
-        self.scheduler: MonotonicScheduler | None = None
         self.last_error: str | None = None
         self.runs = 0
         self.monotonic: Callable[[], float] = time.monotonic
         self._since: float | None = None  #: monotonic start of the running refresh
         self._overdue_said: float | None = None  #: the run whose overdue warning was logged
+        self._due_changed = threading.Condition()
+        self._due: float | None = None  #: time.monotonic() of the next requested run (None: none)
+        self._stopping = False
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        """Start the thread that runs requested refreshes (until ``stop()``)."""
+        if self._thread is not None:
+            return
+        with self._due_changed:
+            self._stopping = False
+        self._thread = threading.Thread(target=self._serve_requests, name="feedsvc-refresh", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Stop that thread (a refresh it is running finishes first, up to ``timeout`` s)."""
+        with self._due_changed:
+            self._stopping = True
+            self._due_changed.notify_all()
+        if self._thread is not None:
+            self._thread.join(timeout)
+            self._thread = None
+
+    def _serve_requests(self) -> None:
+        while True:
+            with self._due_changed:
+                while not self._stopping and (self._due is None or self._due > time.monotonic()):
+                    self._due_changed.wait(None if self._due is None else self._due - time.monotonic())
+                if self._stopping:
+                    return
+                self._due = None
+            try:
+                self.run()
+            except Exception:  # a bug outside the refresh (run() catches the refresh's own)
+                log.exception("the refresh thread failed; it goes on with the next request")
 
     def run(self) -> RefreshStats | None:
         """The scheduled job. Loops while more refreshes were requested during a run."""
@@ -290,13 +329,14 @@ class RefreshRunner:
         self._wake(delay)
 
     def _wake(self, delay: float) -> None:
-        """Move the scheduler job's next run to ``delay`` seconds from now, if that is sooner."""
-        scheduler = self.scheduler
-        if scheduler is not None and scheduler.running:
-            when = scheduler.clock.wall() + timedelta(seconds=delay)
-            job = scheduler.get_job(JOB_ID)
-            if job is not None and (job.next_run_time is None or job.next_run_time > when):
-                job.modify(next_run_time=when)
+        """Have the runner's thread run ``delay`` seconds from now, if that is sooner than
+        planned (the monotonic clock: a wall-clock step moves nothing). Without ``start()``,
+        nothing runs."""
+        with self._due_changed:
+            due = time.monotonic() + delay
+            if self._due is None or due < self._due:
+                self._due = due
+                self._due_changed.notify_all()
 
 
 def build_scheduler(
@@ -327,6 +367,5 @@ def build_scheduler(
         misfire_grace_time=max(1, settings.interval_seconds),
         **first,
     )
-    runner.scheduler = scheduler
     runner.full_every = float(settings.interval_seconds)
     return scheduler

@@ -124,7 +124,7 @@ class Service:
         return stats
 
     def start(self) -> None:
-        """Start the interval scheduler and the watcher, then refresh once.
+        """Start the interval scheduler, the runner's thread and the watcher, then refresh once.
 
         In that order: a file closed while the first refresh walks is reported by the watcher
         (and refreshed right after), and files it defers get their follow-up run."""
@@ -140,6 +140,7 @@ class Service:
             self.cache.warm()
             self.publisher.start()
         self.scheduler.start()
+        self.runner.start()
         if self.watch:
             try:
                 self.watcher = SeedsWatcher(self.settings, self.runner)
@@ -159,6 +160,7 @@ class Service:
     def stop(self) -> None:
         if self.watcher is not None:
             self.watcher.stop()
+        self.runner.stop()
         if self.scheduler.running:
             self.scheduler.shutdown(wait=True)
         if self.publisher is not None:
