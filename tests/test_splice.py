@@ -122,6 +122,53 @@ def test_one_new_article_renders_one_entry_per_feed_and_an_edit_renders_it_again
     assert renderer.rendered == 53 * FORMATS  # fragments are per format, shared by every document of it
 
 
+def test_an_equal_copy_reuses_its_fragment_and_a_changed_field_anywhere_does_not() -> None:
+    """Fragments are found by id but used only for an equal article: every field counts."""
+    renderer = SplicedRenderer(META)
+    articles = [article(i) for i in range(5)]
+    check(renderer, articles)
+    check(renderer, [dataclasses.replace(a) for a in articles])  # fresh objects, equal: no render
+    assert renderer.rendered == 5 * FORMATS
+    changes = {
+        "slug": "moved", "guid": "urn:uuid:x", "mtime_ns": 99, "path": "b.txt",
+        "blocks": (Block("paragraph", "Paragraph 2."), Block("caption", "Other")),
+        "updated": articles[2].updated + timedelta(seconds=1),
+    }  # fmt: skip
+    for n, (name, value) in enumerate(changes.items(), 1):
+        check(renderer, [*articles[:2], dataclasses.replace(articles[2], **{name: value}), *articles[3:]])
+        assert renderer.rendered == (5 + n) * FORMATS, name
+
+
+def test_two_articles_with_one_id_in_one_list_each_get_their_own_entry() -> None:
+    renderer = SplicedRenderer(META)
+    one = article(1)
+    other = dataclasses.replace(article(2), id=one.id)
+    check(renderer, [one, other])
+    check(renderer, [other, one])
+    check(renderer, [one, other])
+
+
+def test_a_new_article_on_top_costs_its_entry_and_one_skeleton_per_feed() -> None:
+    """Rendering the new entry cuts it against the same skeleton the feed is assembled in."""
+    calls: list[int] = []
+    atom = next(s for s in FEEDS if s.format == "atom" and s.scope == "site" and s.page == "current")
+
+    def counting(articles: Sequence[Article], meta: FeedMeta, doc: FeedDoc, fallback: datetime) -> bytes:
+        calls.append(len(articles))
+        return atom.render(articles, meta, doc, fallback)
+
+    spec = dataclasses.replace(atom, renderer=counting)
+    doc = doc_of(spec)
+    renderer = SplicedRenderer(META)
+    articles = [article(i) for i in range(10)]
+    renderer.render(doc, articles, FIXED_NOW)
+    renderer.prune()
+    calls.clear()
+    newer = [article(10), *articles[:9]]
+    assert renderer.render(doc, newer, FIXED_NOW) == atom.render(newer, META, doc_of(atom), FIXED_NOW)
+    assert calls == [1, 0]  # the new entry's document and one skeleton, not two
+
+
 def test_a_document_that_does_not_cut_is_rendered_plain_and_not_cached() -> None:
     def odd(articles: Sequence[Article], meta: FeedMeta, doc: FeedDoc, fallback: datetime) -> bytes:
         return b"<feed>" + b"<entry/>" * len(articles) + b"</feed>"  # not one entry per line

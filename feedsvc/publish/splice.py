@@ -82,8 +82,11 @@ class SplicedRenderer:
 
     def __init__(self, meta: FeedMeta) -> None:
         self.meta = meta
-        self._fragments: dict[tuple[str, Article], bytes] = {}
-        self._used: set[tuple[str, Article]] = set()
+        #: (format, article id) -> (the article the entry was rendered from, the entry's bytes)
+        self._fragments: dict[tuple[str, str], tuple[Article, bytes]] = {}
+        self._used: set[tuple[str, str]] = set()
+        #: skeletons made since the last prune: (document, its `updated`) -> bytes
+        self._skeletons: dict[tuple[FeedDoc, datetime], bytes] = {}
         self.rendered = 0  #: entries rendered (not reused) so far: for tests and benchmarks
 
     def render(self, doc: FeedDoc, articles: Sequence[Article], fallback: datetime) -> bytes:
@@ -95,30 +98,54 @@ class SplicedRenderer:
         layout = LAYOUTS.get(spec.format)
         if layout is None:
             return spec.render(articles, self.meta, doc, fallback)
-        # An article is its own key (all fields: an edit, a touch, a new slug re-renders it).
-        keys = [(spec.format, a) for a in articles]
-        missing = [a for key, a in zip(keys, articles, strict=True) if key not in self._fragments]
-        if missing and not self._fill(spec, doc, layout, missing, fallback):
-            return spec.render(articles, self.meta, doc, fallback)
+        # A fragment is found by the article's id and used only for an article equal to the one
+        # it was rendered from (all fields: an edit, a touch, a new slug re-renders it). The id
+        # finds it without hashing every field of every article; the comparison is the same.
+        keys = [(spec.format, a.id) for a in articles]
+        entries: list[bytes | None] = []
+        missing: list[Article] = []
+        for key, article in zip(keys, articles, strict=True):
+            hit = self._fragments.get(key)
+            if hit is not None and (hit[0] is article or hit[0] == article):
+                entries.append(hit[1])
+            else:
+                entries.append(None)
+                missing.append(article)
+        if missing:
+            made = self._fill(spec, doc, layout, missing, fallback)
+            if made is None:
+                return spec.render(articles, self.meta, doc, fallback)
+            fresh = iter(made)
+            entries = [entry if entry is not None else next(fresh) for entry in entries]
         self._used.update(keys)
-        skeleton = spec.render((), self.meta, doc, feed_updated(articles, fallback))
-        return layout.assemble(skeleton, [self._fragments[k] for k in keys])
+        skeleton = self._skeleton(spec, doc, feed_updated(articles, fallback))
+        return layout.assemble(skeleton, [entry for entry in entries if entry is not None])
+
+    def _skeleton(self, spec: FeedSpec, doc: FeedDoc, updated: datetime) -> bytes:
+        """The document without entries (the one that cuts a new entry is usually the one its
+        feed is assembled in: the new article is the newest)."""
+        key = (doc, updated)
+        skeleton = self._skeletons.get(key)
+        if skeleton is None:
+            skeleton = self._skeletons[key] = spec.render((), self.meta, doc, updated)
+        return skeleton
 
     def _fill(
         self, spec: FeedSpec, doc: FeedDoc, layout: Layout, missing: list[Article], fallback: datetime
-    ) -> bool:
-        """Render the missing entries in one document and cache them; False if it did not cut."""
+    ) -> list[bytes] | None:
+        """Render the missing entries in one document and cache them; None if it did not cut."""
         document = spec.render(missing, self.meta, doc, fallback)
-        skeleton = spec.render((), self.meta, doc, feed_updated(missing, fallback))
+        skeleton = self._skeleton(spec, doc, feed_updated(missing, fallback))
         entries = layout.cut(document, skeleton, len(missing))
         if entries is None:
-            return False
+            return None
         for article, entry in zip(missing, entries, strict=True):
-            self._fragments[(spec.format, article)] = entry
+            self._fragments[(spec.format, article.id)] = (article, entry)
         self.rendered += len(missing)
-        return True
+        return entries
 
     def prune(self) -> None:
-        """Forget the fragments no render used since the last prune."""
+        """Forget the fragments no render used since the last prune, and the skeletons."""
         self._fragments = {k: v for k, v in self._fragments.items() if k in self._used}
         self._used = set()
+        self._skeletons = {}
