@@ -11,9 +11,11 @@ headers. Article text with markup payloads comes out escaped in all three feeds 
 from __future__ import annotations
 
 import json
+import shutil
 import socket
 import sqlite3
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +23,8 @@ import feedparser
 import pytest
 from conftest import FIXED_NOW
 from conftest import SEEDS
+from conftest import SchemaPool
+from conftest import with_schema
 from flask import Flask
 from flask.testing import FlaskClient
 from htmlscan import find
@@ -33,6 +37,7 @@ from server_utils import write_config
 from feedsvc.config import Settings
 from feedsvc.refresh import run_refresh
 from feedsvc.store import Store
+from feedsvc.store import open_store
 from feedsvc.web import create_app
 
 TOKEN = "hostile-requests-token-0123456789"
@@ -133,8 +138,7 @@ PAYLOADS = [
 ]
 
 
-@pytest.fixture
-def xss_seeds(seeds_dir: Path) -> Path:
+def write_xss_seeds(seeds_dir: Path) -> Path:
     """Articles whose title, summary, author, tags and body are markup payloads."""
     for i, payload in enumerate(PAYLOADS):
         (seeds_dir / f"xss-{i}.txt").write_text(
@@ -149,16 +153,47 @@ def xss_seeds(seeds_dir: Path) -> Path:
     return seeds_dir
 
 
-@pytest.fixture
-def app(settings: Settings, store: Store, xss_seeds: Path) -> Flask:
-    settings = settings.with_overrides(token=TOKEN)
-    run_refresh(settings, store, now=lambda: FIXED_NOW)
-    return create_app(settings, store=store, refresh=lambda: run_refresh(settings, store))
+@dataclass
+class Site:
+    settings: Settings
+    store: Store
+    app: Flask
+
+
+@pytest.fixture(scope="module")
+def site(request: pytest.FixtureRequest, backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """One refreshed index and one app per backend for the module's hundreds of requests: each
+    request only reads, so a fresh app per request (~0.1 s of route compiling and a refresh)
+    would prove nothing more. test_index_is_untouched_by_hostile_requests checks that they
+    left the index as it was."""
+    root = tmp_path_factory.mktemp(f"hostile-{backend}")
+    seeds = root / "seeds"
+    shutil.copytree(SEEDS, seeds)
+    write_xss_seeds(seeds)
+    pool: SchemaPool | None = request.getfixturevalue("postgres_pool") if backend == "postgres" else None
+    schema = pool.take() if pool is not None else None
+    settings = Settings(
+        seeds_dir=seeds,
+        db_path=root / "var" / "index.sqlite",
+        store_url=with_schema(pool.url, schema) if pool is not None and schema is not None else None,
+        base_url="http://127.0.0.1:8000/",
+        title="Test feed",
+        lock_timeout=10,
+        token=TOKEN,
+    )
+    try:
+        with open_store(settings) as store:
+            run_refresh(settings, store, now=lambda: FIXED_NOW)
+            app = create_app(settings, store=store, refresh=lambda: run_refresh(settings, store))
+            yield Site(settings, store, app)
+    finally:
+        if pool is not None and schema is not None:
+            pool.give_back(schema)
 
 
 @pytest.fixture
-def client(app: Flask) -> FlaskClient:
-    return app.test_client()
+def client(site: Site) -> FlaskClient:
+    return site.app.test_client()
 
 
 # ---------------------------------------------------------------------------- response checks
@@ -261,8 +296,8 @@ def _no_live_markup(fragment: str) -> None:
 
 
 @pytest.mark.parametrize("i", range(len(PAYLOADS)), ids=PAYLOADS)
-def test_payloads_are_escaped_everywhere(client: FlaskClient, store: Store, i: int) -> None:
-    article = store.get(f"xss-{i}")
+def test_payloads_are_escaped_everywhere(client: FlaskClient, site: Site, i: int) -> None:
+    article = site.store.get(f"xss-{i}")
     assert article is not None
     title, summary = article.title, article.summary  # the parser's text: the feeds must keep it literal
     assert title.startswith(f"Title {i} ") and title.endswith(" end")
@@ -361,9 +396,8 @@ def test_refresh_is_404_without_a_configured_token(settings: Settings, store: St
         assert client.get("/refresh").status_code in (404, 405)
 
 
-def test_index_is_untouched_by_hostile_requests(
-    client: FlaskClient, settings: Settings, store: Store
-) -> None:
+def test_index_is_untouched_by_hostile_requests(client: FlaskClient, site: Site) -> None:
+    settings, store = site.settings, site.store
     before = [(a.id, a.guid, a.updated) for a in store.latest()]
     for path in PATHS + QUERIES:
         client.get(path)
