@@ -107,8 +107,10 @@ def _feedgen(articles: Sequence[Article], meta: FeedMeta, doc: FeedDoc, fallback
     for rel, href in (("current", doc.current), ("prev-archive", doc.prev_archive), ("next-archive", doc.next_archive)):
         if href is not None:
             history.links.append((rel, href))
-    # WebSub: a <link rel="hub"> (RSS: <atom:link>) per hub, beside rel="self"
-    history.links.extend(("hub", hub) for hub in meta.hubs)
+    # WebSub: a <link rel="hub"> (RSS: <atom:link>) per hub, beside rel="self"; not on
+    # archive pages, which are no WebSub topics: nothing pings the hubs when one changes.
+    if not doc.archive:
+        history.links.extend(("hub", hub) for hub in meta.hubs)
     if history.links or history.archive:
         fg.register_extension("history", lambda: history, None)
     fg.language(meta.language)
@@ -226,7 +228,7 @@ def json_feed(articles: Sequence[Article], meta: FeedMeta, doc: FeedDoc) -> dict
         feed["icon"] = meta.icon
     if meta.favicon:
         feed["favicon"] = meta.favicon
-    if meta.hubs:
+    if meta.hubs and not doc.archive:  # as rel="hub" above
         feed["hubs"] = [{"type": "WebSub", "url": hub} for hub in meta.hubs]
     feed["items"] = items
     return feed

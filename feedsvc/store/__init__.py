@@ -16,6 +16,9 @@ from ..errors import ConfigError
 from ..errors import StoreError
 from ._protocols import Coordinator
 from ._protocols import Store
+from ._types import KEEP_CHANGES
+from ._types import Changes
+from ._types import Filed
 from ._types import FileRow
 from ._types import Identity
 from ._types import Snapshot
@@ -25,7 +28,10 @@ from ._types import parse_time
 from .sqlite import SQLiteStore
 
 __all__ = [
+    "KEEP_CHANGES",
+    "Changes",
     "Coordinator",
+    "Filed",
     "FileRow",
     "Identity",
     "Snapshot",

@@ -13,6 +13,7 @@ from ..model import Listing
 from ..model import Skipped
 from ..model import Topic
 from ..model import TopicKind
+from ._types import Changes
 from ._types import FileRow
 from ._types import Identity
 from ._types import Snapshot
@@ -123,6 +124,30 @@ class Store(Protocol):
         """Where an old URL went: the current slug of the published article that ``slug`` named
         before a rename (see ``move_identity``). None when ``slug`` is no old slug, or when its
         article is not published now."""
+        ...
+
+    # ------------------------------------------------------------------ reads (WebSub)
+
+    def reading(self) -> AbstractContextManager[None]:
+        """Several reads from one snapshot: every read method called inside (in this thread)
+        sees the same state of the index."""
+        ...
+
+    def changes(self, since: int) -> Changes | None:
+        """What the generations after ``since`` changed, up to the current one: each article a
+        write in them replaced, removed or added (and each whose slug moved), as it was before
+        the first such write (None: not published) and as it is now. Every write method logs
+        that; a backend keeps KEEP_CHANGES generations of it and returns None for a ``since``
+        older than what it kept."""
+        ...
+
+    def topic_keys(self, kind: TopicKind, slug: str, limit: int) -> list[tuple[datetime, str]]:
+        """(published, id) of a topic's newest ``limit`` articles, in ``articles()``'s order."""
+        ...
+
+    def topic_spellings(self, kind: TopicKind, slug: str) -> dict[str, int]:
+        """Each spelling of a topic's name and how many of its articles use it (``topic()``'s
+        name is the most used, ties to the least in code point order)."""
         ...
 
     # ------------------------------------------------------------------ reads (refresh)

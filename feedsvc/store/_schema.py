@@ -149,6 +149,25 @@ MIGRATIONS: tuple[str | Callable[[sqlite3.Connection], None], ...] = (
     _backfill_topics,
     # 4: ids independent of the file suffix, renames that keep identity (README "Ids").
     _suffix_free_ids,
+    # 5: the change log: each article a write replaces or removes, as it was (its sort key,
+    # what its entry is made of, its topics), by the generation the write is published in; a
+    # new article as its id alone. Store.changes reads it to tell which topic feeds changed
+    # (WebSub pings). `changes_after`: the log is complete for the generations after it.
+    """
+    CREATE TABLE IF NOT EXISTS changes (
+        seq INTEGER PRIMARY KEY,
+        generation INTEGER NOT NULL,
+        id TEXT NOT NULL,
+        published TEXT,                -- NULL: the id was not published before
+        content_hash TEXT,
+        updated TEXT,
+        slug TEXT,
+        path TEXT,
+        topics TEXT                    -- kind TAB slug TAB name, one topic a line
+    );
+    CREATE INDEX IF NOT EXISTS changes_generation ON changes(generation);
+    INSERT OR IGNORE INTO state (key, value) SELECT 'changes_after', value FROM state WHERE key = 'generation';
+    """,
 )
 
 _ARTICLE_COLUMNS = (

@@ -70,3 +70,30 @@ class Snapshot:
     articles: tuple[Article, ...]
     changed_at: datetime  #: when the generation last moved (else when the index was made)
     count: int = 0  #: how many articles are published in all
+
+
+@dataclass(frozen=True, slots=True)
+class Filed:
+    """One article as its topic feeds see it: where it sorts, what its entry is made of, and
+    the topics it is filed under (Store.changes)."""
+
+    published: datetime
+    #: what its feed entry is made of beyond the id: content hash, `updated`, slug and path
+    entry: tuple[str, datetime, str, str]
+    topics: frozenset[tuple[str, str, str]]  #: (kind, slug, this article's spelling)
+
+
+@dataclass(frozen=True, slots=True)
+class Changes:
+    """What the generations after ``since`` changed, up to ``generation`` (Store.changes): each
+    article written or removed in them, as it was before the first and is after the last
+    (None: not published then)."""
+
+    since: int
+    generation: int
+    before: dict[str, Filed | None]  #: by article id
+    after: dict[str, Filed | None]  #: the same ids
+
+
+#: generations of changes the index keeps (Store.changes); older ones are pruned
+KEEP_CHANGES = 1024

@@ -21,6 +21,7 @@ from typing import Any
 
 from ..errors import StoreError
 from ..model import Article
+from ._changes import ChangeRows
 from ._identities import IdentityRows
 from ._protocols import Coordinator
 from ._schema import SELECT
@@ -49,7 +50,7 @@ def _wrap(message: str) -> Iterator[None]:
         raise StoreError(f"{message}: {e}") from e
 
 
-class SQLiteStore(IdentityRows):
+class SQLiteStore(ChangeRows, IdentityRows):
     """Reads and writes the index. Thread-safe: each thread gets its own connection. The queries
     it shares with the PostgreSQL store are in _sql and _identities (with ``?`` marks)."""
 
@@ -57,6 +58,8 @@ class SQLiteStore(IdentityRows):
     dialect = Dialect("?", format_time, parse_time, row_to_article, SELECT)
     #: Each topic of a kind with its count and the spelling most of its articles use (ties: the
     #: least in code point order). One slug: its rows alone (the primary key's range).
+    #: an article's topics in one text (Store.changes): "kind TAB slug TAB name" lines
+    _TOPICS_OF = "(SELECT group_concat(t.kind || char(9) || t.slug || char(9) || t.name, char(10)) FROM topics t WHERE t.id = a.id)"
     _TOPICS_SQL, _TOPIC_SQL = (
         "SELECT slug, name, total FROM ("  # noqa: S608 (constants)
         " SELECT slug, name, sum(count(*)) OVER (PARTITION BY slug) AS total,"
@@ -235,6 +238,7 @@ class SQLiteStore(IdentityRows):
         """put_article for many (one prepared statement, executemany), and their topics."""
         items = list(items)
         conn = self.conn
+        self.log_replaced((a.id, a.path) for a, _ in items)  # while the rows it replaces are there
         # The rows REPLACE is about to delete (same id, or another id at the same path) take
         # their topics with them: REPLACE does not fire the delete trigger.
         conn.executemany(

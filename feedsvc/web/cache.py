@@ -27,7 +27,7 @@ from ..publish import feed_updated
 from ..publish import subscriptions
 from ..publish.splice import SplicedRenderer
 from ..store import Store
-from ..topics import article_topics
+from .changes import changed_topics
 from .http import Representation
 
 log = logging.getLogger(__name__)
@@ -71,8 +71,10 @@ class FeedCache:
         on_render: Callable[[str, float], None] | None = None,
     ) -> None:  # fmt: skip
         """``on_render(what, seconds)`` is told each render's time: "feeds", "gzip", "page".
-        Each listener in ``on_change`` is told the URLs of the feeds whose bytes a new
-        generation changed (not at the first render: there is nothing to compare with)."""
+        Each listener in ``on_change`` is told the URLs of the subscription feeds a new
+        generation changed, each once: the site's whose bytes differ, and each tag, section
+        and author feed whose document changed (web.changes); not at the first render: there
+        is nothing to compare with."""
         self.store = store
         self._on_render = on_render
         self.on_change: list[Callable[[tuple[str, ...]], None]] = []
@@ -85,6 +87,9 @@ class FeedCache:
         self._pages: OrderedDict[tuple[int, str], Representation] = OrderedDict()
         self._seen_counter: int | None = None
         self._splicer = SplicedRenderer(self.meta)  #: used under self._lock only
+        #: the generation up to which topic feed changes were told (None: before the first render)
+        self._topics_seen: int | None = None
+        self._topics_lock = threading.Lock()  #: one look at the change log at a time
 
     def warm(self) -> None:
         """Render now if anything was committed since the last look. The refresh thread calls
@@ -133,6 +138,8 @@ class FeedCache:
         published, rendered, changed = self._render_plain(generation)
         if not rendered:
             return published
+        if self.on_change:  # someone listens (WebSub): worth reading the change log
+            changed += self._changed_topic_feeds()
         if changed:
             self._changed(changed)
         started = time.perf_counter()
@@ -158,21 +165,36 @@ class FeedCache:
             except Exception:  # a bug in a listener: logged; the feeds are out regardless
                 log.exception("a feed-change listener failed")
 
-    def _changed_feeds(self, before: Published, after: Published) -> tuple[str, ...]:
-        """URLs of the subscription feeds ``after`` changed: the site's whose bytes differ, and
-        those of every tag, section and author of an article that came, went or changed among
-        the newest (the topic feeds are rendered on request: their bytes are not at hand)."""
-        base = self.meta.base_url
-        site = [
-            feed.url(base) for feed in SITE_FEEDS
+    def _changed_site_feeds(self, before: Published, after: Published) -> tuple[str, ...]:
+        """URLs of the site's subscription feeds whose bytes ``after`` changed."""
+        return tuple(
+            feed.url(self.meta.base_url) for feed in SITE_FEEDS
             if feed.spec.key not in before.feeds or before.feeds[feed.spec.key].etag != after.feeds[feed.spec.key].etag
-        ]  # fmt: skip
-        if not site:
-            return ()
-        moved = set(before.articles) ^ set(after.articles)
-        topics = {(t.kind, t.slug) for article in moved for t in article_topics(article)}
-        topic_urls = [feed.url(base) for kind, slug in sorted(topics) for feed in subscriptions(kind, slug)]
-        return tuple(site + topic_urls)
+        )  # fmt: skip
+
+    def _changed_topic_feeds(self) -> tuple[str, ...]:
+        """URLs of the tag, section and author subscription feeds the generations since the
+        last look changed (web.changes: from the store's change log, not from their bytes,
+        which are rendered on request). Archive pages are not WebSub topics (no rel="hub")."""
+        with self._topics_lock:
+            since = self._topics_seen
+            if since is None:
+                return ()
+            try:
+                found = changed_topics(self.store, since, self.paging)
+            except StoreError as e:  # looked at again after the next commit
+                log.warning("websub: could not tell which topic feeds changed: %s", e)
+                return ()
+            if found is None:
+                log.warning(
+                    "websub: the index no longer holds what changed since generation %d: "
+                    "the topic feeds changed since then are not pinged", since,
+                )  # fmt: skip
+                self._topics_seen = self.store.generation()
+                return ()
+            self._topics_seen, topics = found
+        base = self.meta.base_url
+        return tuple(feed.url(base) for kind, slug in topics for feed in subscriptions(kind, slug))
 
     def _render_plain(self, generation: int) -> tuple[Published, bool, tuple[str, ...]]:
         """The published state at ``generation`` or newer, whether this call rendered it, and
@@ -210,7 +232,9 @@ class FeedCache:
                 last_modified=modified,
                 count=snap.count,
             )
-            changed = () if current is None else self._changed_feeds(current, published)
+            changed = () if current is None else self._changed_site_feeds(current, published)
+            if self._topics_seen is None:  # the first render: topic changes count from here
+                self._topics_seen = snap.generation
             self._splicer.prune()
             self._current = published
             self._pages.clear()

@@ -47,7 +47,8 @@ def feed_document(cache: FeedCache, feed: Feed) -> Representation | None:
     doc = feed_doc(feed, cache.meta, paging, topic.name if topic else None)
     fallback = published.last_modified
     body = spec.render(articles, cache.meta, doc, fallback)
-    links = websub_links(cache.meta.hubs, feed.url(cache.meta.base_url))
+    # WebSub topics are the subscription documents alone (archive pages are not pinged)
+    links = websub_links(cache.meta.hubs, feed.url(cache.meta.base_url)) if feed.page is None else None
     return Representation.build(body, spec.content_type, feed_updated(articles, fallback), max_age, links=links)
 
 

@@ -12,6 +12,7 @@ from typing import Any
 from psycopg.pq import TransactionStatus
 
 from ...model import Article
+from .._changes import ChangeRows
 from .._identities import IdentityRows
 from .._sql import Dialect
 from .connections import Connection
@@ -30,7 +31,7 @@ def _as_is(dt: datetime) -> datetime:
     return dt
 
 
-class PostgresStore(IdentityRows):
+class PostgresStore(ChangeRows, IdentityRows):
     """Reads and writes the index in one PostgreSQL database (in the schema the URL's
     ``options=-csearch_path=...`` names, else ``public``). Thread-safe: each thread gets its own
     connection. Opens nothing until first used. The queries it shares with the SQLite store
@@ -40,6 +41,8 @@ class PostgresStore(IdentityRows):
     dialect = Dialect("%s", _as_is, utc, row_to_article, SELECT)
     #: Each topic of a kind with its count and the spelling most of its articles use (ties: the
     #: least in code point order, COLLATE "C" whatever the database's collation). One slug: its rows.
+    #: an article's topics in one text (Store.changes): "kind TAB slug TAB name" lines
+    _TOPICS_OF = "(SELECT string_agg(t.kind || chr(9) || t.slug || chr(9) || t.name, chr(10)) FROM topics t WHERE t.id = a.id)"
     _TOPICS_SQL, _TOPIC_SQL = (
         "SELECT slug, name, total FROM ("  # noqa: S608 (constants)
         " SELECT slug, name, CAST(sum(count(*)) OVER (PARTITION BY slug) AS bigint) AS total,"
@@ -157,6 +160,7 @@ class PostgresStore(IdentityRows):
         if not rows:
             return
         conn = self.conn
+        self.log_replaced((a.id, a.path) for a, _ in items)  # while the rows it replaces are there
         conn.execute(
             "DELETE FROM articles WHERE id = ANY(%s) OR path = ANY(%s)",
             ([r[0] for r in rows], [r[1] for r in rows]),

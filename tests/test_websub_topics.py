@@ -1,0 +1,244 @@
+"""WebSub for the topic feeds (tag, section, author): after a refresh, every subscription feed
+whose document changed is told to the hubs exactly once, and no other, whatever the refresh did:
+edits inside and far outside the newest, new tags and dropped ones, deletions, renames to
+another section, new dates, respelt tags, several refreshes before the server looks. Checked
+against the documents' own bytes before and after, on every backend."""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from dataclasses import field
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from feedsvc.config import Settings
+from feedsvc.model import TOPIC_KINDS
+from feedsvc.publish import SITE_FEEDS
+from feedsvc.publish import subscriptions
+from feedsvc.refresh import run_refresh
+from feedsvc.store import KEEP_CHANGES
+from feedsvc.store import Store
+from feedsvc.web import CACHE
+from feedsvc.web import create_app
+from feedsvc.web.cache import FeedCache
+
+BASE = "http://127.0.0.1:8000/"
+HUB = "http://127.0.0.1:9/hub"  # never contacted: the tests listen at the feed-changed point
+TAGS = ("Harbour", "harbour", "HARBOUR", "Weather", "Politics", "Boats", "Climate change", "U.S.")
+SECTIONS = ("", "world", "sport", "local")
+AUTHORS = ("", "Jane Doe", "Sam Roe", "jane doe")
+
+
+@dataclass
+class Seed:
+    """One article file the test writes: everything its text is made of."""
+
+    section: str
+    name: str
+    day: int  #: its Date: header, 2025-01-01 + day
+    tags: tuple[str, ...] = ()
+    author: str = ""
+    body: int = 0  #: bumped by an edit of the text alone
+    path: Path = field(init=False, repr=False)
+
+    def relpath(self) -> str:
+        return f"{self.section}/{self.name}.txt" if self.section else f"{self.name}.txt"
+
+    def text(self) -> str:
+        head = f"Title: Story {self.name}\nDate: 2025-{1 + self.day // 28:02d}-{1 + self.day % 28:02d} 08:00 UTC\n"
+        head += f"Tags: {', '.join(self.tags)}\n" if self.tags else ""
+        head += f"Author: {self.author}\n" if self.author else ""
+        return f"{head}\nVersion {self.body} of story {self.name}, told in one full sentence.\n"
+
+
+class Site:
+    """The seeds folder, the index, and the app's feed cache with a listener at its feed-changed
+    point, as the server's WebSub publisher listens."""
+
+    def __init__(self, settings: Settings, store: Store) -> None:
+        self.settings, self.store = settings, store
+        self.seeds: dict[str, Seed] = {}
+        self.app = create_app(settings, store=store)
+        self.client = self.app.test_client()
+        self.cache: FeedCache = self.app.extensions[CACHE]
+        self.told: list[tuple[str, ...]] = []
+        self.cache.on_change.append(self.told.append)
+        self._mtime = 1_700_000_000 * 10**9  # settled, and distinct for every write
+
+    def write(self, seed: Seed) -> None:
+        old = self.seeds.get(seed.name)
+        path = self.settings.seeds_dir / seed.relpath()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if old is not None and old.relpath() != seed.relpath():
+            os.rename(self.settings.seeds_dir / old.relpath(), path)
+        path.write_text(seed.text(), "utf-8")
+        self._mtime += 10**6
+        os.utime(path, ns=(self._mtime, self._mtime))
+        self.seeds[seed.name] = seed
+
+    def delete(self, name: str) -> None:
+        (self.settings.seeds_dir / self.seeds.pop(name).relpath()).unlink()
+
+    def refresh(self) -> None:
+        stats = run_refresh(self.settings, self.store)
+        assert not stats.deferred, stats
+
+    def documents(self) -> dict[str, bytes]:
+        """Every subscription feed of the site and of each topic that exists: URL -> bytes."""
+        feeds = list(SITE_FEEDS)
+        for kind in TOPIC_KINDS:
+            for topic in self.store.topics(kind):
+                feeds.extend(subscriptions(kind, topic.slug))
+        out = {}
+        for feed in feeds:
+            response = self.client.get("/" + feed.path, headers={"Accept-Encoding": "identity"})
+            assert response.status_code == 200, feed.path
+            out[feed.url(BASE)] = response.data
+        return out
+
+    def look(self) -> tuple[str, ...]:
+        """What the next look at the index tells the listener (nothing: ())."""
+        self.told.clear()
+        self.cache.current()
+        assert len(self.told) <= 1
+        return self.told[0] if self.told else ()
+
+
+@pytest.fixture
+def site(settings: Settings, store: Store) -> Iterator[Site]:
+    for child in settings.seeds_dir.iterdir():
+        shutil.rmtree(child) if child.is_dir() else child.unlink()
+    # Three items a feed and archive pages of two: "outside the newest" is a few articles away.
+    yield Site(settings.with_overrides(max_items=3, archive_size=2, hubs=(HUB,)), store)
+
+
+def changed(before: dict[str, bytes], after: dict[str, bytes]) -> set[str]:
+    """The feeds that exist after and did not exist before, or whose bytes differ."""
+    return {url for url, body in after.items() if before.get(url) != body}
+
+
+def _mutate(rng: random.Random, site: Site, serial: list[int]) -> str:
+    """One random change to the seeds; says which (for the failure message)."""
+    names = sorted(site.seeds)
+    choice = rng.choice(
+        ["add", "add", "edit", "edit", "retag", "redate", "respell", "delete", "move", "author"]
+    )
+    if choice == "add" or not names:
+        serial[0] += 1
+        tags = tuple(rng.sample(TAGS, rng.randint(0, 2)))
+        seed = Seed(rng.choice(SECTIONS), f"s{serial[0]:03d}", rng.randint(0, 300), tags, rng.choice(AUTHORS))
+        site.write(seed)
+        return f"add {seed}"
+    seed = site.seeds[rng.choice(names)]
+    if choice == "delete":
+        site.delete(seed.name)
+        return f"delete {seed}"
+    new = {
+        "edit": lambda: replace(seed, body=seed.body + 1),
+        "retag": lambda: replace(seed, tags=tuple(rng.sample(TAGS, rng.randint(0, 3)))),
+        "redate": lambda: replace(seed, day=rng.randint(0, 300)),
+        "respell": lambda: replace(seed, tags=tuple(t.swapcase() for t in seed.tags)),
+        "move": lambda: replace(seed, section=rng.choice([s for s in SECTIONS if s != seed.section])),
+        "author": lambda: replace(seed, author=rng.choice(AUTHORS)),
+    }[choice]()
+    site.write(new)
+    return f"{choice} {seed} -> {new}"
+
+
+def test_exactly_the_changed_feeds_are_told_each_once(site: Site) -> None:
+    rng = random.Random(12)
+    serial = [0]
+    for _ in range(14):
+        _mutate(rng, site, serial)
+    site.refresh()
+    site.look()  # the first render: nothing to compare with
+    documents = site.documents()
+    told_topics = 0
+    for step in range(80):
+        done = [_mutate(rng, site, serial) for _ in range(rng.choice([0, 1, 1, 1, 2, 3]))]
+        site.refresh()
+        if step % 5 == 4:  # two refreshes before the server looks: told once, for both
+            done += [_mutate(rng, site, serial)]
+            site.refresh()
+        told = site.look()
+        now = site.documents()
+        assert len(told) == len(set(told)), (step, done, told)
+        assert set(told) == changed(documents, now), (step, done)
+        told_topics += sum("/tags/" in url or "/sections/" in url or "/authors/" in url for url in told)
+        documents = now
+    assert told_topics > 100  # the walk really changed topic feeds, many times over
+
+
+def seed(name: str, day: int, tags: tuple[str, ...], section: str = "") -> Seed:
+    return Seed(section, name, day, tags)
+
+
+def topic_urls(kind: str, slug: str) -> set[str]:
+    return {BASE + f"{kind}/{slug}/{file}" for file in ("atom.xml", "rss.xml", "feed.json")}
+
+
+def test_an_edit_far_outside_the_newest_pings_its_topic_feeds_only(site: Site) -> None:
+    site.write(seed("old", 0, ("Harbour",), "world"))
+    for n in range(8):  # newer articles: "old" is out of the site's feeds and of "world"'s
+        site.write(seed(f"new{n}", 10 + n, ("Weather",), "world"))
+    site.write(seed("other", 1, ("Politics",)))
+    site.refresh()
+    site.look()
+    assert b"Story old" not in site.client.get("/atom.xml").data
+    site.write(replace(site.seeds["old"], body=1))
+    site.refresh()
+    # The site's feeds and the section's do not show it; its tag's feed does, and nothing else.
+    assert set(site.look()) == topic_urls("tags", "harbour")
+    assert b"Version 1 of story old" in site.client.get("/tags/harbour/atom.xml").data
+    # A respelling that outvotes the old name retitles the tag feed, even far from its newest.
+    for n in range(5):  # the five oldest: 5 to 3 for "weather"
+        site.write(replace(site.seeds[f"new{n}"], tags=("weather",)))
+    site.refresh()
+    assert set(site.look()) == topic_urls("tags", "weather")
+    assert b"Tag weather" in site.client.get("/tags/weather/atom.xml").data
+    # ... and an article that leaves a tag (retagged) and is deleted: both feeds move.
+    site.write(replace(site.seeds["old"], tags=("Boats",)))
+    site.delete("other")
+    site.refresh()
+    site_feeds = {feed.url(BASE) for feed in SITE_FEEDS}  # one fewer article: another archive link
+    assert set(site.look()) == site_feeds | topic_urls("tags", "boats")  # harbour, politics: 404s
+    assert site.client.get("/tags/harbour/atom.xml").status_code == 404
+
+
+def test_a_refresh_that_changes_nothing_tells_nothing(site: Site) -> None:
+    for n in range(5):
+        site.write(seed(f"a{n}", n, ("Harbour",), "world"))
+    site.refresh()
+    site.look()
+    site.refresh()  # nothing changed
+    assert site.look() == ()
+    site.write(site.seeds["a0"])  # the same bytes again, a new mtime: touched, not changed
+    site.refresh()
+    assert site.look() == ()
+
+
+def test_a_look_older_than_the_kept_changes_pings_no_topic_feed(
+    site: Site, caplog: pytest.LogCaptureFixture
+) -> None:
+    site.write(seed("a", 0, ("Harbour",)))
+    site.refresh()
+    site.look()
+    gap = site.cache._topics_seen
+    assert gap is not None
+    site.cache._topics_seen = gap - KEEP_CHANGES - 5  # as if the server had not looked for ages
+    with site.store.transaction():
+        site.store.prune_changes(gap)  # type: ignore[attr-defined]
+    site.write(replace(site.seeds["a"], body=1))
+    site.refresh()
+    told = site.look()
+    assert told == tuple(feed.url(BASE) for feed in SITE_FEEDS)  # its bytes tell the site's change
+    assert "no longer holds what changed since generation" in caplog.text
+    site.write(replace(site.seeds["a"], body=2))
+    site.refresh()
+    assert set(site.look()) == {feed.url(BASE) for feed in SITE_FEEDS} | topic_urls("tags", "harbour")
