@@ -9,13 +9,23 @@ from __future__ import annotations
 import os
 import random
 import shutil
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from dataclasses import field
 from dataclasses import replace
 from pathlib import Path
 
+import feedparser
 import pytest
+import requests
+from server_utils import running_server
+from server_utils import write_config
+from test_websub import RecordingHub
+from test_websub import Subscriber
+from test_websub import signature_ok
+from test_websub import wait_for
+from test_websub import websub_hub  # noqa: F401 (the fixture)
 
 from feedsvc.config import Settings
 from feedsvc.model import TOPIC_KINDS
@@ -242,3 +252,81 @@ def test_a_look_older_than_the_kept_changes_pings_no_topic_feed(
     site.write(replace(site.seeds["a"], body=2))
     site.refresh()
     assert set(site.look()) == {feed.url(BASE) for feed in SITE_FEEDS} | topic_urls("tags", "harbour")
+
+
+def _story(title: str, day: int, tags: str, body: str) -> str:
+    return f"Title: {title}\nDate: 2025-01-{day:02d} 08:00 UTC\nTags: {tags}\n\n{body}\n"
+
+
+@pytest.mark.slow
+def test_an_old_article_edited_reaches_its_tag_feeds_subscriber_through_a_real_hub(
+    tmp_path: Path,
+    websub_hub: str,  # noqa: F811 (the fixture)
+) -> None:
+    """End to end, on loopback: feedsvc serve, Flask-WebSub's hub and a subscriber of a tag
+    feed that verifies the signed delivery; a second (recording) hub counts every ping."""
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "old.txt").write_text(
+        _story("The harbour wall", 1, "Harbour", "The old harbour wall stood."), "utf-8"
+    )
+    for n in range(4):  # newer: the site's feed (two items) never shows the old article
+        text = _story(f"Rain {n}", 10 + n, "Weather", f"It rained on day {n}, all day long.")
+        (seeds / f"rain{n}.txt").write_text(text, "utf-8")
+    token = "websub-topics-token-0123456789"
+    with RecordingHub() as counting:
+        config = write_config(tmp_path, extra=(
+            f'[feed]\nmax_items = 2\n[refresh]\ninterval_seconds = 3600\ntoken = "{token}"\n'
+            f'[websub]\nhubs = ["{websub_hub}", "{counting.url}"]\n'
+        ))  # fmt: skip
+        auth = {"Authorization": f"Bearer {token}"}
+        with running_server(config) as server, Subscriber("a-tag-subscriber-secret-7") as subscriber:
+            tag_feed = requests.get(server.url("/tags/harbour/atom.xml"), timeout=5)
+            assert b"Rain" not in tag_feed.content and b"The harbour wall" in tag_feed.content
+            assert b"harbour wall" not in requests.get(server.url("/atom.xml"), timeout=5).content
+            links = requests.utils.parse_header_links(tag_feed.headers["Link"])
+            hubs = [link["url"] for link in links if link["rel"] == "hub"]
+            (topic,) = [link["url"] for link in links if link["rel"] == "self"]
+            assert (hubs, topic) == ([websub_hub, counting.url], server.url("/tags/harbour/atom.xml"))
+            assert subscriber.subscribe(websub_hub, topic).status_code == 202
+            wait_for(lambda: subscriber.verified, "the hub to verify our intent")
+            # The start-up refresh published everything: its pings (site and topic feeds, at
+            # both hubs) are sent; then the counting starts.
+            wait_for(lambda: len(counting.forms) >= 9, "the start-up pings")
+            time.sleep(1.0)
+            first = len(counting.forms)
+
+            (seeds / "old.txt").write_text(
+                _story("The harbour wall", 1, "Harbour", "The old harbour wall was rebuilt in stone."),
+                "utf-8",
+            )
+            assert requests.post(server.url("/refresh"), headers=auth, timeout=10).json()["updated"] == 1
+
+            def rebuilt() -> list[tuple[bytes, dict[str, str], bool]]:
+                return [d for d in subscriber.deliveries if b"rebuilt in stone" in d[0]]
+
+            (delivery,) = wait_for(rebuilt, "the signed delivery of the edited article")
+            body, headers, signed = delivery
+            assert signed and all(ok for _, _, ok in subscriber.deliveries)
+            assert not signature_ok("another-secret", body, headers["X-Hub-Signature"])
+            delivered = feedparser.parse(body)
+            assert not delivered.bozo and [e.title for e in delivered.entries] == ["The harbour wall"]
+            current = requests.get(
+                server.url("/tags/harbour/atom.xml"), headers={"Accept-Encoding": "identity"}, timeout=5
+            )
+            assert body == current.content
+
+            # Exactly the tag's three feeds were pinged, at each hub, once: not the site's (the
+            # edit is outside its newest), not the "weather" tag's.
+            wait_for(lambda: len(counting.forms) >= first + 3, "the pings of the edit")
+            time.sleep(1.0)
+            pinged = sorted(form["hub.url"][0] for form in counting.forms[first:])
+            assert pinged == sorted(
+                server.url(f"/tags/harbour/{f}") for f in ("atom.xml", "feed.json", "rss.xml")
+            )
+
+            # A refresh that changes nothing pings nothing.
+            assert requests.post(server.url("/refresh"), headers=auth, timeout=10).json()["updated"] == 0
+            time.sleep(1.0)
+            assert len(counting.forms) == first + 3
+            assert "websub" not in server.log().replace("[websub]", "")  # no failure was logged
