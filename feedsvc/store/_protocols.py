@@ -141,6 +141,10 @@ class Store(Protocol):
         older than what it kept."""
         ...
 
+    def topic_count(self, kind: TopicKind, slug: str) -> int:
+        """``topic()``'s count alone (0 for no such topic), without choosing its name."""
+        ...
+
     def topic_keys(self, kind: TopicKind, slug: str, limit: int) -> list[tuple[datetime, str]]:
         """(published, id) of a topic's newest ``limit`` articles, in ``articles()``'s order."""
         ...

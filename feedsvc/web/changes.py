@@ -86,8 +86,7 @@ def _changed(
     edited = {k for k in old.keys() & new.keys() if old[k] != new[k]}
     if not (added or removed or edited):
         return False  # touched, but not in a way this topic shows
-    topic = store.topic(kind, slug)
-    count = topic.count if topic is not None else 0
+    count = store.topic_count(kind, slug)
     if count == 0:
         return False  # the feed is gone
     count_before = count - len(added) + len(removed)
