@@ -6,6 +6,7 @@ against the documents' own bytes before and after, on every backend."""
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import shutil
@@ -17,6 +18,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import feedparser
+import jsonschema
 import pytest
 import requests
 from server_utils import running_server
@@ -330,3 +332,45 @@ def test_an_old_article_edited_reaches_its_tag_feeds_subscriber_through_a_real_h
             time.sleep(1.0)
             assert len(counting.forms) == first + 3
             assert "websub" not in server.log().replace("[websub]", "")  # no failure was logged
+
+
+@pytest.mark.slow
+@pytest.mark.backends("sqlite")  # the documents, not the store, are under test
+def test_topic_and_archive_feeds_with_hubs_pass_the_w3c_validator(site: Site, tmp_path: Path) -> None:
+    """Every topic's Atom and RSS subscription feeds with the hubs in them, and archive pages
+    (which name no hub: they are not pinged), pass the W3C validator with nothing to say; their
+    JSON Feeds, the JSON Feed 1.1 schema."""
+    from test_site_assets import validate  # the validator runner of the site tests
+    from test_topics_http import SCHEMA
+
+    for n in range(5):
+        site.write(Seed("world", f"w{n}", n, ("Harbour", "Zürich") if n % 2 else ("Weather",), "Jane Doe"))
+    site.refresh()
+    (zurich,) = [t.slug for t in site.store.topics("tag") if t.name == "Zürich"]  # a hashed slug
+    topics = [
+        ("tags", "harbour"),
+        ("tags", "weather"),
+        ("tags", zurich),
+        ("sections", "world"),
+        ("authors", "jane-doe"),
+    ]
+    documents = [f"{kind}/{slug}/" for kind, slug in topics]
+    checked = 0
+    for prefix in documents:
+        for page in ("", "archive/1/"):
+            for file, media_type in (
+                ("atom.xml", "application/atom+xml"),
+                ("rss.xml", "application/rss+xml"),
+            ):
+                path = prefix + page + file
+                response = site.client.get("/" + path)
+                assert response.status_code == 200, path
+                assert (b'rel="hub"' in response.data) == (page == ""), path
+                assert ("Link" in response.headers) == (page == ""), path
+                result = validate(response.data, media_type, BASE + path, tmp_path)
+                assert (result["errors"], result["warnings"]) == ([], []), (path, result)
+                checked += 1
+            doc = json.loads(site.client.get("/" + prefix + page + "feed.json").data)
+            jsonschema.Draft202012Validator(SCHEMA, format_checker=jsonschema.FormatChecker()).validate(doc)
+            assert ("hubs" in doc) == (page == ""), prefix + page
+    assert checked == 20
