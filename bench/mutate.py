@@ -11,6 +11,15 @@ mutant: the unparsed original must pass (baseline) and a module that raises on i
 fail (the copy is what the tests import). A mutant is killed when the tests fail or run past
 the timeout (5x the baseline + 30 s).
 
+Which tests: a traced run of the original records which tests call each top-level function
+(or method) of the module. A mutant inside a function runs against the tests that call it; a
+mutant of a module-level private name (``_PLACE = re.compile(...)``) against the tests that
+call a function reading that name, directly or through other private names; anything else (a
+public name, a class body, a function with a cache in front of it, whose calls a warm cache
+hides) against every test given. A test that reaches a function only through another module's
+cache could be missed, so a survivor is a survivor of the selected tests: the kill rate is a
+lower bound.
+
 Operators: comparisons (< <=, > >=, == !=, in / not in, is / is not), + - * / // swapped,
 ``and``/``or`` swapped, ``not`` and unary minus removed, int constants +1 and -1, floats x0.5
 and x2 (0.0 -> 1.0), True/False, ``return x`` -> ``return None``, a statement in a function ->
@@ -509,6 +518,64 @@ def _owner(source: str) -> dict[int, str]:
     return out
 
 
+def _selector(source: str, calls: dict[str, list[str]], every: list[str]):  # type: ignore[no-untyped-def]
+    """Mutant -> the tests to run it against: the tests that call its function; for a
+    module-level private name, the tests that call a function reading it (through other
+    private names); every test for a cached function, a public name, or anything else."""
+    tree = ast.parse(source)
+    owner = _owner(source)
+    funcs: dict[str, ast.AST] = {}
+    cached: set[str] = set()
+    other: list[ast.AST] = []  # module-level code that is no private assignment or function
+    assigns: list[tuple[set[str], ast.AST]] = []
+    for node in tree.body:
+        units = [(node.name + ".", n) for n in node.body] if isinstance(node, ast.ClassDef) else [("", node)]
+        for prefix, n in units:
+            if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef):
+                funcs[prefix + n.name] = n
+                if any("cache" in ast.unparse(d) for d in n.decorator_list):
+                    cached.add(prefix + n.name)
+            elif isinstance(n, ast.Assign | ast.AnnAssign) and not prefix:
+                targets = n.targets if isinstance(n, ast.Assign) else [n.target]
+                names = {t.id for t in targets if isinstance(t, ast.Name)}
+                if names and len(names) == len(targets) and all(x.startswith("_") for x in names):
+                    assigns.append((names, n))
+                else:
+                    other.append(n)
+            elif not isinstance(n, ast.Import | ast.ImportFrom | ast.Expr):
+                other.append(n)
+
+    def refs(node: ast.AST) -> set[str]:
+        return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+
+    def for_names(names: set[str]) -> list[str]:
+        seen = set(names)
+        grew = True
+        while grew:
+            grew = False
+            for targets, n in assigns:
+                if not targets <= seen and refs(n) & seen:
+                    seen |= targets
+                    grew = True
+        if any(refs(n) & seen for n in other):
+            return every
+        users = [f for f, n in funcs.items() if refs(n) & seen]
+        if any(f in cached for f in users):
+            return every
+        return sorted({t for f in users for t in calls.get(f, [])})
+
+    def select(m: Mutant) -> list[str]:
+        name = owner.get(m.line)
+        if name is not None:
+            return every if name in cached else calls.get(name, [])
+        for names, n in assigns:
+            if n.lineno <= m.line <= (n.end_lineno or n.lineno):
+                return for_names(names)
+        return every
+
+    return select
+
+
 def _work(
     found: list[tuple[Mutant, str]],
     w: int,
@@ -585,19 +652,11 @@ def run(args: argparse.Namespace) -> None:
     # Pass 1: each mutant against the tests that call its function (module-level code: all).
     trace = tmp / "trace.json"
     _run_tests(copies[0], rel, base, args.tests, 3600, trace=trace)
-    calls = json.loads(trace.read_text())
-    owner = _owner(source)
-
-    def selected(m: Mutant) -> list[str]:
-        name = owner.get(m.line)
-        return args.tests if name is None else calls.get(name, [])
-
-    first = _parallel(found, args.workers, copies, rel, selected, timeout, tmp, "a")
-    # Pass 2: the survivors of pass 1 against every test (a cached result can hide a call).
-    again = [(m, s) for m, s in found if first[m.id]["status"] == "survived" and owner.get(m.line)]
-    print(f"pass 2: {len(again)} survivors against all tests", flush=True)
-    second = _parallel(again, args.workers, copies, rel, lambda m: args.tests, timeout, tmp, "b")
-    results = sorted({**first, **second}.values(), key=lambda r: r["id"])
+    selected = _selector(source, json.loads(trace.read_text()), args.tests)
+    results = sorted(
+        _parallel(found, args.workers, copies, rel, selected, timeout, tmp, "a").values(),
+        key=lambda r: r["id"],
+    )
     survived = [r for r in results if r["status"] == "survived"]
     out = {
         "module": rel,

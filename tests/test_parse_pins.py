@@ -4,6 +4,10 @@ reader or a feed would see. Fixtures are written here, in several languages."""
 
 from __future__ import annotations
 
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
+from datetime import timezone
 from pathlib import Path
 
 import pytest
@@ -12,6 +16,8 @@ from feedsvc.config import Settings
 from feedsvc.parse import clean_text
 from feedsvc.parse import parse_text
 from feedsvc.parse import split_lines
+from feedsvc.parse.article import parse_date
+from feedsvc.parse.article import split_header
 
 RULES = Settings(seeds_dir=Path("seeds"), db_path=Path("x")).parse_rules()
 
@@ -88,3 +94,66 @@ def test_operating_system_commands_are_removed_whole(raw: str, clean: str) -> No
 )
 def test_overlong_references_stay_as_written(raw: str) -> None:
     assert clean_text(raw) == raw
+
+
+# --------------------------------------------------------------------------- article.parse_date
+
+_INDIA = timezone(timedelta(hours=5, minutes=30))  # the default zone: a date without a zone is in it
+
+
+@pytest.mark.parametrize(
+    ("abbreviation", "hours"),
+    [
+        ("UT", 0), ("UTC", 0), ("GMT", 0), ("Z", 0), ("WET", 0),
+        ("BST", 1), ("IST", 1), ("CET", 1), ("WEST", 1),  # IST as Irish, its common news meaning
+        ("CEST", 2), ("EET", 2), ("EEST", 3), ("MSK", 3),
+        ("EST", -5), ("EDT", -4), ("CST", -6), ("CDT", -5), ("MST", -7), ("MDT", -6), ("PST", -8), ("PDT", -7),
+        ("AEST", 10), ("AEDT", 11), ("JST", 9), ("HKT", 8), ("SGT", 8),
+    ],
+)  # fmt: skip
+def test_every_timezone_abbreviation(abbreviation: str, hours: int) -> None:
+    # noon in that zone: never read as the default zone's (+05:30) noon
+    out = parse_date(f"15 January 2024 12:00 {abbreviation}", _INDIA)
+    assert out == datetime(2024, 1, 15, 12, tzinfo=UTC) - timedelta(hours=hours)
+
+
+def test_an_unknown_abbreviation_is_the_default_zone() -> None:
+    assert parse_date("15 January 2024 12:00 XST", _INDIA) == datetime(2024, 1, 15, 6, 30, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("value", "utc"),
+    [
+        ("3 May 2024", datetime(2024, 5, 3, tzinfo=UTC)),  # midnight
+        ("May 2024", datetime(2024, 5, 1, tzinfo=UTC)),  # the first of the month
+        ("2024", datetime(2024, 1, 1, tzinfo=UTC)),  # the first of January
+        ("3 May 10:00", datetime(2000, 5, 3, 10, tzinfo=UTC)),  # no year: 2000, never this year
+    ],
+)
+def test_missing_date_fields_are_filled_the_same_way_every_time(value: str, utc: datetime) -> None:
+    assert parse_date(value, UTC) == utc
+
+
+@pytest.mark.parametrize(
+    ("value", "utc"),
+    [
+        ("04.03.2024", datetime(2024, 3, 4, tzinfo=UTC)),  # German, Russian: day first
+        ("4.3.2024", datetime(2024, 3, 4, tzinfo=UTC)),  # one-digit day and month
+        ("04.03.24", datetime(2024, 3, 4, tzinfo=UTC)),  # a two-digit year
+        ("4.11.2023 14:30", datetime(2023, 11, 4, 14, 30, tzinfo=UTC)),
+        ("04/03/2024", datetime(2024, 4, 3, tzinfo=UTC)),  # slashes: month first, as dateutil reads them
+    ],
+)
+def test_dotted_dates_are_day_first(value: str, utc: datetime) -> None:
+    assert parse_date(value, UTC) == utc
+
+
+# --------------------------------------------------------------------------- article.split_header
+
+
+def test_a_space_before_the_colon_still_makes_a_header() -> None:
+    # French typography puts one there
+    assert split_header(["Title : Le marché", "Author :\tAnne", "", "Texte."]) == (
+        {"title": "Le marché", "author": "Anne"},
+        ["", "Texte."],
+    )
