@@ -16,6 +16,7 @@ from feedsvc.config import Settings
 from feedsvc.parse import clean_text
 from feedsvc.parse import parse_text
 from feedsvc.parse import split_lines
+from feedsvc.parse.article import author_name
 from feedsvc.parse.article import parse_date
 from feedsvc.parse.article import split_header
 
@@ -157,3 +158,19 @@ def test_a_space_before_the_colon_still_makes_a_header() -> None:
         {"title": "Le marché", "author": "Anne"},
         ["", "Texte."],
     )
+
+
+# --------------------------------------------------------------------------- article.author_name
+
+
+@pytest.mark.parametrize(
+    ("value", "name"),
+    [
+        ("Jane Doe jane@@example.com", "Jane Doe"),  # a typo'd address is not published either
+        ("Jane Doe a@b@example.com", "Jane Doe"),
+        ("José Núñez <jose@@example.es>", "José Núñez"),
+        ("@x.org", "@x.org"),  # no name before the "@": no address
+    ],
+)
+def test_no_part_of_an_address_is_published(value: str, name: str) -> None:
+    assert author_name(value) == name

@@ -69,7 +69,9 @@ def parse_date(value: str, tz: tzinfo) -> datetime:
     return out
 
 
-_EMAIL = re.compile(r"<?[^\s<>()@]+@[^\s<>()@]+>?")
+# An address is a run of anything but white space and brackets with an "@" inside: a run with
+# two ("jane@@example.com", a typo) goes whole, not a piece of it.
+_EMAIL = re.compile(r"<?[^\s<>()]+@[^\s<>()]+>?")
 
 
 def author_name(value: str) -> str | None:
