@@ -486,7 +486,7 @@ def _run_tests(
                 sys.settrace(t.tracer)
                 threading.settrace(t.tracer)
                 plugins.append(t)
-            args = ["-q", "-p", "no:cacheprovider", "-W", "ignore", *tests]
+            args = ["-q", "-p", "no:cacheprovider", *tests]
             rc = pytest.main(args if trace else ["-x", *args], plugins=plugins)
             if trace is not None:
                 sys.settrace(None)
