@@ -463,7 +463,13 @@ class _Trace:
 
 
 def _run_tests(
-    copy_dir: Path, rel: str, source: str, tests: list[str], timeout: float, trace: Path | None = None
+    copy_dir: Path,
+    rel: str,
+    source: str,
+    tests: list[str],
+    timeout: float,
+    trace: Path | None = None,
+    log: Path | None = None,
 ) -> tuple[str, float]:
     (copy_dir / rel).write_text(source, "utf-8")
     t0 = time.monotonic()
@@ -473,7 +479,7 @@ def _run_tests(
             os.chdir(copy_dir)
             sys.path.insert(0, str(copy_dir))
             sys.dont_write_bytecode = True
-            fd = os.open(os.devnull, os.O_WRONLY)
+            fd = os.open(log or os.devnull, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
             os.dup2(fd, 1)
             os.dup2(fd, 2)
             import threading
@@ -492,6 +498,9 @@ def _run_tests(
                 sys.settrace(None)
                 trace.write_text(json.dumps({k: sorted(v) for k, v in t.calls.items()}))
         except BaseException:  # noqa: BLE001 - any failure to run is a failure
+            import traceback
+
+            traceback.print_exc()
             rc = 99
         os._exit(int(rc))
     while True:
@@ -629,8 +638,8 @@ def run(args: argparse.Namespace) -> None:
         found = [(m, s) for m, s in found if m.id in wanted]
     print(f"{len(found)} mutants of {rel}", flush=True)
     # Pre-import what every child would import anyway (never feedsvc: the child imports the copy's).
+    # (not a pytest plugin such as hypothesis: pytest warns, an error here, when it cannot rewrite one)
     import dateutil.parser  # noqa: F401
-    import hypothesis  # noqa: F401
     import pytest  # noqa: F401
 
     assert not any(m == "feedsvc" or m.startswith("feedsvc.") for m in sys.modules)
@@ -641,8 +650,9 @@ def run(args: argparse.Namespace) -> None:
         d = tmp / f"w{w}"
         _copy_tree(d)
         copies.append(d)
-    status, took = _run_tests(copies[0], rel, base, args.tests, 3600)
+    status, took = _run_tests(copies[0], rel, base, args.tests, 3600, log=tmp / "baseline.txt")
     if status != "survived":
+        print((tmp / "baseline.txt").read_text()[-3000:])
         sys.exit(f"baseline: the unmutated module fails the tests ({status})")
     status2, _ = _run_tests(copies[0], rel, base + "\nraise RuntimeError('canary')\n", args.tests, 3600)
     if status2 != "killed":

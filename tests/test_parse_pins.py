@@ -13,10 +13,12 @@ from pathlib import Path
 import pytest
 
 from feedsvc.config import Settings
+from feedsvc.parse import ParseError
 from feedsvc.parse import clean_text
 from feedsvc.parse import parse_text
 from feedsvc.parse import split_lines
 from feedsvc.parse.article import author_name
+from feedsvc.parse.article import classify_lines
 from feedsvc.parse.article import parse_date
 from feedsvc.parse.article import split_header
 
@@ -170,7 +172,68 @@ def test_a_space_before_the_colon_still_makes_a_header() -> None:
         ("Jane Doe a@b@example.com", "Jane Doe"),
         ("José Núñez <jose@@example.es>", "José Núñez"),
         ("@x.org", "@x.org"),  # no name before the "@": no address
+        ("Malcolm X malcolm@example.org", "Malcolm X"),  # only the address's debris is stripped
     ],
 )
 def test_no_part_of_an_address_is_published(value: str, name: str) -> None:
     assert author_name(value) == name
+
+
+# --------------------------------------------------------------------------- article.parse_text
+
+BRIDGE = [
+    "The council voted on Tuesday to close the old bridge to traffic for three months of repairs.",
+    "Engineers found cracks in two of its supports during an inspection in the spring, the council said.",
+    "Drivers will be sent on a detour through the town centre while the work goes on, it added.",
+]
+
+
+def _article(*lines: str) -> str:
+    return "\n".join(lines) + "\n"
+
+
+def test_a_date_below_the_lead_is_not_the_articles() -> None:
+    # a timestamp under the text (another story's, a comment's) says nothing of this article
+    article = parse_text(
+        _article("Home | News | Sport", *BRIDGE, "Posted 4 June 2024 10:00", "Share this story"), RULES
+    )
+    assert article.date is None
+
+
+def test_a_date_above_the_lead_is_the_articles() -> None:
+    article = parse_text(_article("Home | News | Sport", "Updated 3 May 2024 09:15", *BRIDGE), RULES)
+    assert article.date == datetime(2024, 5, 3, 9, 15, tzinfo=UTC)
+
+
+def test_an_unparseable_date_header_is_a_warning_and_no_date() -> None:
+    # the header was given: a date line in the text does not stand in for it
+    article = parse_text(_article("Date: someday soon", "", "Updated 3 May 2024 09:15", *BRIDGE), RULES)
+    assert article.date is None
+    (note,) = article.warnings
+    assert note.startswith("unparseable Date: header 'someday soon' (") and note.endswith(")")
+
+
+def test_a_summary_header_alone_leaves_the_title_to_the_lead() -> None:
+    article = parse_text(_article("Summary: Repairs.", "", *BRIDGE), RULES)
+    assert (article.title, article.summary) == (BRIDGE[0][:-1], "Repairs.")
+
+
+def test_a_title_header_alone_leaves_the_summary_to_the_lead() -> None:
+    article = parse_text(_article("Title: Bridge shut", "", *BRIDGE), RULES)
+    assert article.title == "Bridge shut"
+    assert article.summary.startswith(BRIDGE[0] + " " + BRIDGE[1])  # from the first paragraph on
+
+
+def test_parse_errors_say_why() -> None:
+    with pytest.raises(ParseError) as e:
+        parse_text("Title: Only a header\n\n", RULES)
+    assert e.value.reason == "no article text"
+
+
+def test_explain_adds_the_features_to_the_reasons() -> None:
+    lines = ["Home | News | Sport", *BRIDGE, "Share this story"]
+    plain, explained = classify_lines(lines, RULES), classify_lines(lines, RULES, explain=True)
+    assert [x.kind for x in plain] == [x.kind for x in explained]
+    lead = next(i for i, x in enumerate(plain) if x.kind == "lead")
+    assert explained[lead].reason.startswith(plain[lead].reason + " [")
+    assert "[" not in plain[lead].reason
