@@ -79,6 +79,12 @@ def test_bytes_are_what_serve_sends(built: tuple[Path, Path]) -> None:
             assert got.headers["Content-Type"] == entry["media_type"]
             assert got.headers["ETag"] == entry["etag"]
             assert got.headers["Cache-Control"] == entry["cache_control"]
+            if entry["gzip"]:  # the .gz nginx sends is the app's own gzip body (one level for both)
+                zipped = requests.get(
+                    server.url(str(entry["url"])), timeout=10, headers={"Accept-Encoding": "gzip"}, stream=True
+                )
+                assert zipped.headers["Content-Encoding"] == "gzip", entry["url"]
+                assert zipped.raw.read(decode_content=False) == (out / str(entry["gzip"])).read_bytes()
 
 
 def test_incremental_and_atomic(built: tuple[Path, Path]) -> None:

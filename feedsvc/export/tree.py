@@ -24,12 +24,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import FeedsvcError
+from ..web.http import GZIP_LEVEL  # the .gz is the bytes the app would send
 from .documents import Document
 
 log = logging.getLogger(__name__)
 
 MANIFEST = ".manifest.json"  #: in each generation: what every file is (a dot file: not served)
-GZIP_LEVEL = 6  #: the app's (web.http.GZIP_LEVEL): the .gz is the bytes the app would send
 KEEP = 2  #: generations kept: the live one and the one before it
 
 

@@ -26,8 +26,10 @@ HTML_SECURITY_HEADERS = {
 }
 
 # gzip level of every cached representation (feeds: once per generation, in the refreshing
-# thread, after the plain bytes are already served).
-GZIP_LEVEL = 6
+# thread, after the plain bytes are already served). Not 6: that compression runs while the
+# first readers fetch the new plain bytes, on the same cores; level 6 costs 2.4x the CPU of 4
+# for 4 % smaller bodies, and showed in pickup latency (bench/RESULTS.md, "gzip level").
+GZIP_LEVEL = 4
 
 Headers = tuple[tuple[str, str], ...]
 NOSNIFF = ("X-Content-Type-Options", "nosniff")  # what security_headers adds to every response
