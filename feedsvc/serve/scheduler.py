@@ -197,8 +197,9 @@ class RefreshRunner:
         self._thread = threading.Thread(target=self._serve_requests, name="feedsvc-refresh", daemon=True)
         self._thread.start()
 
-    def stop(self, timeout: float = 10.0) -> None:
-        """Stop that thread (a refresh it is running finishes first, up to ``timeout`` s)."""
+    def stop(self, timeout: float | None = None) -> None:
+        """Stop that thread; a refresh it is running finishes first (as APScheduler's shutdown
+        waits for its job: the store is closed after this)."""
         with self._due_changed:
             self._stopping = True
             self._due_changed.notify_all()
