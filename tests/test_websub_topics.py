@@ -10,6 +10,7 @@ import json
 import os
 import random
 import shutil
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -34,6 +35,8 @@ from feedsvc.model import TOPIC_KINDS
 from feedsvc.publish import SITE_FEEDS
 from feedsvc.publish import subscriptions
 from feedsvc.refresh import run_refresh
+from feedsvc.serve import Service
+from feedsvc.serve.websub import HubPublisher
 from feedsvc.store import KEEP_CHANGES
 from feedsvc.store import Store
 from feedsvc.web import CACHE
@@ -374,3 +377,58 @@ def test_topic_and_archive_feeds_with_hubs_pass_the_w3c_validator(site: Site, tm
             jsonschema.Draft202012Validator(SCHEMA, format_checker=jsonschema.FormatChecker()).validate(doc)
             assert ("hubs" in doc) == (page == ""), prefix + page
     assert checked == 20
+
+
+# ---------------------------------------------------------------------------- off the refresh's way
+
+
+def test_jobs_run_in_the_publishers_thread_before_its_pings_and_a_waiting_one_is_replaced(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    done: list[tuple[str, str]] = []
+    publisher = HubPublisher([HUB], send=lambda hub, topic: done.append(("ping", topic)))
+    publisher.publish(["http://127.0.0.1:8000/atom.xml"])
+    publisher.run_soon(lambda: done.append(("job", "replaced before it ran")))
+    publisher.run_soon(lambda: done.append(("job", threading.current_thread().name)))
+    assert not publisher.idle()
+    publisher.start()
+    try:
+        wait_for(publisher.idle, "the job and the ping")
+        assert done == [("job", "feedsvc-websub"), ("ping", "http://127.0.0.1:8000/atom.xml")]
+        publisher.run_soon(lambda: 1 / 0)  # a bug in a job: logged, and the thread goes on
+        publisher.publish(["http://127.0.0.1:8000/rss.xml"])
+        wait_for(publisher.idle, "the ping after the failed job")
+        assert done[-1] == ("ping", "http://127.0.0.1:8000/rss.xml")
+        assert "working out which feeds changed failed unexpectedly" in caplog.text
+    finally:
+        publisher.stop()
+
+
+@pytest.mark.backends("sqlite")
+def test_the_server_works_out_topic_feeds_in_the_publishers_thread(site: Site) -> None:
+    """A refresh (or a request) that renders only queues the look at the change log: a bulk
+    refresh touches thousands of topics, and that is the WebSub thread's time, not theirs."""
+    service = Service(site.settings, run_refresh, watch=False)
+    assert service.publisher is not None
+    pinged: list[str] = []
+    service.publisher._send = lambda hub, topic: pinged.append(topic)
+    looked: list[str] = []
+    analyse = service.cache._changed_topic_feeds
+
+    def spy() -> tuple[str, ...]:
+        looked.append(threading.current_thread().name)
+        return analyse()
+
+    service.cache._changed_topic_feeds = spy  # type: ignore[method-assign]
+    try:
+        service.cache.warm()  # as start() does
+        site.write(seed("new", 5, ("Harbour",)))
+        stats = service.runner.run()
+        assert stats is not None and stats.added == 1
+        assert looked == []  # the refresh is over; the look waits for the WebSub thread
+        service.publisher.start()
+        wait_for(lambda: service.publisher is not None and service.publisher.idle(), "the look and its pings")
+        assert looked == ["feedsvc-websub"]
+        assert set(pinged) == {feed.url(BASE) for feed in SITE_FEEDS} | topic_urls("tags", "harbour")
+    finally:
+        service.stop()

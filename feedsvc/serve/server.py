@@ -94,6 +94,7 @@ class Service:
         if settings.hubs:  # WebSub: the feed-changed point pings the hubs
             self.publisher = HubPublisher(settings.hubs, on_result=self.metrics.websub_ping)
             self.cache.on_change.append(self.publisher.publish)
+            self.cache.defer = self.publisher.run_soon  # which topic feeds changed: worked out there
         self.scheduler = build_scheduler(settings, self.runner)
         self.watch = settings.watch if watch is None else watch
         self.watcher: SeedsWatcher | None = None

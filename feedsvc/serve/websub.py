@@ -104,6 +104,7 @@ class HubPublisher:
         self._sending = 0  #: pings being sent now (for idle())
         self._full_said = False
         self._thread: threading.Thread | None = None
+        self._job: Callable[[], None] | None = None  #: run_soon's, waiting
 
     def publish(self, topics: Iterable[str]) -> None:
         """Queue a ping of every hub for each topic. Never blocks on the network."""
@@ -127,6 +128,14 @@ class HubPublisher:
         for _ in range(dropped):
             self._result("dropped")
 
+    def run_soon(self, job: Callable[[], None]) -> None:
+        """Run ``job`` in the worker thread, before the pings waiting (working out which feeds
+        changed, off the refreshing thread). A job still waiting is replaced, not queued: each
+        run of the one job there is reads everything since its last run. Never blocks."""
+        with self._cond:
+            self._job = job
+            self._cond.notify_all()
+
     def start(self) -> None:
         self._thread = threading.Thread(target=self._work, name="feedsvc-websub", daemon=True)
         self._thread.start()
@@ -146,12 +155,17 @@ class HubPublisher:
     def idle(self) -> bool:
         """Nothing waiting and nothing being sent (for tests and shutdown)."""
         with self._cond:
-            return not self._pending and not self._sending
+            return not self._pending and not self._sending and self._job is None
 
-    def _next(self) -> tuple[str, str, _Ping] | None:
-        """The earliest ping, once it is due; None when stopping. Waits on the condition."""
+    def _next(self) -> tuple[str, str, _Ping] | Callable[[], None] | None:
+        """A job from run_soon, else the earliest ping, once it is due; None when stopping.
+        Waits on the condition."""
         with self._cond:
             while not self._stopping:
+                if self._job is not None:
+                    job, self._job = self._job, None
+                    self._sending += 1
+                    return job
                 if self._pending:
                     key, ping = min(self._pending.items(), key=lambda item: item[1].due)
                     wait = ping.due - self._clock()
@@ -166,6 +180,16 @@ class HubPublisher:
 
     def _work(self) -> None:
         while (taken := self._next()) is not None:
+            if callable(taken):
+                try:
+                    taken()
+                except Exception:  # a bug: never let it end the thread
+                    log.exception("websub: working out which feeds changed failed unexpectedly")
+                finally:
+                    with self._cond:
+                        self._sending -= 1
+                        self._cond.notify_all()
+                continue
             hub, topic, ping = taken
             try:
                 self._send(hub, topic)

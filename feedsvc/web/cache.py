@@ -87,6 +87,9 @@ class FeedCache:
         self._pages: OrderedDict[tuple[int, str], Representation] = OrderedDict()
         self._seen_counter: int | None = None
         self._splicer = SplicedRenderer(self.meta)  #: used under self._lock only
+        #: where the topic feeds' changes are worked out: a function that runs a job in the
+        #: background (serve: the WebSub publisher's thread), else in the thread that rendered
+        self.defer: Callable[[Callable[[], None]], None] | None = None
         #: the generation up to which topic feed changes were told (None: before the first render)
         self._topics_seen: int | None = None
         self._topics_lock = threading.Lock()  #: one look at the change log at a time
@@ -139,7 +142,10 @@ class FeedCache:
         if not rendered:
             return published
         if self.on_change:  # someone listens (WebSub): worth reading the change log
-            changed += self._changed_topic_feeds()
+            if self.defer is None:
+                changed += self._changed_topic_feeds()
+            else:  # a bulk refresh touches thousands of topics: not in a refresh's or a request's way
+                self.defer(self._tell_topic_changes)
         if changed:
             self._changed(changed)
         started = time.perf_counter()
@@ -171,6 +177,12 @@ class FeedCache:
             feed.url(self.meta.base_url) for feed in SITE_FEEDS
             if feed.spec.key not in before.feeds or before.feeds[feed.spec.key].etag != after.feeds[feed.spec.key].etag
         )  # fmt: skip
+
+    def _tell_topic_changes(self) -> None:
+        """Tell the listeners which topic feeds changed since the last look (``defer``'s job)."""
+        urls = self._changed_topic_feeds()
+        if urls:
+            self._changed(urls)
 
     def _changed_topic_feeds(self) -> tuple[str, ...]:
         """URLs of the tag, section and author subscription feeds the generations since the
