@@ -9,6 +9,7 @@ parsing): each with 3 tags drawn Zipf-like from --tags (a few huge tags, a long 
   log write, edit-1       the write transaction of one edited article (put_articles + bump)
   same, log off           the same with the change-log statements swapped for no-ops
   cold ingest             put_articles of every article, in batches of 500 (log on / off)
+  analysis, cold ingest   web.changes.changed_topics after the whole ingest (3 runs)
   analysis, edit-1        web.changes.changed_topics after that edit (an old article: 3
                           tags, a section and an author; the biggest tag among them)
   analysis, edit-100      ... after 100 old articles were edited in one transaction
@@ -136,6 +137,9 @@ def main() -> None:
         logging_on(True)
         log("building the index")
         store = build(Path(tmp) / "index.sqlite", articles)
+        bulk = changed_topics(store, 0, paging)  # every article new: every topic feed is new
+        assert bulk is not None
+        line(f"analysis, cold ingest ({len(bulk[1])} topics)", measure(lambda: changed_topics(store, 0, paging), 3))
         biggest = articles[0].tags  # "Tag 0" is the head of the Zipf curve
         old = next(a for a in articles[: args.articles // 10] if "Tag 0" in a.tags)
         versions = iter(range(1, 1_000_000))
