@@ -20,6 +20,9 @@ Stages (in the order a pickup meets them):
                plain bytes published ("published") / gzipped bytes published ("gzipped")
   served       a request thread's FeedCache.current() returned a generation newer than any
                request had seen before (detail: the generation)
+
+PICKUP_TRACE_GZIP_LEVEL=N in the environment sets web.http.GZIP_LEVEL in the server (an
+experiment: what the level costs a pickup; bench/RESULTS.md, "gzip level").
 """
 
 from __future__ import annotations
