@@ -54,7 +54,8 @@ class MonotonicIntervalTrigger(IntervalTrigger):  # type: ignore[misc]  # APSche
     after the clock stepped back a day, the next run was a day away (issue 11). This trigger
     keeps its deadline in monotonic seconds and only translates it into the caller's ``now``;
     ``MonotonicScheduler`` translates it again on every wakeup, as the wall clock may have moved.
-    Every run (the interval's or a requested one) starts the next interval, as before.
+    Every run of the job starts the next interval (requested refreshes run on the runner's own
+    thread and leave the interval alone).
     """
 
     def __init__(self, seconds: float, clock: Clock = SYSTEM_CLOCK) -> None:
