@@ -82,6 +82,7 @@ _DATE_IN_LINE = re.compile(
     re.IGNORECASE,
 )
 _DIGIT = re.compile(r"\d")
+_WORD = re.compile(r"\w+")
 _TIME_IN_LINE = re.compile(
     r"\b(?:[01]?\d|2[0-3])[:.h][0-5]\d\b(?:\s?[AaPp]\.?[Mm]\b\.?)?|\b\d{4}\s+(?:GMT|UTC|[A-Z]{2,4}T)\b"
 )
@@ -343,6 +344,7 @@ def classify(
     if not any(prose):  # a short note, a list: too little prose for the model to go by
         text = [f is None for f in fixed]
     lead = choose_lead(model, kept, shapes, p1, probs, prose)
+    text = _cut_at_chrome(kept, fixed, text, lead, probs)
     out = _labelled(kept, fixed, shapes, probs, text, prose, lead)
     return _with_features(out, fixed, model, shapes) if explain else out
 
@@ -405,6 +407,52 @@ def _text_mask(
                 and (probs[i] >= FILL or is_full_paragraph(kept[i], SENTENCE_WORDS))
             ):
                 text[i] = True
+    return text
+
+
+NEXT = 3  #: text lines below a line of chrome that tell whether the article goes on after it
+TOPIC = 0.25  #: ... it does when at least this share of their longer words are the article's
+
+
+def _topic_words(line: str) -> set[str]:
+    """A line's words of four or more characters, numbers aside: what it is about."""
+    return {w for w in _WORD.findall(line.casefold()) if len(w) >= 4 and not w.isdigit()}
+
+
+def _cut_at_chrome(
+    kept: Sequence[str],
+    fixed: Sequence[Line | None],
+    text: list[bool],
+    lead: int,
+    probs: Sequence[float],
+) -> list[bool]:
+    """The article ends at a line of site chrome that a [parse] pattern names below the lead
+    (a copyright notice, "Share this on", "Related:") when the text right below it is about
+    something else (few of its longer words are the article's) and the model is less sure of
+    it than of the article: another story's teasers, a promotion, a cookie notice. After an
+    advertisement slot, the article goes on about the same thing."""
+    above_sum, above_n = 0.0, 0
+    for b in range(lead, len(kept)):
+        rule = fixed[b]
+        if rule is None:
+            if text[b]:
+                above_sum += probs[b]
+                above_n += 1
+            continue
+        if rule.kind != "boilerplate" or not above_n:
+            continue
+        below = [i for i in range(b + 1, len(kept)) if text[i]][:NEXT]
+        if below:
+            words_above: set[str] = set()
+            for i in range(lead, b):
+                if text[i] and fixed[i] is None:
+                    words_above |= _topic_words(kept[i])
+            words_below = set().union(*(_topic_words(kept[i]) for i in below))
+            topic = len(words_below & words_above) / len(words_below) if words_below else 0.0
+            sure = sum(probs[i] for i in below) / len(below)
+            if topic >= TOPIC or sure >= above_sum / above_n:
+                continue
+        return [t and i < b for i, t in enumerate(text)]
     return text
 
 
