@@ -241,6 +241,21 @@ def _prose_lead(lines: Sequence[str], fixed: Sequence[Line | None]) -> int:
     return lead
 
 
+DATELINE_REACH = 3  #: paragraphs below the first one where a wire dateline still opens the story
+
+
+def _datelined_lead(lines: Sequence[str], fixed: Sequence[Line | None], lead: int) -> int:
+    """A wire dateline ("MIAMI, Florida (CNN) --") opens the story: when the first paragraph
+    has none and one of the next few full paragraphs does, that one is the lead, and the
+    lines above it are an editor's note, a caption, a stand-first (kept in the body)."""
+    if strip_dateline(lines[lead]) != lines[lead]:
+        return lead
+    for i in range(lead + 1, min(len(lines), lead + 1 + DATELINE_REACH)):
+        if fixed[i] is None and strip_dateline(lines[i]) != lines[i] and is_full_paragraph(lines[i]):
+            return i
+    return lead
+
+
 def _one_run_of_prose(lines: Sequence[str], fixed: Sequence[Line | None], lead: int) -> list[Line]:
     """An article that is one run of prose (is_one_run_of_prose; ``lead`` is its first full
     paragraph) has no chrome to tell apart: all of it is text and the first full paragraph is
@@ -275,6 +290,16 @@ def lead_candidates(prose: Sequence[bool]) -> list[int]:
     return [i for i, x in enumerate(prose) if x][:LEAD_CANDIDATES]
 
 
+def _below_byline(lines: Sequence[str], candidates: list[int]) -> list[int]:
+    """A byline or a timestamp opens the article: the candidates above the first one that
+    lies between two candidates (a cookie notice, a stand-first above "By Jane Smith") are
+    not its lead."""
+    for m in range(candidates[0] + 1, candidates[-1]):
+        if m not in candidates and (is_byline(lines[m]) or is_timestamp(lines[m])):
+            return [c for c in candidates if c > m]
+    return candidates
+
+
 def choose_lead(
     model: LineModel,
     lines: Sequence[str],
@@ -288,6 +313,7 @@ def choose_lead(
     candidates = lead_candidates(prose)
     if not candidates:
         return len(lines)
+    candidates = _below_byline(lines, candidates)
     datelined = [i in candidates and strip_dateline(line) != line for i, line in enumerate(lines)]
     rows = lead_vectors(candidates, shapes, p1, probs, prose, datelined)
     scores = [model.lead.probability(r) for r in rows]
@@ -335,7 +361,7 @@ def classify(
         return []
     lead = _prose_lead(kept, fixed)
     if lead >= 0:  # one run of prose: the common case of a clean file, without the model
-        return _one_run_of_prose(kept, fixed, lead)
+        return _one_run_of_prose(kept, fixed, _datelined_lead(kept, fixed, lead))
     shapes = features.shapes(kept)
     model = model or line_model()
     p1, probs = model.probabilities(shapes)

@@ -1,0 +1,124 @@
+"""Which paragraph is the lead: a byline or a timestamp opens the article, so a cookie notice
+or a stand-first above it is passed over (classify._below_byline); a wire dateline opens the
+story, so an editor's note or a caption above it is not the lead (classify._datelined_lead).
+
+The pages are invented (no publisher's text), in Portuguese, Russian, English and Spanish.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from feedsvc.config import Settings
+from feedsvc.parse import parse_text
+from feedsvc.parse.classify import _below_byline
+from feedsvc.parse.classify import _datelined_lead
+
+RULES = Settings(seeds_dir=Path("seeds"), db_path=Path("x")).parse_rules()
+
+# A cookie notice (a full paragraph of two sentences), its button, a byline, a timestamp, then
+# the article: the notice was taken for the lead.
+COOKIE_PAGES = {
+    "pt": [
+        "Início",
+        "Notícias",
+        "Entrar",
+        "Usamos cookies para melhorar a sua experiência no nosso site. Ao continuar a navegar, "
+        "você concorda com a nossa política de privacidade e o uso de cookies.",
+        "Aceitar todos",
+        "Por Ana Souza, da redação",
+        "2024-03-04 09:15",
+        "A prefeitura anunciou nesta segunda-feira que as creches municipais vão funcionar até as "
+        "sete da noite a partir de março, atendendo a um pedido antigo das famílias.",
+        "Segundo a secretária de Educação, a mudança vai exigir a contratação de cento e vinte "
+        "novos profissionais, e o processo seletivo deve ser aberto ainda neste mês.",
+        "O novo horário vale para as quarenta e duas unidades da rede, mas as famílias precisam "
+        "confirmar o interesse na secretaria da escola até o fim de fevereiro.",
+        "Representantes dos pais disseram que a medida chega tarde, mas que é um alívio para quem "
+        "depende de transporte público e leva mais de uma hora para chegar em casa.",
+    ],
+    "ru": [
+        "Главная",
+        "Новости",
+        "Войти",
+        "Мы используем файлы cookie, чтобы сайт работал лучше. Продолжая пользоваться сайтом, "
+        "вы соглашаетесь с нашей политикой конфиденциальности и использованием cookie.",
+        "Принять все",
+        "Автор: Ирина Соколова",
+        "04.03.2024 09:15",
+        "Авария на теплотрассе оставила без отопления двести домов в Заречном районе города в "
+        "понедельник утром, сообщили в городской администрации.",
+        "Ремонтные бригады работали всю ночь, но восстановить подачу тепла удалось только в "
+        "половине домов, а остальные жители ждут окончания работ до вечера вторника.",
+        "Жители жалуются, что о проблемах с трубопроводом говорили несколько лет, но ремонт "
+        "каждый раз откладывали из-за нехватки денег в городском бюджете.",
+        "В администрации пообещали проверить состояние всех теплотрасс района до начала "
+        "следующего отопительного сезона и заменить самые старые участки.",
+    ],
+}
+
+
+@pytest.mark.parametrize("lang", list(COOKIE_PAGES))
+def test_a_cookie_notice_above_the_byline_is_not_the_lead(lang: str) -> None:
+    lines = COOKIE_PAGES[lang]
+    article = parse_text("\n".join(lines), RULES)
+    lead = lines[7]
+    assert lead.startswith(article.title.rstrip(".…"))
+    assert "cookie" not in article.title + article.summary
+    assert lines[3] not in article.paragraphs
+    assert article.author is not None and article.author in lines[5]
+    assert article.date is not None and (article.date.month, article.date.day) == (3, 4)
+
+
+def test_below_byline_passes_over_the_candidates_above_it() -> None:
+    lines = ["A cookie notice.", "By Jane Smith", "The lead.", "More.", "Yet more."]
+    assert _below_byline(lines, [0, 2, 3, 4]) == [2, 3, 4]
+    # A byline below the last candidate, or none: the candidates stay.
+    assert _below_byline(["The lead.", "More.", "By Jane Smith"], [0, 1]) == [0, 1]
+    assert _below_byline(["The lead.", "Plain text", "More."], [0, 2]) == [0, 2]
+    # A timestamp opens it too.
+    assert _below_byline(["A notice.", "March 4, 2024 / 9:15 AM", "The lead."], [0, 2]) == [2]
+
+
+# An editor's note and a photo caption, then the story under its wire dateline.
+DATELINED = {
+    "en": [
+        "Editor's note: In our series on rivers, correspondents travel the length of one river "
+        "each month and report on the people who live along it.",
+        "A fisherman mends his nets on the bank of the river at dawn near the old harbour.",
+        "LISBON, Portugal (Reuters) -- The river's fishermen say their catch has fallen by half "
+        "in ten years, and many of their sons have left for jobs in the city.",
+        "The port authority blames warmer water and new dams upstream, and says it will study "
+        "whether the fish can be helped to return to their old spawning grounds.",
+    ],
+    "es": [
+        "Nota del editor: en esta serie, nuestros corresponsales recorren cada mes un río y "
+        "cuentan la vida de las personas que viven a su orilla.",
+        "Un pescador repara sus redes en la orilla del río al amanecer, cerca del viejo puerto.",
+        "MADRID (AP) — Los pescadores del río dicen que sus capturas se han reducido a "
+        "la mitad en diez años y que muchos de sus hijos se han ido a la ciudad.",
+        "La autoridad portuaria culpa al agua más caliente y a las nuevas presas río arriba, y "
+        "estudiará cómo ayudar a los peces a volver a sus antiguos lugares de desove.",
+    ],
+}
+
+
+@pytest.mark.parametrize("lang", list(DATELINED))
+def test_the_story_under_a_wire_dateline_is_the_lead(lang: str) -> None:
+    lines = DATELINED[lang]
+    article = parse_text("\n".join(lines), RULES)
+    story = lines[2].split(") ", 1)[1].lstrip("-—– ")
+    assert story.startswith(article.title)
+    assert all(line in article.paragraphs for line in lines)  # the note and caption stay in the body
+
+
+def test_datelined_lead_looks_only_a_few_paragraphs_down() -> None:
+    full = "A sentence that is long enough to be a full paragraph of the article, with a full stop."
+    dated = "LONDON (Reuters) -- " + full
+    fixed = [None] * 6
+    assert _datelined_lead([full, dated, full], fixed[:3], 0) == 1
+    assert _datelined_lead([dated, dated, full], fixed[:3], 0) == 0  # the first has one
+    assert _datelined_lead([full, full, full, full, dated], fixed[:5], 0) == 0  # too far down
+    assert _datelined_lead([full, full, full], fixed[:3], 0) == 0
