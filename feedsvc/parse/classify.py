@@ -22,6 +22,7 @@ from typing import NamedTuple
 
 from . import features
 from .lead import is_date_line
+from .lead import opens_with_dateline
 from .lead import strip_dateline
 from .model_lines import LEAD_CANDIDATES
 from .model_lines import LineModel
@@ -248,11 +249,9 @@ def _datelined_lead(lines: Sequence[str], fixed: Sequence[Line | None], lead: in
     """A wire dateline ("MIAMI, Florida (CNN) --") opens the story: when the first paragraph
     has none and one of the next few full paragraphs does, that one is the lead, and the
     lines above it are an editor's note, a caption, a stand-first (kept in the body)."""
-    if strip_dateline(lines[lead]) != lines[lead]:
-        return lead
     for i in range(lead + 1, min(len(lines), lead + 1 + DATELINE_REACH)):
-        if fixed[i] is None and strip_dateline(lines[i]) != lines[i] and is_full_paragraph(lines[i]):
-            return i
+        if fixed[i] is None and opens_with_dateline(lines[i]) and is_full_paragraph(lines[i]):
+            return lead if opens_with_dateline(lines[lead]) else i
     return lead
 
 

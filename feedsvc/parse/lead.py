@@ -205,6 +205,16 @@ def strip_dateline(text: str) -> str:
     return stripped if stripped.strip() else text
 
 
+_DATELINE_HEAD = 120  #: every wire dateline ends within this many characters of the start
+
+
+def opens_with_dateline(text: str) -> bool:
+    """A paragraph that opens with a wire dateline (strip_dateline would take one off), told
+    from its first characters only: a long paragraph costs no more than a short one."""
+    head = text[:_DATELINE_HEAD]
+    return strip_dateline(head) != head
+
+
 _CLAUSE_ENDS = (", ", "; ", ": ", " – ", " — ", " -- ", "、", "，")
 
 
