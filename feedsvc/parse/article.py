@@ -21,6 +21,7 @@ from ..errors import ParseError
 from ..model import Block
 from ..model import ParsedArticle
 from ..model import ParseRules
+from . import features
 from .classify import TEXT_KINDS
 from .classify import Line
 from .classify import byline_name
@@ -49,13 +50,16 @@ _TZ_ABBREVIATIONS = {
 _TZINFOS = {name: tzoffset(name, hours * 3600) for name, hours in _TZ_ABBREVIATIONS.items()}
 _DATE_DEFAULT = datetime(2000, 1, 1)  # fills missing fields deterministically, never "today"
 _DOTTED_DATE = re.compile(r"\s*\d{1,2}\.\d{1,2}\.\d{2,4}\b")
+_SLASHED_DATE = re.compile(r"\b\d{1,2}/\d{1,2}/\d{2,4}\b")
 
 
-def parse_date(value: str, tz: tzinfo) -> datetime:
+def parse_date(value: str, tz: tzinfo, *, dayfirst: bool = False) -> datetime:
     """A header date in any common format -> aware UTC datetime. Raises ValueError.
 
-    A dotted numeric date ("04.03.2024", German, Russian and most of Europe) is day first."""
-    dayfirst = _DOTTED_DATE.match(value) is not None
+    A dotted numeric date ("04.03.2024", German, Russian and most of Europe) is day first; a
+    slashed one ("04/03/2024") is month first unless ``dayfirst`` (a number over 12 decides
+    either way). ``dayfirst`` changes nothing else (an ISO date stays year-month-day)."""
+    dayfirst = _DOTTED_DATE.match(value) is not None or (dayfirst and _SLASHED_DATE.search(value) is not None)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # UnknownTimezoneWarning: handled below as naive
         dt = date_parser.parse(value, default=_DATE_DEFAULT, tzinfos=_TZINFOS, dayfirst=dayfirst)
@@ -138,10 +142,22 @@ def _found_date(lines: list[Line], rules: ParseRules) -> datetime | None:
             if found is None:
                 continue
             try:
-                return parse_date(found, rules.timezone)
+                return parse_date(found, rules.timezone, dayfirst="/" in found and _day_first(lines))
             except (ValueError, OverflowError):
                 continue
     return None
+
+
+# Languages whose pages write a numeric date month first ("11/19/2019"); the pages of every
+# other language with a stop-word list write it day first ("19/11/2019", "04/03/2024" for
+# 4 March), as most of the world does.
+_MONTH_FIRST = frozenset({"English"})
+
+
+def _day_first(lines: list[Line]) -> bool:
+    """Whether a slashed date in this article is day first: its language says so."""
+    language = features.article_language([line.text for line in lines])
+    return language >= 0 and features.stop_words().languages[language] not in _MONTH_FIRST
 
 
 def _blocks(lines: list[Line]) -> tuple[tuple[Block, ...], list[str], int | None]:
