@@ -3,6 +3,7 @@
     .venv/bin/python bench/quality.py                        # both parts, 500 BBC files (~1 min)
     .venv/bin/python bench/quality.py --only realpages --verbose
     .venv/bin/python bench/quality.py --only rouge --bbc-limit 0   # all 2,225 BBC files
+    .venv/bin/python bench/quality.py --only held-out             # leave-site-out (needs scikit-learn)
 
 Part 1, real pages (``<corpus>/realpages-dev``, see its README.md): runs that folder's own
 scorer, ``score.py``, as a subprocess with the venv's ``feedsvc`` on the ``article/`` and
@@ -20,6 +21,14 @@ Part 2, ROUGE-1/2/L F1 (Google's rouge-score, Porter stemming), averaged over fi
 scoring does) of feedsvc's title + summary (parsed in-process with default settings), its
 summary alone, Lead-3 and the first line. For BBC, one more row: feedsvc's title against the
 reference title (BBC titles are not in the text).
+
+Part 3, leave-site-out: ``tools/train_classifier.py --evaluate`` as a subprocess. It trains the
+line model's weights five times, each time without a fifth of the sites (pages grouped by
+domain), parses each real page with the weights that never saw its site, and prints score.py's
+figures for them ("held-out sites"), then for the shipped training on every site (the dev
+figures of part 1, in-process). The held-out figures are the ones that estimate other sites.
+Training needs scikit-learn, numpy and scipy (not feedsvc dependencies): without them the part
+says so and is skipped.
 
 Lead-3 and the one-rule title split sentences with ``feedsvc.parse.split_sentences``, so a
 change to that function moves these baselines too. Nothing from the corpus is written anywhere:
@@ -65,7 +74,7 @@ DEFAULT_BBC_LIMIT = 500
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
-    ap.add_argument("--only", choices=("realpages", "rouge"), help="run one part only")
+    ap.add_argument("--only", choices=("realpages", "rouge", "held-out"), help="run one part only")
     ap.add_argument("--verbose", action="store_true", help="list the real pages feedsvc misses")
     ap.add_argument(
         "--corpus", type=Path, default=DEFAULT_CORPUS_ROOT, metavar="DIR",
@@ -299,6 +308,26 @@ def rouge(corpus: Path, bbc_limit: int) -> None:
         ))  # fmt: skip
 
 
+# --------------------------------------------------------------------------- part 3: leave-site-out
+
+
+def held_out(corpus: Path) -> None:
+    print("\n== real pages, leave-site-out (tools/train_classifier.py --evaluate) ==")
+    try:
+        import numpy  # noqa: F401
+        import sklearn  # noqa: F401
+    except ImportError:
+        print("skipped: training needs scikit-learn and numpy (.venv/bin/pip install scikit-learn numpy)")
+        return
+    log("held-out: training five site-held-out models")
+    script = REPO_ROOT / "tools" / "train_classifier.py"
+    argv = [sys.executable, str(script), "--evaluate", "--corpus", str(corpus)]
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=1800)
+    if done.returncode != 0:
+        sys.exit(f"error: {script.name} failed ({done.returncode}):\n{done.stderr}")
+    print(done.stdout.rstrip())
+
+
 # --------------------------------------------------------------------------- main
 
 
@@ -317,6 +346,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         realpages(corpus, args.verbose)
     if args.only in (None, "rouge"):
         rouge(corpus, args.bbc_limit)
+    if args.only in (None, "held-out"):
+        held_out(corpus)
     print(f"\nloadavg:  {loadavg()} at the end (1 min)")
     print(f"run time: {time.perf_counter() - started:.1f} s")
     return 0
