@@ -76,6 +76,18 @@ def test_many_files_at_once_all_appear(site: Path) -> None:
 
 
 @pytest.mark.slow
+def _stopped(pid: int) -> bool:
+    """Whether every thread of ``pid`` is stopped (state T): kill() returns before they are."""
+    states = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            stat = (task / "stat").read_text()
+        except FileNotFoundError:  # a thread that just ended
+            continue
+        states.append(stat.rsplit(")", 1)[1].split()[0])
+    return bool(states) and all(state in "Tt" for state in states)
+
+
 def test_files_arriving_while_the_queue_overflows_all_appear(site: Path) -> None:
     """The server is paused (SIGSTOP) while more events than the kernel queues arrive, as on a
     busy machine: the queue overflows and events are lost. All files must still appear."""
@@ -86,7 +98,8 @@ def test_files_arriving_while_the_queue_overflows_all_appear(site: Path) -> None
         junk.write_text("not an article", "utf-8")
         os.kill(server.proc.pid, signal.SIGSTOP)
         try:
-            for i in range(limit // 2 + 1):  # fill the queue: attribute changes, two names in turn
+            poll(lambda: _stopped(server.proc.pid), "the server stopped")  # nothing reads the queue
+            for i in range(limit // 2 + 64):  # overfill the queue: attribute changes, two names in turn
                 os.chmod(first, 0o644 if i % 2 else 0o640)  # (the kernel merges only repeats)
                 os.chmod(junk, 0o644 if i % 2 else 0o640)
             for i in range(n):  # these files' events are lost
