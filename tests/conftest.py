@@ -80,6 +80,23 @@ def pytest_configure(config: pytest.Config) -> None:
         tempfile.tempdir = None  # gettempdir() looks again
 
 
+# Lines a test module wants on the terminal at the end of the run (the browser screenshots'
+# folder). An xdist worker's terminal is not shown: a worker hands them over in its
+# ``workeroutput`` under this key, and the controller prints them in its summary.
+SAY = "feedsvc_say"
+_worker_lines: list[str] = []
+
+
+@pytest.hookimpl(optionalhook=True)  # xdist's hook: only called when xdist runs the tests
+def pytest_testnodedown(node: object, error: object) -> None:
+    _worker_lines.extend(getattr(node, "workeroutput", {}).get(SAY, []))
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    for line in _worker_lines:
+        terminalreporter.write_line(line)
+
+
 @pytest.fixture(autouse=True)
 def _reset_env(monkeypatch: pytest.MonkeyPatch) -> None:
     """No FEEDSVC_* variable from the developer's shell leaks into a test."""

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import SAY
 from conftest import SEEDS
 from server_utils import ServerProcess
 from server_utils import running_server
@@ -159,7 +160,13 @@ def chromium(pytestconfig: pytest.Config, tmp_path_factory: pytest.TempPathFacto
 
 
 def _say(config: pytest.Config, line: str) -> None:
-    """One line on the terminal even while pytest captures output (as in a fixture's teardown)."""
+    """One line on the terminal even while pytest captures output (as in a fixture's teardown).
+    On an xdist worker, whose terminal nobody sees, the line goes to the controller, which
+    prints it in its summary (conftest.pytest_terminal_summary)."""
+    workeroutput = getattr(config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput.setdefault(SAY, []).append(line)
+        return
     capture = config.pluginmanager.get_plugin("capturemanager")
     reporter = config.pluginmanager.get_plugin("terminalreporter")
     if reporter is None:

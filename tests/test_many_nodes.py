@@ -17,6 +17,7 @@ import signal
 import threading
 import time
 from collections import Counter
+from collections.abc import Iterable
 from collections.abc import Iterator
 from dataclasses import dataclass
 from dataclasses import field
@@ -105,15 +106,19 @@ def read_loop(nodes: list[ServerProcess], stop: threading.Event, seen: Seen, loc
                 known[path] = (etag, index)
 
 
-def lock_holder(admin: object) -> tuple[int, bool] | None:
-    """(client process id, has uncommitted writes) of the session holding feedsvc's ingest
-    lock on this index, from pg_locks and pg_stat_activity; None when nobody holds it."""
+def lock_holder(admin: object, pids: Iterable[int]) -> tuple[int, bool] | None:
+    """(client process id, has uncommitted writes) of the node among ``pids`` holding an
+    advisory lock in this database (feedsvc's ingest lock on this index: the nodes take no
+    other), from pg_locks and pg_stat_activity; None when none of them holds one. Sessions of
+    other processes (other tests running at the same time, on indexes of their own) are not
+    looked at."""
     row = admin.execute(  # type: ignore[attr-defined]
         "SELECT a.application_name, a.backend_xid IS NOT NULL FROM pg_locks l"
         " JOIN pg_stat_activity a ON a.pid = l.pid"
         " WHERE l.locktype = 'advisory' AND l.granted AND l.database = ("
         "   SELECT oid FROM pg_database WHERE datname = current_database())"
-        " AND a.application_name LIKE 'feedsvc %'"
+        " AND a.application_name = ANY(%s)",
+        ([f"feedsvc {pid}" for pid in pids],),
     ).fetchone()
     if row is None:
         return None
@@ -163,7 +168,7 @@ def test_three_nodes_survive_the_ingesting_node_killed_mid_refresh(
                 added += BATCH
                 deadline = time.monotonic() + INTERVAL * 3 + 30
                 while time.monotonic() < deadline:
-                    holder = lock_holder(admin)
+                    holder = lock_holder(admin, pids)
                     if holder is not None and holder[1] and holder[0] in pids:
                         killed = pids[holder[0]]
                         killed.proc.send_signal(signal.SIGKILL)
@@ -181,7 +186,7 @@ def test_three_nodes_survive_the_ingesting_node_killed_mid_refresh(
             # Another node takes the lock over within one refresh interval...
             taken = None
             while taken is None and time.monotonic() - killed_at < INTERVAL + 10:
-                holder = lock_holder(admin)
+                holder = lock_holder(admin, pids)
                 if holder is not None and holder[0] in pids and pids[holder[0]] is not killed:
                     taken = time.monotonic() - killed_at
                 if admin.execute("SELECT count(*) FROM articles").fetchone() == (added,):
