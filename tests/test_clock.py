@@ -95,6 +95,7 @@ def assert_paced(times: list[float]) -> None:
     assert all(INTERVAL * 0.5 <= gap <= INTERVAL + 2.0 for gap in gaps), gaps
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("steps", [[-DAY], [DAY], [-DAY, 2 * DAY, -365 * DAY]])
 def test_interval_refresh_keeps_running_across_wall_clock_steps(
     running: tuple[Runs, RefreshRunner], wall: SteppableWall, caplog: pytest.LogCaptureFixture,
@@ -112,6 +113,7 @@ def test_interval_refresh_keeps_running_across_wall_clock_steps(
     assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
 
 
+@pytest.mark.slow
 def test_a_turn_that_comes_during_a_slow_refresh_is_skipped_without_apscheduler_warnings(
     settings: Settings, wall: SteppableWall, caplog: pytest.LogCaptureFixture
 ) -> None:

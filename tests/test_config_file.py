@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from feedsvc.config import _SCHEMA
 from feedsvc.config import DEFAULT_BOILERPLATE
 from feedsvc.config import DEFAULT_CAPTIONS
@@ -35,6 +37,7 @@ def test_readme_documents_every_config_key() -> None:
     assert not missing, f"config keys missing from README: {sorted(missing)}"
 
 
+@pytest.mark.slow
 def test_bad_flags_are_one_line_through_the_real_entry_point(tmp_path: Path) -> None:
     import subprocess
     import sys

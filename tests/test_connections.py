@@ -26,6 +26,8 @@ SLOW = 150
 TRICKLE = b"GET /atom.xml HTTP/1.1\r\nHost: x\r\nX-Slow: " + b"a" * 4096  # never ends
 ANSWER_WITHIN = 2.0  # seconds for a normal client, while the others hold their connections
 
+pytestmark = pytest.mark.slow
+
 
 def serve(tmp_path: Path, request_timeout: int) -> Iterator[ServerProcess]:
     shutil.copytree(DATA, tmp_path / "seeds")

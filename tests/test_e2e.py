@@ -313,6 +313,7 @@ def test_the_watcher_follows_the_seeds_dir(serve: Callable[..., Server]) -> None
     add_edit_delete(server)
 
 
+@pytest.mark.slow
 def test_the_scheduled_refresh_follows_the_seeds_dir(serve: Callable[..., Server]) -> None:
     # No watcher: only the interval job can explain a change (it never ran before the
     # scheduler fix: the job was added paused).

@@ -87,6 +87,7 @@ def test_bytes_are_what_serve_sends(built: tuple[Path, Path]) -> None:
                 assert zipped.raw.read(decode_content=False) == (out / str(entry["gzip"])).read_bytes()
 
 
+@pytest.mark.slow
 def test_incremental_and_atomic(built: tuple[Path, Path]) -> None:
     config, out = built
     before = manifest(out)

@@ -304,6 +304,7 @@ def test_a_config_file_gone_on_reload(tmp_path: Path, how: str) -> None:
 # ---------------------------------------------------------------------------- (e) exceptions in the real scheduler
 
 
+@pytest.mark.slow
 def test_exceptions_never_stop_the_scheduler_and_runs_never_overlap(
     settings: Settings, caplog: pytest.LogCaptureFixture
 ) -> None:

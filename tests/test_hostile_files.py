@@ -233,7 +233,7 @@ def _long_line_token(env: Env) -> None:
     assert len(article.summary) <= env.settings.summary_length + 1
 
 
-@case("10000-short-lines")
+@case("10000-short-lines", pytest.mark.slow)
 def _many_lines(env: Env) -> None:
     env.write("many-lines.txt", "".join(f"Paragraph number {i} says little.\n" for i in range(10_000)))
     env.refresh()
@@ -301,7 +301,7 @@ def _controls(env: Env) -> None:
     assert "red text" in article.body_text and "[31m" not in article.body_text
 
 
-@case("hostile-header")
+@case("hostile-header", pytest.mark.slow)
 def _header(env: Env) -> None:
     env.write(
         "header.txt",
@@ -317,7 +317,7 @@ def _header(env: Env) -> None:
     assert any("header.txt" in r.getMessage() for r in env.caplog.records if r.levelno >= logging.WARNING)
 
 
-@case("5000-tags")
+@case("5000-tags", pytest.mark.slow)
 def _many_tags(env: Env) -> None:
     tags = ",".join(f"tag{i}" for i in range(5000))  # 44 KB: far under max_file_bytes
     env.write("tags.txt", f"Title: Tagged to death\nTags: {tags}\n\nA story with a long tag list.\n")

@@ -258,6 +258,7 @@ def test_a_refresh_that_lost_its_lock_writes_nothing(settings: Settings, store: 
     assert store.generation() == 0
 
 
+@pytest.mark.slow
 @pytest.mark.backends("postgres")
 def test_a_commit_reaches_another_node_by_notify_at_once(settings: Settings, store: Store) -> None:
     """With the poll a minute away, only the NOTIFY can bring the change within seconds."""
@@ -275,6 +276,7 @@ def test_a_commit_reaches_another_node_by_notify_at_once(settings: Settings, sto
         assert wait_for(lambda: other.coordinator.change_count() != before, seconds=5)
 
 
+@pytest.mark.slow
 @pytest.mark.backends("postgres")
 def test_a_lost_notification_is_caught_by_the_poll(
     settings: Settings, store: Store, monkeypatch: pytest.MonkeyPatch
@@ -299,6 +301,7 @@ def test_a_lost_notification_is_caught_by_the_poll(
         assert other.coordinator.change_count() == seen
 
 
+@pytest.mark.slow
 @pytest.mark.backends("postgres")
 def test_a_listener_that_reconnects_counts_what_it_missed(settings: Settings, store: Store) -> None:
     """A commit made while the listener was cut off (its NOTIFY lost, and already in the commit

@@ -7,6 +7,7 @@ import socket
 import time
 from pathlib import Path
 
+import pytest
 from server_utils import HOST
 from server_utils import running_server
 from server_utils import write_config
@@ -14,6 +15,7 @@ from server_utils import write_config
 DATA = Path(__file__).parent / "data" / "seeds"
 
 
+@pytest.mark.slow
 def test_a_silent_client_is_dropped_after_request_timeout(tmp_path: Path) -> None:
     shutil.copytree(DATA, tmp_path / "seeds")
     config = write_config(tmp_path, extra="[server]\nrequest_timeout = 2\n")
