@@ -63,7 +63,11 @@ class ServerProcess:
 def _stop(proc: subprocess.Popen[bytes]) -> None:
     if proc.poll() is not None:
         return
-    proc.send_signal(signal.SIGINT)  # serve stops its scheduler and store on KeyboardInterrupt
+    # serve stops its scheduler and store on KeyboardInterrupt (Ctrl-C), and on SIGTERM alike.
+    # A test run started with SIGINT ignored (`cmd &` in a script) passes that on to the
+    # servers, which then never see a Ctrl-C: each stop waited 5 s and killed. SIGTERM then.
+    ctrl_c = signal.getsignal(signal.SIGINT) is not signal.SIG_IGN
+    proc.send_signal(signal.SIGINT if ctrl_c else signal.SIGTERM)
     try:
         proc.wait(timeout=5)
     except subprocess.TimeoutExpired:
