@@ -75,7 +75,6 @@ def test_many_files_at_once_all_appear(site: Path) -> None:
         assert len(titles(server)) == 50  # and the feed still parses, full
 
 
-@pytest.mark.slow
 def _stopped(pid: int) -> bool:
     """Whether every thread of ``pid`` is stopped (state T): kill() returns before they are."""
     states = []
@@ -88,6 +87,7 @@ def _stopped(pid: int) -> bool:
     return bool(states) and all(state in "Tt" for state in states)
 
 
+@pytest.mark.slow
 def test_files_arriving_while_the_queue_overflows_all_appear(site: Path) -> None:
     """The server is paused (SIGSTOP) while more events than the kernel queues arrive, as on a
     busy machine: the queue overflows and events are lost. All files must still appear."""
