@@ -56,10 +56,10 @@ class SQLiteStore(ChangeRows, IdentityRows):
 
     #: instants are stored as RFC 3339 text (format_time): sortable, and exact to the microsecond
     dialect = Dialect("?", format_time, parse_time, row_to_article, SELECT)
-    #: Each topic of a kind with its count and the spelling most of its articles use (ties: the
-    #: least in code point order). One slug: its rows alone (the primary key's range).
     #: an article's topics in one text (Store.changes): "kind TAB slug TAB name" lines
     _TOPICS_OF = "(SELECT group_concat(t.kind || char(9) || t.slug || char(9) || t.name, char(10)) FROM topics t WHERE t.id = a.id)"
+    #: Each topic of a kind with its count and the spelling most of its articles use (ties: the
+    #: least in code point order). One slug: its rows alone (the primary key's range).
     _TOPICS_SQL, _TOPIC_SQL = (
         "SELECT slug, name, total FROM ("  # noqa: S608 (constants)
         " SELECT slug, name, sum(count(*)) OVER (PARTITION BY slug) AS total,"

@@ -39,10 +39,10 @@ class PostgresStore(ChangeRows, IdentityRows):
 
     #: instants are timestamptz, passed and read as aware datetimes (read back in UTC)
     dialect = Dialect("%s", _as_is, utc, row_to_article, SELECT)
-    #: Each topic of a kind with its count and the spelling most of its articles use (ties: the
-    #: least in code point order, COLLATE "C" whatever the database's collation). One slug: its rows.
     #: an article's topics in one text (Store.changes): "kind TAB slug TAB name" lines
     _TOPICS_OF = "(SELECT string_agg(t.kind || chr(9) || t.slug || chr(9) || t.name, chr(10)) FROM topics t WHERE t.id = a.id)"
+    #: Each topic of a kind with its count and the spelling most of its articles use (ties: the
+    #: least in code point order, COLLATE "C" whatever the database's collation). One slug: its rows.
     _TOPICS_SQL, _TOPIC_SQL = (
         "SELECT slug, name, total FROM ("  # noqa: S608 (constants)
         " SELECT slug, name, CAST(sum(count(*)) OVER (PARTITION BY slug) AS bigint) AS total,"
