@@ -15,8 +15,8 @@ Which tests: a traced run of the original records which tests call each top-leve
 (or method) of the module. A mutant inside a function runs against the tests that call it; a
 mutant of a module-level private name (``_PLACE = re.compile(...)``) against the tests that
 call a function reading that name, directly or through other private names; anything else (a
-public name, a class body, a function with a cache in front of it, whose calls a warm cache
-hides) against every test given. A test that reaches a function only through another module's
+public name, a private one a test reads itself, a class body, a function with a cache in front
+of it, whose calls a warm cache hides) against every test given. A test that reaches a function only through another module's
 cache could be missed, so a survivor is a survivor of the selected tests: the kill rate is a
 lower bound.
 
@@ -535,6 +535,7 @@ def _selector(source: str, calls: dict[str, list[str]], every: list[str]):  # ty
     private names); every test for a cached function, a public name, or anything else."""
     tree = ast.parse(source)
     owner = _owner(source)
+    used = "\n".join((ROOT / t.split("::")[0]).read_text("utf-8") for t in every)  # the tests' own text
     funcs: dict[str, ast.AST] = {}
     cached: set[str] = set()
     other: list[ast.AST] = []  # module-level code that is no private assignment or function
@@ -568,8 +569,8 @@ def _selector(source: str, calls: dict[str, list[str]], every: list[str]):  # ty
                 if not targets <= seen and refs(n) & seen:
                     seen |= targets
                     grew = True
-        if any(refs(n) & seen for n in other):
-            return every
+        if any(refs(n) & seen for n in other) or any(re.search(rf"\b{x}\b", used) for x in seen):
+            return every  # read by module-level code, or by a test itself (`from ... import _PLACE`)
         users = [f for f, n in funcs.items() if refs(n) & seen]
         if any(f in cached for f in users):
             return every

@@ -21,6 +21,10 @@ from feedsvc.parse.article import author_name
 from feedsvc.parse.article import classify_lines
 from feedsvc.parse.article import parse_date
 from feedsvc.parse.article import split_header
+from feedsvc.parse.classify import _PLACE
+from feedsvc.parse.classify import byline_name
+from feedsvc.parse.classify import find_date
+from feedsvc.parse.classify import is_byline
 
 RULES = Settings(seeds_dir=Path("seeds"), db_path=Path("x")).parse_rules()
 
@@ -238,3 +242,130 @@ def test_explain_adds_the_features_to_the_reasons() -> None:
     lead = next(i for i, x in enumerate(plain) if x.kind == "lead")
     assert explained[lead].reason.startswith(plain[lead].reason + " [")
     assert "[" not in plain[lead].reason
+
+
+# --------------------------------------------------------------------------- classify: dates in a line
+
+
+@pytest.mark.parametrize(
+    ("line", "date"),
+    [
+        ("Published 14 February 2024", "14 February 2024"),  # every month, long and short
+        ("Updated Aug 3, 2023", "Aug 3, 2023"),
+        ("Posted May 2nd, 2024", "May 2nd, 2024"),  # every ordinal suffix
+        ("Posted 2nd May 2024", "2nd May 2024"),
+        ("Posted 21st May 2024", "21st May 2024"),
+        ("Posted 23rd May 2024", "23rd May 2024"),
+        ("Posted 24th May 2024", "24th May 2024"),
+        ("Archive: March 3, 1999", "March 3, 1999"),  # the last century too
+        ("Veröffentlicht 3.5.2024", "3.5.2024"),  # one-digit day and month
+        ("Опубликовано 03/05/2024", "03/05/2024"),
+        ("Published 2024-05-03 10:00:30+02:00", "2024-05-03 10:00:30+02:00"),  # the offset is kept
+        ("Published 2024-05-03T10:00:30Z", "2024-05-03T10:00:30Z"),
+        ("Published 2024-05-03T10:00", "2024-05-03T10:00"),
+        ("Updated 3 May 2024 10:30 pm", "3 May 2024 10:30 pm"),  # lower-case am/pm
+        ("Updated 3 May 2024 10:30 AM", "3 May 2024 10:30 AM"),
+        ("Updated 1909 HKT, November 18, 2019", "November 18, 2019 1909 HKT"),  # a zone of 2 letters + T
+        ("Updated 1909 UTC, November 18, 2019", "November 18, 2019 1909 UTC"),
+        ("Updated 1909 GMT, November 18, 2019", "November 18, 2019 1909 GMT"),
+    ],
+)
+def test_dates_in_a_line(line: str, date: str) -> None:
+    assert find_date(line) == date
+
+
+# --------------------------------------------------------------------------- classify: bylines
+
+_BYLINE_WORDS = [
+    "By", "Written by", "Words by", "Posted by", "Reported by", "Por", "Par", "Von", "Di", "Da", "Door",
+    "Av", "Af", "Oleh", "Przez", "Od", "Autor", "Автор", "Від", "От", "Tarafından", "Του", "Της", "Bởi",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("word", _BYLINE_WORDS)
+def test_every_byline_word(word: str) -> None:
+    # no comma or bar: only the byline word makes it a byline
+    assert byline_name(f"{word} Anna Nowak") == "Anna Nowak"
+    assert is_byline(f"{word.lower()}: Anna Nowak")
+
+
+@pytest.mark.parametrize("mark", [",", "|", "•", "·", "/", " - ", " – ", " — ", "(", " for ", " in ", " on "])
+def test_a_byline_name_ends_at_every_mark(mark: str) -> None:
+    assert byline_name(f"By Anna Nowak{mark}Reporter Extra") == "Anna Nowak"
+
+
+def test_a_lower_case_accented_letter_is_no_capital() -> None:
+    # a dateline is a place in capitals: "À" counts, "à" (U+00E0) does not
+    assert _PLACE.match("ÉVRY À PARIS")
+    assert not _PLACE.match("ÉVRY à PARIS")
+    assert not _PLACE.match("STRAßE")
+
+
+@pytest.mark.parametrize(
+    "place",
+    ["BADEN-BADEN", "SAINT-ÉTIENNE", "BONN, NORDRHEIN-WESTFALEN", "A" * 31, "LONDON, " + "B" * 31],
+)
+def test_places_in_capitals_with_hyphens_and_at_full_length(place: str) -> None:
+    assert _PLACE.match(place)
+
+
+def test_a_date_with_its_time_is_taken_without_another_time_in_the_line() -> None:
+    assert find_date("2024-05-03 10:00 (updated 11:30)") == "2024-05-03 10:00"
+
+
+# --------------------------------------------------------------------------- classify: one run of prose
+
+TWELVE = "The new library opened its doors to readers on a rainy Monday."
+ELEVEN = "The new library opened its doors to readers on rainy Monday."
+TWELVE_RU = "Новая библиотека открыла свои двери для читателей в этот дождливый понедельник утром."
+
+
+def _reasons(lines: list[str]) -> list[tuple[str, str]]:
+    return [(x.kind, x.reason) for x in classify_lines(lines, RULES)]
+
+
+@pytest.mark.parametrize("paragraph", [TWELVE, TWELVE_RU])
+def test_one_run_of_prose_needs_a_paragraph_of_twelve_words(paragraph: str) -> None:
+    assert _reasons(["Readers queued for hours.", paragraph]) == [
+        ("body", "one run of prose; a sentence above the first paragraph"),
+        ("lead", "one run of prose, no chrome: the first paragraph"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        ["Readers queued for hours.", ELEVEN],  # no paragraph of 12 words
+        ["Readers queued early.", TWELVE],  # a line of 3 words: chrome, not a sentence
+    ],
+)
+def test_not_one_run_of_prose(lines: list[str]) -> None:
+    assert not any(reason.startswith("one run of prose") for _, reason in _reasons(lines))
+
+
+_JA = "市立図書館は月曜日に新しい建物で開館し、多くの市民が朝から長い列を作った"  # 36 characters
+
+
+@pytest.mark.parametrize(("length", "one_run"), [(29, False), (30, True)])
+def test_a_cjk_paragraph_is_thirty_characters(length: int, one_run: bool) -> None:
+    line = _JA[: length - 1] + "。"
+    reasons = _reasons(["読者が並んだ。" * 2, line])
+    assert reasons[1][1].startswith("one run of prose") is one_run
+
+
+def test_a_byline_above_the_first_paragraph_is_the_author() -> None:
+    lines = ["Reported by Anna Maria Nowak.", TWELVE, ELEVEN]
+    assert _reasons(lines)[0] == ("byline", "a name after a byline word above the lead")
+    article = parse_text(_article(*lines), RULES)
+    assert article.author == "Anna Maria Nowak"
+    assert [b.text for b in article.blocks] == [TWELVE, ELEVEN]  # the byline is not in the body
+
+
+def test_a_line_of_debris_only_is_boilerplate() -> None:
+    lines = ["[email protected]", *BRIDGE]  # what a scraper leaves of a hidden address
+    first = classify_lines(lines, RULES)[0]
+    assert (first.text, first.kind, first.reason) == (
+        "[email protected]",
+        "boilerplate",
+        "nothing left after [parse] debris patterns",
+    )
