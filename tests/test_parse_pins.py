@@ -4,6 +4,7 @@ reader or a feed would see. Fixtures are written here, in several languages."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC
 from datetime import datetime
 from datetime import timedelta
@@ -369,3 +370,23 @@ def test_a_line_of_debris_only_is_boilerplate() -> None:
         "boilerplate",
         "nothing left after [parse] debris patterns",
     )
+
+
+def test_rule_lines_score_zero_and_one_run_lines_one() -> None:
+    lines = ["Readers queued for hours.", TWELVE, ELEVEN, "[email protected]", "Share this on Facebook"]
+    out = classify_lines(lines, RULES)
+    assert [(x.kind, x.score, x.rule, x.sentence) for x in out] == [
+        ("body", 1.0, False, True),
+        ("lead", 1.0, False, True),
+        ("body", 1.0, False, True),
+        ("boilerplate", 0.0, True, False),  # debris only
+        ("boilerplate", 0.0, True, False),  # a [parse] boilerplate pattern
+    ]
+
+
+def test_model_scored_lines_say_the_models_probability() -> None:
+    lines = ["Home | News | Sport", "Updated 3 May 2024 09:15", "Bridge repairs", *BRIDGE, "Share this story"]
+    reasons = {x.kind: x.reason for x in classify_lines(lines, RULES)}
+    assert re.fullmatch(r"model 0\.\d\d; the lead model's pick", reasons["lead"])
+    assert re.fullmatch(r"model 0\.\d\d", reasons["body"])
+    assert re.fullmatch(r"model 0\.\d\d < 0\.5; a date in a short line", reasons["timestamp"])
