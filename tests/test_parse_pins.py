@@ -4,6 +4,7 @@ reader or a feed would see. Fixtures are written here, in several languages."""
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import UTC
 from datetime import datetime
@@ -16,6 +17,7 @@ import pytest
 from feedsvc.config import Settings
 from feedsvc.parse import ParseError
 from feedsvc.parse import clean_text
+from feedsvc.parse import features
 from feedsvc.parse import parse_text
 from feedsvc.parse import split_lines
 from feedsvc.parse.article import author_name
@@ -390,3 +392,129 @@ def test_model_scored_lines_say_the_models_probability() -> None:
     assert re.fullmatch(r"model 0\.\d\d; the lead model's pick", reasons["lead"])
     assert re.fullmatch(r"model 0\.\d\d", reasons["body"])
     assert re.fullmatch(r"model 0\.\d\d < 0\.5; a date in a short line", reasons["timestamp"])
+
+
+# --------------------------------------------------------------------------- features: what a line shows
+
+
+def _features(lines: list[str], *, known_language: bool = True) -> list[dict[str, float]]:
+    return [
+        dict(zip(features.NAMES, s.values, strict=True))
+        for s in features.shapes(lines, known_language=known_language)
+    ]
+
+
+def _feature(line: str, name: str) -> float:
+    # the line after an English paragraph, so that the article's language is known
+    return _features([TWELVE, line])[1][name]
+
+
+@pytest.mark.parametrize(
+    ("line", "short", "long"),
+    [
+        ("Three words here", 1.0, 0.0),
+        ("Four words are here", 0.0, 0.0),
+        (" ".join(["word"] * 24), 0.0, 0.0),
+        (" ".join(["word"] * 25), 0.0, 1.0),
+    ],
+)
+def test_short_is_under_four_words_and_long_twenty_five_or_more(line: str, short: float, long: float) -> None:
+    assert (_feature(line, "short"), _feature(line, "long")) == (short, long)
+
+
+@pytest.mark.parametrize(
+    ("line", "no_stop"), [("Quarterly revenue forecasts rose", 1.0), ("Quarterly revenue rose", 0.0)]
+)
+def test_no_stop_is_four_or_more_words_without_a_function_word(line: str, no_stop: float) -> None:
+    assert _feature(line, "no_stop") == no_stop
+    assert _features([TWELVE, line], known_language=False)[1]["no_stop"] == 0.0  # no list: no such word
+
+
+@pytest.mark.parametrize(
+    ("line", "sentences"),
+    [
+        ("One. Two! Three? Four. Five.", 1.0),
+        ("One. Two! Three.", 2 / 3),
+        ("Один. Два.", 1 / 3),
+        ("一。二。", 2 / 3),
+    ],
+)
+def test_sentence_breaks_are_counted_up_to_three(line: str, sentences: float) -> None:
+    assert _feature(line, "sentences") == pytest.approx(sentences)
+
+
+@pytest.mark.parametrize(
+    ("line", "name", "value"),
+    [
+        ('He said "yes."', "terminal", 1.0),  # closing quotes aside
+        ("Ends with a colon:", "colon_end", 1.0),
+        ("Ends with a colon:", "terminal", 0.0),
+        ("BREAKING NEWS TODAY", "upper_line", 1.0),
+        ("Breaking News Today", "upper_line", 0.0),
+        ("2024 1234 5678", "upper_line", 0.0),  # no letter: nothing in capitals
+        ("Breaking News Today", "capital_share", 1.0),
+        ("Breaking news today", "capital_share", 1 / 3),
+        ("Tel 123", "digit_share", 3 / 7),
+        ("Цена 100", "digit_share", 3 / 8),
+        ("a|b/c", "separator_share", 2 / 5),
+        ("а » б", "separator_share", 1 / 5),
+        ("one, two, three", "comma_rate", 2 / 3),
+        ('"A quote opens', "opens_quote", 1.0),
+        ("«Цитата", "opens_quote", 1.0),
+        ("A quote closes»", "opens_quote", 0.0),
+        ("see https://example.net/a", "url", 1.0),
+        ("see example.org now", "url", 1.0),
+        ("see www.example.net", "url", 1.0),
+        ("write to @desk", "url", 1.0),
+        ("see example.net now", "url", 0.0),
+    ],
+)
+def test_line_features(line: str, name: str, value: float) -> None:
+    assert _feature(line, name) == pytest.approx(value)
+
+
+def test_position_features() -> None:
+    rows = _features(["First line", "Middle line", "Last line"])
+    assert [(r["first"], r["last"], r["rel_pos"]) for r in rows] == [
+        (1.0, 0.0, 0.0),
+        (0.0, 0.0, 0.5),
+        (0.0, 1.0, 1.0),
+    ]
+    (only,) = _features(["Only line"])
+    assert (only["first"], only["last"], only["rel_pos"]) == (1.0, 1.0, 0.0)
+
+
+_CJK_TEXT = "市立図書館は月曜日に新しい建物で開館し多くの市民が朝から長い列を作った" * 3
+
+
+@pytest.mark.parametrize(
+    ("line", "cjk"),
+    [
+        (_CJK_TEXT[:11], 1.0),  # more than 10 CJK characters
+        (_CJK_TEXT[:10], 0.0),
+        ("x" * 29 + _CJK_TEXT[:11], 1.0),  # ... in the first 40
+        ("x" * 30 + _CJK_TEXT[:11], 0.0),
+        ("ひらがなとカタカナだけのぶんしょうです", 1.0),  # kana count
+    ],
+)
+def test_a_cjk_line_is_more_than_ten_cjk_characters_in_its_first_forty(line: str, cjk: float) -> None:
+    assert _feature(line, "cjk") == cjk
+
+
+@pytest.mark.parametrize(("length", "long"), [(59, 0.0), (60, 1.0)])
+def test_a_cjk_line_is_long_at_sixty_characters(length: int, long: float) -> None:
+    row = _features([_CJK_TEXT[:length]])[0]
+    assert (row["long"], row["short"]) == (long, 0.0)
+    assert row["log_words"] == pytest.approx(math.log1p(length // 4))  # words: a quarter of the characters
+
+
+def test_no_language_when_no_list_fits() -> None:
+    assert _features([TWELVE])[0]["no_language"] == 0.0
+    assert _features([TWELVE], known_language=False)[0]["no_language"] == 1.0
+    assert _features([_CJK_TEXT])[0]["no_language"] == 1.0
+
+
+def test_word_shares_are_measured_on_the_first_240_characters() -> None:
+    # "a" (a function word) is the 241st character: not in the sample
+    assert _feature("x" * 239 + " a", "stop_density") == 0.0
+    assert _feature("x" * 238 + " a", "stop_density") == 0.5
