@@ -518,3 +518,22 @@ def test_word_shares_are_measured_on_the_first_240_characters() -> None:
     # "a" (a function word) is the 241st character: not in the sample
     assert _feature("x" * 239 + " a", "stop_density") == 0.0
     assert _feature("x" * 238 + " a", "stop_density") == 0.5
+
+
+def test_brackets_are_separators() -> None:
+    assert _feature("[1]", "separator_share") == pytest.approx(2 / 3)
+    assert _feature("[1] «a»", "separator_share") == pytest.approx(4 / 7)  # the other path
+
+
+def test_the_first_stop_word_list_counts_too() -> None:
+    # Afrikaans is the first list in the file (index 0): its function words count
+    lines = ["Die kinders het gister in die park gespeel en hulle was baie gelukkig met die mooi weer."]
+    assert features.stop_words().languages[features.article_language(lines)] == "Afrikaans"
+    assert _features(lines)[0]["no_language"] == 0.0
+
+
+def test_the_stop_word_file_has_no_unnamed_list() -> None:
+    # its comment lines and blank lines are no languages
+    names = features.stop_words().languages
+    assert len(names) == len(set(names)) >= 50
+    assert all(name and not name.startswith("#") and name[0].isupper() for name in names)
