@@ -90,9 +90,9 @@ class SqlRows:
     def _q(self, sql: str) -> str:
         return marked(self.dialect.mark, sql)
 
-    def _listing(self, r: tuple[Any, ...] | None) -> Listing | None:
+    def _listing(self, r: tuple[Any, ...]) -> Listing:
         t = self.dialect.time_out
-        return None if r is None else Listing(r[0], r[1], r[2], r[3], r[4], t(r[5]), t(r[6]))
+        return Listing(r[0], r[1], r[2], r[3], r[4], t(r[5]), t(r[6]))
 
     def _file_row(self, r: tuple[Any, ...]) -> FileRow:
         return FileRow(r[0], r[1], r[2], r[3], r[4], r[5], self.dialect.time_out(r[6]))
@@ -140,7 +140,7 @@ class SqlRows:
         """One page of the newest-first listing (titles and summaries, no bodies)."""
         with self._read() as conn:
             rows = conn.execute(self._q(_PAGE), (limit, offset)).fetchall()
-        return [listing for r in rows if (listing := self._listing(r)) is not None]
+        return [self._listing(r) for r in rows]
 
     def topics(self, kind: TopicKind) -> list[Topic]:
         """Every topic of ``kind`` that has a published article, by slug, with its count."""
@@ -180,7 +180,10 @@ class SqlRows:
             older = conn.execute(
                 q(_LISTING + " WHERE (a.published, a.id) < (?, ?)" + _NEWEST + " LIMIT 1"), key
             ).fetchone()
-        return self._listing(newer), self._listing(older)
+        return (
+            None if newer is None else self._listing(newer),
+            None if older is None else self._listing(older),
+        )
 
     def get(self, article_id: str) -> Article | None:
         row = self._one(self._q(self.dialect.select + " WHERE a.id = ?"), (article_id,))
