@@ -102,6 +102,25 @@ DATELINED = {
         "La autoridad portuaria culpa al agua más caliente y a las nuevas presas río arriba, y "
         "estudiará cómo ayudar a los peces a volver a sus antiguos lugares de desove.",
     ],
+    # a place with an accent and a national wire service: capitals told by case, not A-Z
+    "es-efe": [
+        "Nota del editor: en esta serie, nuestros corresponsales recorren cada mes un río y "
+        "cuentan la vida de las personas que viven a su orilla.",
+        "Un pescador repara sus redes en la orilla del río al amanecer, cerca del viejo puerto.",
+        "SEVILLA, España (EFE) — Los pescadores dicen que sus capturas se han reducido a la "
+        "mitad en diez años. Muchos de sus hijos se han ido a trabajar a la ciudad.",
+        "La autoridad portuaria culpa al agua más caliente y a las nuevas presas río arriba, y "
+        "estudiará cómo ayudar a los peces a volver a sus antiguos lugares de desove.",
+    ],
+    "de-dpa": [
+        "Hinweis der Redaktion: In dieser Serie reisen unsere Korrespondenten jeden Monat an "
+        "einem Fluss entlang und berichten über die Menschen, die an seinem Ufer leben.",
+        "Ein Fischer flickt im Morgengrauen seine Netze am Ufer des Flusses nahe dem alten Hafen.",
+        "DÜSSELDORF (dpa) — Die Fischer am Rhein sagen, ihr Fang habe sich in zehn Jahren "
+        "halbiert, und viele ihrer Söhne seien für Arbeit in die Städte gezogen.",
+        "Die Hafenbehörde macht wärmeres Wasser und neue Staustufen flussaufwärts verantwortlich "
+        "und will prüfen, wie den Fischen die Rückkehr zu ihren Laichplätzen gelingen kann.",
+    ],
 }
 
 

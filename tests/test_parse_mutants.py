@@ -189,6 +189,22 @@ DATELINES = [
     ("PA — Text.", "PA — Text."),
     ("ABC - Text.", "ABC - Text."),
     ("A B - Text.", "A B - Text."),
+    # other alphabets and agencies: capitals are told by case, not by A-Z
+    ("SEVILLA, España (EFE) — El texto.", "El texto."),
+    ("MOSCÚ (AP) — El texto.", "El texto."),
+    ("São Paulo (Reuters) - Texto.", "Texto."),
+    ("Berlin (dpa) - Der Text.", "Der Text."),
+    ("ROMA (ANSA) - Il testo.", "Il testo."),
+    ("ÜBERLINGEN – Der Text.", "Der Text."),
+    ("МОСКВА — Текст.", "Текст."),
+    ("ΑΘΗΝΑ — Το κείμενο.", "Το κείμενο."),
+    ("Übersicht – der Text.", "Übersicht – der Text."),  # a word in title case is no place in capitals
+    ("MÜNCHEN, bayern – Text.", "MÜNCHEN, bayern – Text."),  # a region starts with a capital
+    ("the city (AP) — Text.", "the city (AP) — Text."),
+    ("São Paulo (Folha) - Texto.", "São Paulo (Folha) - Texto."),  # not a wire service
+    ("서울 — 기사 본문.", "서울 — 기사 본문."),  # no capitals, no dateline of this shape
+    ("ÉTÉ — Texte.", "Texte."),
+    ("ÉT — Texte.", "ÉT — Texte."),  # two letters are too few for a place
 ]
 
 

@@ -155,17 +155,30 @@ def split_sentences(paragraph: str) -> list[str]:
 
 # --------------------------------------------------------------------------- lead text
 
-# "WASHINGTON (CNN) -- ", "(CNN)", "LONDON, England (Reuters) -- ": wire-service datelines.
-_DATELINE = re.compile(
-    r"^(?:[A-Z][A-Za-z.'’ -]{0,40}(?:, [A-Z][A-Za-z.'’ -]{0,30})?\s*)?"
-    r"\((?:CNN|AP|Reuters|AFP|UPI|PA|BBC)\)\s*(?:--|—|–|-)?\s*"
-    r"|^[A-Z][A-Z.'’ -]{2,30}(?:, [A-Z][A-Za-z.'’ -]{1,30})?\s+(?:--|—|–)\s+"
+# "WASHINGTON (CNN) -- ", "(CNN)", "LONDON, England (Reuters) -- ", "SEVILLA, España (EFE) — ",
+# "MOSCOW — ": wire-service datelines, in any alphabet with capitals. Python's re has no class
+# for capital letters, so each pattern matches letters and ``_dateline_end`` checks the case.
+_L = r"[^\W\d_]"  # a letter
+_PLACE_CHARS = rf"(?:{_L}|[.'’ -])"
+# Wire services, a fixed list: their names are what tells a dateline from a parenthesis.
+_AGENCIES = (
+    "CNN|AP|Reuters|AFP|UPI|PA|BBC|EFE|dpa|DPA|ANSA|Lusa|LUSA|Xinhua|Kyodo|Yonhap|TASS|ТАСС|PTI|IANS|"
+    "ANP|Belga|APA|KNA|AA|Europa Press|Bernama|Antara|ANTARA|CTK|ČTK|PAP|NTB|TT|SDA|ATS"
+)
+_DATELINES = (
+    # [Place[, Region]] (Agency) [dash]: the place starts with a capital
+    re.compile(
+        rf"(?:(?P<place>{_L}{_PLACE_CHARS}{{0,40}})(?:, (?P<region>{_L}{_PLACE_CHARS}{{0,30}}))?\s*)?"
+        rf"\((?:{_AGENCIES})\)\s*(?:--|—|–|-)?\s*"
+    ),
+    # PLACE[, Region] -- : the place in capitals, a dash other than a hyphen
+    re.compile(rf"(?P<caps>{_L}{_PLACE_CHARS}{{2,30}})(?:, (?P<region>{_L}{_PLACE_CHARS}{{1,30}}))?\s+(?:--|—|–)\s+"),
     # "CAPE CANAVERAL, Florida - ": a plain hyphen only after a place in capitals and a region
-    r"|^[A-Z][A-Z.'’ -]{2,30}, [A-Z][A-Za-z.'’ ]{1,30}?\s+-\s+"
+    re.compile(rf"(?P<caps>{_L}{_PLACE_CHARS}{{2,30}}), (?P<region>{_L}(?:{_L}|[.'’ ]){{1,30}}?)\s+-\s+"),
 )
 _ELLIPSIS = "…"
-# Literals one of which every _DATELINE match contains.
-_DATELINE_MARKS = ("(CNN)", "(AP)", "(Reuters)", "(AFP)", "(UPI)", "(PA)", "(BBC)", "--", "—", "–", " - ")
+# Literals one of which every dateline contains.
+_DATELINE_MARKS = ("(", "--", "—", "–", " - ")
 
 
 _MONTH = (
@@ -194,15 +207,39 @@ def lead_paragraphs(paragraphs: Sequence[str]) -> Sequence[str]:
     return paragraphs
 
 
+def _capital(word: str) -> bool:
+    return word[:1].isupper()
+
+
+def _in_capitals(place: str) -> bool:
+    """"NEW YORK", "SEVILLA", "МОСКВА": capitals and no small letter."""
+    return _capital(place) and not any(c.islower() for c in place)
+
+
+def dateline_end(text: str) -> int:
+    """Where a leading wire-service dateline ends (0: the text opens with none)."""
+    if not any(mark in text for mark in _DATELINE_MARKS):
+        return 0  # every dateline has one of these: skip the backtracking patterns
+    return _match_dateline(text)
+
+
+def _match_dateline(text: str) -> int:
+    agency, caps, hyphen = _DATELINES
+    m = agency.match(text)
+    if m and all(_capital(m[g] or "X") for g in ("place", "region")):
+        return m.end()
+    for pattern in (caps, hyphen):
+        m = pattern.match(text)
+        if m and _in_capitals(m["caps"]) and _capital(m["region"] or "X"):
+            return m.end()
+    return 0
+
+
 def strip_dateline(text: str) -> str:
     """Remove a leading wire-service dateline, as shown in a title or summary."""
-    if not any(mark in text for mark in _DATELINE_MARKS):
-        return text  # every dateline has one of these: skip the backtracking regex
-    m = _DATELINE.match(text)  # both branches are anchored at the start
-    if m is None:
-        return text
-    stripped = text[m.end() :]
-    return stripped if stripped.strip() else text
+    end = dateline_end(text)
+    stripped = text[end:]
+    return stripped if end and stripped.strip() else text
 
 
 _DATELINE_HEAD = 120  #: every wire dateline ends within this many characters of the start
