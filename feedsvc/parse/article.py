@@ -26,6 +26,7 @@ from .classify import TEXT_KINDS
 from .classify import Line
 from .classify import byline_name
 from .classify import classify
+from .classify import ends_run
 from .classify import find_date
 from .lead import lead_paragraphs
 from .lead import make_summary
@@ -179,6 +180,20 @@ def _blocks(lines: list[Line]) -> tuple[tuple[Block, ...], list[str], int | None
     return tuple(blocks), paragraphs, start
 
 
+def lead_run(lines: list[Line], start: int) -> list[str]:
+    """The lead paragraphs: the lead and the sentences of text after it, up to a line of text
+    that ends the run (a name under a quote, a label, a line in capitals: ends_run). A summary
+    that went on past one would join two sentences the body keeps apart. Other lines that are
+    not sentences (a caption without a full stop) and lines not in the body are passed over."""
+    run: list[str] = []
+    for line in lines[start:]:
+        if line.sentence:
+            run.append(line.text)
+        elif line.kind in TEXT_KINDS and ends_run(line.text):
+            break
+    return run
+
+
 def parse_text(text: str, rules: ParseRules) -> ParsedArticle:
     """Decoded seed text -> ParsedArticle. Raises ParseError when nothing publishable is left."""
     header, body_lines = split_header(split_lines(text))
@@ -201,8 +216,7 @@ def parse_text(text: str, rules: ParseRules) -> ParsedArticle:
 
     # The title and summary come from the lead on: the stand-first, date lines and other
     # text above the lead are in the body, not in the headline.
-    # Subheads and one-line labels inside the text are not summary material.
-    lead = [line.text for line in lines[start:] if line.sentence] if start is not None else []
+    lead = lead_run(lines, start) if start is not None else []
     if not lead:
         lead = list(lead_paragraphs(paragraphs))
     title, summary = header.get("title", ""), header.get("summary", "")

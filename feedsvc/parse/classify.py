@@ -145,6 +145,7 @@ def byline_name(line: str) -> str | None:
 
 
 _CJK = features.NAMES.index("cjk")
+_UPPER = features.NAMES.index("upper_line")
 
 
 def _is_prose(shape: features.LineShape, line: str) -> bool:
@@ -199,6 +200,19 @@ def is_full_paragraph(line: str, words: int = 0) -> bool:
     if features.is_cjk_line(line):
         return len(line) >= (30 if words >= PROSE_WORDS else 10)
     return line.count(" ") + 1 >= words
+
+
+def is_upper_line(line: str) -> bool:
+    """The whole line in capitals (a script without case never is)."""
+    return line.upper() == line and line.lower() != line
+
+
+def ends_run(line: str) -> bool:
+    """A line of text that is no sentence and ends a run of summary material: a name or a
+    label (fewer than SENTENCE_WORDS words; CJK: 10 characters) or a line in capitals."""
+    if features.is_cjk_line(line):
+        return len(line) < 10
+    return line.count(" ") + 1 < SENTENCE_WORDS or is_upper_line(line)
 
 
 def is_one_run_of_prose(lines: Sequence[str], fixed: Sequence[Line | None]) -> bool:
@@ -514,7 +528,10 @@ def _labelled(
             lead_found = True
             out.append(Line(line, "lead", p, f"model {p:.2f}; the lead model's pick", True))
         else:
-            out.append(Line(line, "body", p, f"model {p:.2f}", shape.terminal))
+            # A line in capitals shouts: a promotion ("NOW ON VIDEO!") or a subhead, not a
+            # sentence of the story, whatever its last character.
+            sentence = shape.terminal and not shape.values[_UPPER]
+            out.append(Line(line, "body", p, f"model {p:.2f}", sentence))
     if not any(line.kind in TEXT_KINDS for line in out):  # only a date, a byline...: keep it
         out = [
             Line(x.text, "body", x.score, x.reason + "; kept: nothing else is text") if f is None else x
