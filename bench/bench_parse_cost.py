@@ -504,6 +504,7 @@ def run(args: argparse.Namespace, src: Path, work: Path) -> int:
             f"  new parser {counts['new'] / k / 1e3:,.0f} k, old parser {counts['old'] / k / 1e3:,.0f} k, "
             f"new/old {counts['new'] / counts['old']:.2f}   <- issue 9: <= 1.5"
         )
+        print(f"  (totals: new {counts['new']:,}, old {counts['old']:,})")
     print()
     print(f"load:     {loadavg()} (1, 5, 15 min) at the end")
     return 0
