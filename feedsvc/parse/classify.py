@@ -293,7 +293,9 @@ def _above_lead(line: str, p: float, otherwise: str) -> Line:
         return Line(line, "byline", p, "a name after a byline word above the lead")
     if is_date_line(line) or is_timestamp(line):
         return Line(line, "timestamp", p, "a date in a short line above the lead")
-    if _PLACE.match(line):
+    # _CAP leaves out only Latin lower case: a Cyrillic or Greek line is in capitals when
+    # upper() leaves it as it is ("Принять все" is no place).
+    if _PLACE.match(line) and line.upper() == line:
         return Line(line, "dateline", p, "a place in capitals above the lead")
     return Line(line, "body", p, otherwise, is_full_paragraph(line, SENTENCE_WORDS))
 
@@ -532,12 +534,32 @@ def _labelled(
             # sentence of the story, whatever its last character.
             sentence = shape.terminal and not shape.values[_UPPER]
             out.append(Line(line, "body", p, f"model {p:.2f}", sentence))
+    out = _above_opener(out, lead)
     if not any(line.kind in TEXT_KINDS for line in out):  # only a date, a byline...: keep it
         out = [
             Line(x.text, "body", x.score, x.reason + "; kept: nothing else is text") if f is None else x
             for x, f in zip(out, fixed, strict=True)
         ]
     return out
+
+
+_OPENERS = frozenset({"byline", "timestamp"})
+
+
+def _above_opener(out: list[Line], lead: int) -> list[Line]:
+    """A byline or a date line above the lead opens the article (as _below_byline has it for
+    the lead): a short line of "text" above the nearest one is chrome the model took for
+    text (a cookie notice's button, a section label), not the article's. Prose above it is a
+    stand-first, out of the body already."""
+    opener = next((i for i in range(min(lead, len(out)) - 1, -1, -1) if out[i].kind in _OPENERS), -1)
+    if opener <= 0:
+        return out
+    return [
+        Line(x.text, "boilerplate", x.score, f"{x.reason}; above the byline or date that opens the article")
+        if i < opener and x.kind == "body" and not x.rule
+        else x
+        for i, x in enumerate(out)
+    ]
 
 
 def _with_features(
