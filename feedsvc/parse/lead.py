@@ -291,13 +291,40 @@ def _title_sentence(sentences: Iterator[str], seen: list[str]) -> str | None:
     return None
 
 
+# An opening quotation mark and the marks that may close it, in the languages' conventions
+# (“…” and „…“ and »…«, ‘…’ and ‚…‘, «…», 「…」).
+_QUOTE_CLOSERS = {
+    "“": "”“",
+    "„": "“”",
+    "«": "»",
+    "»": "«",
+    "‹": "›",
+    "‘": "’‘",
+    "‚": "‘’",
+    "「": "」",
+    "『": "』",
+    '"': '"',
+}
+
+
+def _unquoted(sentence: str) -> str:
+    """Without an opening quotation mark that nothing in the sentence closes: the first
+    sentence of a quote that runs on ("“The show was great. We loved it.”") would open a
+    headline that never closes it."""
+    closers = _QUOTE_CLOSERS.get(sentence[:1])
+    if closers is None or any(c in sentence[1:] for c in closers):
+        return sentence
+    rest = sentence[1:].lstrip()
+    return rest or sentence
+
+
 def _title_from(sentence: str, limit: int) -> str:
     junk = _TITLE_JUNK.match(sentence)
     if junk and sentence[junk.end() :].strip():
         sentence = sentence[junk.end() :].lstrip()
     if sentence.endswith((".", "。")) and not sentence.endswith("..") and sentence[:-1].strip():
         sentence = sentence[:-1].rstrip()  # but a lead of just "." stays: a title is never empty
-    return shorten(sentence, limit)
+    return shorten(_unquoted(sentence), limit)
 
 
 def make_title(lead: str, limit: int) -> str:
