@@ -15,10 +15,13 @@ Which tests: a traced run of the original records which tests call each top-leve
 (or method) of the module. A mutant inside a function runs against the tests that call it; a
 mutant of a module-level private name (``_PLACE = re.compile(...)``) against the tests that
 call a function reading that name, directly or through other private names; anything else (a
-public name, a private one a test reads itself, a class body, a function with a cache in front
-of it, whose calls a warm cache hides) against every test given. A test that reaches a function only through another module's
-cache could be missed, so a survivor is a survivor of the selected tests: the kill rate is a
-lower bound.
+public name, a private one a test reads itself, a class body, a method with a cache in front of
+it, whose calls a warm cache hides) against every test given. The traced run empties every
+feedsvc cache (``functools.cache``/``lru_cache`` of a module-level function) before each test,
+so a cached function, and a function reached only through one, is recorded for every test that
+reaches it (each mutant then runs in a fresh process: its caches start empty too). A cache of
+another kind (an instance's, a closure's) could still hide a caller, so a survivor is a
+survivor of the selected tests: the kill rate is a lower bound.
 
 Operators: comparisons (< <=, > >=, == !=, in / not in, is / is not), + - * / // swapped,
 ``and``/``or`` swapped, ``not`` and unary minus removed, int constants +1 and -1, floats x0.5
@@ -459,6 +462,15 @@ class _Trace:
 
     def pytest_runtest_protocol(self, item, nextitem):  # type: ignore[no-untyped-def]
         self.current = item.nodeid
+        # Every feedsvc cache emptied before each test: a function reached only through a
+        # cache (Logistic.__post_init__ behind line_model()) is otherwise recorded for the
+        # first test that filled the cache, and its mutants run against that test alone.
+        for name, module in list(sys.modules.items()):
+            if name == "feedsvc" or name.startswith("feedsvc."):
+                for value in list(vars(module).values()):
+                    clear = getattr(value, "cache_clear", None)
+                    if callable(clear) and getattr(value, "__module__", None) == name:
+                        clear()
 
     def pytest_runtest_logfinish(self, nodeid, location):  # type: ignore[no-untyped-def]
         self.current = None
@@ -532,7 +544,7 @@ def _owner(source: str) -> dict[int, str]:
 def _selector(source: str, calls: dict[str, list[str]], every: list[str]):  # type: ignore[no-untyped-def]
     """Mutant -> the tests to run it against: the tests that call its function; for a
     module-level private name, the tests that call a function reading it (through other
-    private names); every test for a cached function, a public name, or anything else."""
+    private names); every test for a cached method, a public name, or anything else."""
     tree = ast.parse(source)
     owner = _owner(source)
     used = "\n".join((ROOT / t.split("::")[0]).read_text("utf-8") for t in every)  # the tests' own text
@@ -545,7 +557,9 @@ def _selector(source: str, calls: dict[str, list[str]], every: list[str]):  # ty
         for prefix, n in units:
             if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef):
                 funcs[prefix + n.name] = n
-                if any("cache" in ast.unparse(d) for d in n.decorator_list):
+                # a module-level function's cache is emptied before each traced test (_Trace),
+                # so its callers are recorded; a method's cache is not
+                if prefix and any("cache" in ast.unparse(d) for d in n.decorator_list):
                     cached.add(prefix + n.name)
             elif isinstance(n, ast.Assign | ast.AnnAssign) and not prefix:
                 targets = n.targets if isinstance(n, ast.Assign) else [n.target]
