@@ -106,11 +106,13 @@ _NON_TERMINAL = frozenset(
 # candidates instead of trying every position: about 3x faster on long paragraphs).
 # A capital that may start a sentence: Latin, Greek, Cyrillic. CJK full stops (。！？) end a
 # sentence whatever follows, with or without a space.
+# The closers after a CJK stop are all taken (a paragraph that ends "。」" is one sentence, not
+# "。" and a stray "」").
 # Both kinds of sentence end open with one character set and branch after it on what that
 # character was: a top-level alternation of two sets would not let re skip to the candidates.
 _SENTENCE_END = re.compile(
     r"""[.!?…。！？](?:(?<=[.!?…])(?:(?<=[.!?])[.!?]*)?['"’”»)\]]*\s+(?=['"‘“«„(\[]*[A-Z0-9À-ÖØ-ÞΑ-ΩА-ЯЁ])"""
-    r"""|(?<=[。！？])[」』）"”’]*\s*(?=\S))"""
+    r"""|(?<=[。！？])[」』）"”’]*(?![」』）"”’])\s*(?=\S))"""
 )
 _DOTTED = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")
 
@@ -337,18 +339,31 @@ def make_title(lead: str, limit: int) -> str:
     return _title_from(sentence, limit)
 
 
+_CJK_STOPS = "。！？"
+_CJK_CLOSERS = '」』）"”’'  # what may follow a CJK full stop in the same sentence (_SENTENCE_END)
+
+
+def _gap_after(sentence: str) -> str:
+    """What goes between this sentence and the next in a summary: nothing after a CJK full
+    stop (Chinese and Japanese put no space between sentences), else a space."""
+    end = sentence.rstrip(_CJK_CLOSERS)[-1:]
+    return "" if end and end in _CJK_STOPS else " "
+
+
 def _summary_from(sentences: Iterator[str], limit: int) -> str:
-    taken: list[str] = []
+    parts: list[str] = []  # the sentences taken, each with the gap before it
     length = 0
+    gap = ""  # none before the first sentence
     for sentence in sentences:
-        extra = len(sentence) + (1 if taken else 0)
+        extra = len(gap) + len(sentence)
         if length + extra > limit:
-            if not taken:
+            if not parts:
                 return shorten(sentence, limit)
             break
-        taken.append(sentence)
+        parts.append(gap + sentence)
         length += extra
-    return " ".join(taken)
+        gap = _gap_after(sentence)
+    return "".join(parts)
 
 
 def _lead_sentences(paragraphs: Sequence[str]) -> Iterator[str]:
