@@ -1,6 +1,7 @@
 """Which paragraph is the lead: a byline or a timestamp opens the article, so a cookie notice
 or a stand-first above it is passed over (classify._below_byline); a wire dateline opens the
-story, so an editor's note or a caption above it is not the lead (classify._datelined_lead).
+story, so an editor's note or a caption above it is not the lead (classify._datelined_lead); a
+paragraph with a copyright sign is the site's notice, not the lead (classify.choose_lead).
 
 The pages are invented (no publisher's text), in Portuguese, Russian, English and Spanish.
 """
@@ -13,6 +14,7 @@ import pytest
 
 from feedsvc.config import Settings
 from feedsvc.parse import parse_text
+from feedsvc.parse.article import classify_lines
 from feedsvc.parse.classify import _below_byline
 from feedsvc.parse.classify import _datelined_lead
 
@@ -141,3 +143,69 @@ def test_datelined_lead_looks_only_a_few_paragraphs_down() -> None:
     assert _datelined_lead([dated, dated, full], fixed[:3], 0) == 0  # the first has one
     assert _datelined_lead([full, full, full, full, dated], fixed[:5], 0) == 0  # too far down
     assert _datelined_lead([full, full, full], fixed[:3], 0) == 0
+
+
+# A copyright notice that reads as a paragraph (several sentences, full stops) above the story:
+# it was the first full paragraph, so the lead, and the title was the notice.
+NOTICE_PAGES = {
+    "en": [
+        "Home",
+        "News",
+        "This material may not be copied, broadcast or passed on without permission. ©2024 City "
+        "Herald Media, LLC. All rights reserved. Market data delayed 20 minutes.",
+        "The city council voted on Tuesday night to close the old bridge to cars for a year while "
+        "engineers replace its rusting steel deck, a repair that has been delayed since the spring.",
+        "The bridge carries about twelve thousand cars a day, and the council expects most of them "
+        "to use the ring road while the work goes on.",
+        "Shop owners near the bridge said they feared losing customers, but the council promised "
+        "signs pointing drivers to the parking on the other bank.",
+    ],
+    "pt": [
+        "Início",
+        "Notícias",
+        "Este material não pode ser publicado, transmitido, reescrito ou redistribuído sem "
+        "autorização. © 2024 Jornal da Cidade Ltda. Todos os direitos reservados. Cotações com "
+        "atraso de 15 minutos.",
+        "A prefeitura anunciou nesta segunda-feira que as creches municipais vão funcionar até as "
+        "sete da noite a partir de março, atendendo a um pedido antigo das famílias.",
+        "Segundo a secretária de Educação, a mudança vai exigir a contratação de cento e vinte "
+        "novos profissionais, e o processo seletivo deve ser aberto ainda neste mês.",
+        "O novo horário vale para as quarenta e duas unidades da rede, mas as famílias precisam "
+        "confirmar o interesse na secretaria da escola até o fim de fevereiro.",
+    ],
+    "ru": [
+        "Главная",
+        "Новости",
+        "Перепечатка материалов без разрешения редакции запрещена. © 2024 ООО «Городские вести». "
+        "Все права защищены. Котировки с задержкой на 15 минут.",
+        "Авария на теплотрассе оставила без отопления двести домов в Заречном районе города в "
+        "понедельник утром, сообщили в городской администрации.",
+        "Ремонтные бригады работали всю ночь, но восстановить подачу тепла удалось только в "
+        "половине домов, а остальные жители ждут окончания работ до вечера вторника.",
+        "В администрации пообещали проверить состояние всех теплотрасс района до начала "
+        "следующего отопительного сезона и заменить самые старые участки.",
+    ],
+}
+
+
+@pytest.mark.parametrize("lang", list(NOTICE_PAGES))
+def test_a_copyright_notice_above_the_story_is_not_the_lead(lang: str) -> None:
+    lines = NOTICE_PAGES[lang]
+    out = classify_lines(lines, RULES)
+    assert out[2].score >= 0.5  # the model takes the notice for text: only the sign tells
+    assert (out[2].kind, out[3].kind) == ("boilerplate", "lead")
+    article = parse_text("\n".join(lines), RULES)
+    assert lines[3].startswith(article.title.rstrip(".…"))
+    assert "©" not in article.title + article.summary
+    assert lines[2] not in article.paragraphs
+
+
+def test_a_copyright_sign_in_the_only_paragraph_leaves_it_the_lead() -> None:
+    lines = [
+        "Início",
+        "Notícias",
+        "O jornal da cidade informa que a edição impressa de domingo chega às bancas com um "
+        "caderno especial sobre o carnaval. © 2024 Jornal da Cidade Ltda.",
+        "Assine já",
+    ]
+    assert [line.kind for line in classify_lines(lines, RULES)][2] == "lead"

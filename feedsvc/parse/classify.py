@@ -155,6 +155,7 @@ def _is_prose(shape: features.LineShape, line: str) -> bool:
     return shape.words >= PROSE_WORDS and shape.terminal
 
 
+COPYRIGHT = "\u00a9"  #: the copyright sign, "©": the site's notice, in any language
 LEAD_MARGIN = 0.0  #: how much more likely a later paragraph must be to be the lead than the first
 FILL = 0.2  #: ... or at least this, when it lies between lines of text
 GAP = 2  #: lines that are not text (rules aside) and still do not break the run of text
@@ -325,7 +326,10 @@ def choose_lead(
 ) -> int:
     """The index of the lead: of the first few paragraphs, the one the lead model rates
     highest; the first line of text when there is no paragraph."""
-    candidates = lead_candidates(prose)
+    # A paragraph that holds a copyright sign is the site's notice ("This material may not be
+    # published... © 2024 ..."), not the story's first paragraph, unless nothing else is one.
+    candidates = lead_candidates([x and COPYRIGHT not in line for x, line in zip(prose, lines, strict=True)])
+    candidates = candidates or lead_candidates(prose)
     if not candidates:
         return len(lines)
     candidates = _below_byline(lines, candidates)
@@ -521,7 +525,10 @@ def _labelled(
             out.append(Line(line, kind, p, f"model {p:.2f} < {THRESHOLD}; {why}"))
             continue
         if i < lead and prose[i]:
-            out.append(Line(line, "standfirst", p, f"model {p:.2f}; a paragraph above the lead"))
+            if COPYRIGHT in line:
+                out.append(Line(line, "boilerplate", p, f"model {p:.2f}; a copyright notice above the lead"))
+            else:
+                out.append(Line(line, "standfirst", p, f"model {p:.2f}; a paragraph above the lead"))
             continue
         if not lead_found and not prose[i]:
             out.append(_above_lead(line, p, f"model {p:.2f}; not yet a full paragraph"))
