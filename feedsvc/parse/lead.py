@@ -380,11 +380,15 @@ def make_summary(paragraphs: Sequence[str], limit: int) -> str:
     return _summary_from(_lead_sentences(paragraphs), limit)
 
 
+TITLE_SHOWN = 0.9  #: a cut title that shows this share of its sentence stands for the sentence
+
+
 def make_title_and_summary(
     paragraphs: Sequence[str], title_limit: int, summary_limit: int
 ) -> tuple[str, str]:
     """The title (make_title of the first paragraph) and a summary of the sentences after it:
-    when the title is the whole first sentence, the summary does not repeat it."""
+    when the title is the whole first sentence, or shows TITLE_SHOWN of it before its cut, the
+    summary does not repeat it."""
     lead = iter_sentences(strip_dateline(paragraphs[0]))
     seen: list[str] = []  # the sentences of the lead read so far: the summary starts with them
     first = _title_sentence(lead, seen)
@@ -392,9 +396,11 @@ def make_title_and_summary(
         return make_title(paragraphs[0], title_limit), make_summary(paragraphs, summary_limit)
     rest = (sentence for paragraph in paragraphs[1:] for sentence in iter_sentences(paragraph))
     title = _title_from(first, title_limit)
-    if title.endswith(_ELLIPSIS):  # the title is cut: the summary gives the whole sentence
+    if title.endswith(_ELLIPSIS) and len(title) - 1 < TITLE_SHOWN * len(first):
+        # the title is cut short: the summary gives the whole sentence
         return title, _summary_from(chain(seen, lead, rest), summary_limit)
-    # The title is the whole first sentence: the summary goes on from there rather than say it
-    # twice (a reader shows both), unless there is nothing else to say.
+    # The title is the whole first sentence, or all of it but its last few words: the summary
+    # goes on from there rather than say it twice (a reader shows both), unless there is
+    # nothing else to say.
     after = (sentence for sentence in chain(lead, rest) if _is_title_sentence(sentence))
     return title, _summary_from(after, summary_limit) or _summary_from(iter(seen), summary_limit)
