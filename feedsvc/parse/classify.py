@@ -421,14 +421,26 @@ def _by_rules(
     return kept, fixed
 
 
+SHOUT_WORDS = 8  #: a line in capitals with no full stop and this many words is a headline
+
+
+def _shouted(shape: features.LineShape) -> bool:
+    """A headline in capitals, not a subhead: another story's title or a call to act ("CLICK
+    HERE TO GET THE APP") set between the paragraphs. A subhead in capitals is a few words, a
+    sentence in capitals ends like one; scripts without capitals have neither."""
+    return bool(shape.values[_UPPER]) and not shape.terminal and shape.words >= SHOUT_WORDS
+
+
 def _text_mask(
     kept: Sequence[str],
     fixed: Sequence[Line | None],
     shapes: Sequence[features.LineShape],
     probs: Sequence[float],
 ) -> list[bool]:
-    """Which lines are the article's text: the model's, continued, cut to the main run, filled."""
-    text = [f is None and p >= THRESHOLD for f, p in zip(fixed, probs, strict=True)]
+    """Which lines are the article's text: the model's, continued, cut to the main run, filled;
+    never a headline in capitals (_shouted), whatever the model says of it."""
+    shouted = [_shouted(shape) for shape in shapes]
+    text = [f is None and p >= THRESHOLD and not x for f, p, x in zip(fixed, probs, shouted, strict=True)]
     previous = False  # is the line above (rule-decided lines aside) text?
     for i in range(len(kept)):  # a sentence right after text goes on with it
         if fixed[i] is not None:
@@ -449,6 +461,7 @@ def _text_mask(
             if (
                 not text[i]
                 and fixed[i] is None
+                and not shouted[i]
                 and (probs[i] >= FILL or is_full_paragraph(kept[i], SENTENCE_WORDS))
             ):
                 text[i] = True
