@@ -38,6 +38,8 @@ DEFAULT_BOILERPLATE = (
     r"^e-?mail to a friend\.?$",
     r"^copyright \d{4} .{0,80}all rights reserved",
     r"^(?:copyright\s*)?(?:©|\(c\)|copyright)\s*\d{4}",  # "© 2019 CBS Interactive Inc.", "Copyright © 2024 …"
+    r"^(?:copyright\s*)?(?:©|\([cс]\))",  # "© Future plc", "Copyright (с) ООО «Пресса»": the sign opens it
+    r"©\s*\d{4}\b.{0,80}\ball rights reserved",  # "... All contents © 2019 X LLC. All rights reserved."
     r"^all rights reserved\.?$",
     r"^(?:advertisement|advert|sponsored)$",
     r"^(?:read more|more:|related:|related articles?:?)$",

@@ -142,3 +142,44 @@ def test_only_the_first_line_of_chrome_below_off_topic_text_ends_it() -> None:
     text = [i not in (2, 4) for i in range(len(lines))]
     got = _cut_at_chrome(lines, fixed, text, 0, [0.95, 0.95, 0.0, 0.9, 0.0, 0.7, 0.7])
     assert got == [True, True, False, True, False, False, False]
+
+
+def test_no_cut_right_below_the_first_line_of_text() -> None:
+    """One line of text above the chrome (CUT_ABOVE): a notice or a stand-first taken for the
+    lead, not an article that ended; the story below it stays. Two lines are enough."""
+    notice = ["Die Kurse werden mit mindestens fünfzehn Minuten Verzögerung angezeigt."]
+    lines = [*notice, CHROME.text, *OTHER]
+    assert cut(lines, [0.95, 0.0, 0.8, 0.8], 1) == [True, False, True, True]
+    lines = [*STORY, CHROME.text, *OTHER]
+    assert cut(lines, [0.95, 0.95, 0.0, 0.8, 0.8], 2) == [True, True, False, False, False]
+
+
+# --------------------------------------------------------------------------- copyright notices
+
+NOT_BODY = [
+    "© Example Media Ltd, 1 High Street, Exampletown EX1 1AA.",  # the sign opens it, no year
+    "Copyright © Example Newspapers Ltd. All rights reserved.",
+    "Copyright (с) ООО «Пример Медиа», 2024.",  # Cyrillic с in the brackets
+    "(c) Exemplo Comunicação S.A. Todos os direitos reservados.",
+    "Example News is published by Example Group. All contents © 2024 Example Group LLC. All rights reserved.",
+]
+BODY = [
+    "The photographer, whose prints are all marked with a © and her name, said she never sold one.",
+    "The court ruled that the phrase all rights reserved has had no legal effect since 2000.",
+]
+
+
+@pytest.mark.parametrize("line", NOT_BODY)
+def test_a_copyright_notice_is_boilerplate(line: str) -> None:
+    from feedsvc.parse.patterns import rule_matchers
+
+    is_boilerplate, _, _ = rule_matchers(RULES)
+    assert is_boilerplate(line)
+
+
+@pytest.mark.parametrize("line", BODY)
+def test_a_sentence_that_mentions_copyright_is_not(line: str) -> None:
+    from feedsvc.parse.patterns import rule_matchers
+
+    is_boilerplate, _, _ = rule_matchers(RULES)
+    assert not is_boilerplate(line)

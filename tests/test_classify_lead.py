@@ -151,8 +151,10 @@ NOTICE_PAGES = {
     "en": [
         "Home",
         "News",
+        # (no "All rights reserved" after the sign: with it, a [parse] boilerplate pattern takes
+        # the line before the model and choose_lead see it)
         "This material may not be copied, broadcast or passed on without permission. ©2024 City "
-        "Herald Media, LLC. All rights reserved. Market data delayed 20 minutes.",
+        "Herald Media, LLC. Market data delayed 20 minutes.",
         "The city council voted on Tuesday night to close the old bridge to cars for a year while "
         "engineers replace its rusting steel deck, a repair that has been delayed since the spring.",
         "The bridge carries about twelve thousand cars a day, and the council expects most of them "

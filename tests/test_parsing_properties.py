@@ -202,7 +202,11 @@ def test_matcher_joins_anchored_patterns_only() -> None:
 
     matcher = _matcher(RULES.boilerplate)
     assert matcher.anchored is not None
-    assert matcher.hinted == ()  # every default boilerplate pattern starts with ^
+    # every default boilerplate pattern starts with ^ but the copyright notice inside a line,
+    # which runs only on lines that hold its literal
+    assert [(hint, p.pattern) for hint, p in matcher.hinted] == [
+        ("all rights reserved", r"©\s*\d{4}\b.{0,80}\ball rights reserved")
+    ]
     mixed = _matcher(PATTERN_SETS[3])
     assert mixed.anchored is not None
     assert mixed.anchored.pattern == r"^(?:(?:^a)|(?:\Af)|(?:^$))"

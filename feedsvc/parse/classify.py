@@ -468,6 +468,7 @@ def _text_mask(
     return text
 
 
+CUT_ABOVE = 2  #: text lines from the lead down an article has at least, before chrome ends it
 NEXT = 3  #: text lines below a line of chrome that tell whether the article goes on after it
 TOPIC = 0.25  #: ... it does when at least this share of their longer words are the article's
 
@@ -488,7 +489,9 @@ def _cut_at_chrome(
     (a copyright notice, "Share this on", "Related:") when the text right below it is about
     something else (few of its longer words are the article's) and the model is less sure of
     it than of the article: another story's teasers, a promotion, a cookie notice. After an
-    advertisement slot, the article goes on about the same thing."""
+    advertisement slot, the article goes on about the same thing. Chrome right below the first
+    line of text (fewer than CUT_ABOVE lines above it) ends nothing: that line is a notice or
+    a stand-first taken for the lead more often than a whole article."""
     above_sum, above_n = 0.0, 0
     for b in range(lead, len(kept)):
         rule = fixed[b]
@@ -497,7 +500,7 @@ def _cut_at_chrome(
                 above_sum += probs[b]
                 above_n += 1
             continue
-        if rule.kind != "boilerplate" or not above_n:
+        if rule.kind != "boilerplate" or above_n < CUT_ABOVE:
             continue
         below = [i for i in range(b + 1, len(kept)) if text[i]][:NEXT]
         if below:
