@@ -60,15 +60,16 @@ def _fingerprint_of(folder: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     return model_lines.data_fingerprint.__wrapped__()
 
 
-@pytest.mark.parametrize("name", ["lines.json", "stopwords.txt"])
+@pytest.mark.parametrize("name", ["lines.json", "stopwords.txt", "months.json"])
 def test_retrained_weights_or_new_stop_words_change_the_fingerprint(
     name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The rules key holds this fingerprint: a new model file or stop-word list changes what the
-    same text publishes, so the next refresh must parse every file again (test_rules_key)."""
+    """The rules key holds this fingerprint: a new model file, stop-word list or month table
+    changes what the same text publishes, so the next refresh must parse every file again
+    (test_rules_key)."""
     data = tmp_path / "data"
     data.mkdir()
-    for f in ("lines.json", "stopwords.txt"):
+    for f in ("lines.json", "stopwords.txt", "months.json"):
         (data / f).write_bytes(DATA.joinpath(f).read_bytes())
     before = _fingerprint_of(tmp_path, monkeypatch)
     assert before == model_lines.data_fingerprint()  # the copy is the shipped data

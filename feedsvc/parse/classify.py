@@ -21,6 +21,7 @@ from typing import Literal
 from typing import NamedTuple
 
 from . import features
+from .dates import find_named_date
 from .lead import is_date_line
 from .lead import opens_with_dateline
 from .lead import strip_dateline
@@ -70,7 +71,7 @@ _BY = re.compile(
     re.IGNORECASE,
 )
 # A date inside a line: ISO dates, numeric dates, and dates with English month names (what
-# dateutil can read). A year alone is not a date.
+# dateutil can read; dates.py reads month names of other languages). A year alone is not a date.
 _MONTHS = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
     r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
@@ -98,14 +99,30 @@ def find_date(line: str) -> str | None:
     """The date (and time, when there is one) written in a line, as text; None when none."""
     # Every date has a digit: a line without one is answered by a scan that re runs at C
     # speed, not by trying the date pattern (which opens with \b) at every position.
-    m = _DATE_IN_LINE.search(line) if _DIGIT.search(line) else None
-    if m is None:
+    if not _DIGIT.search(line):
         return None
-    date = m.group(0)
-    if "T" in date or ":" in date:
-        return date
-    t = _TIME_IN_LINE.search(line[: m.start()] + " " + line[m.end() :])  # not the date's own "18.11"
+    m = _DATE_IN_LINE.search(line)
+    if m is not None:
+        date, start, end = m.group(0), m.start(), m.end()
+        if "T" in date or ":" in date:
+            return date
+    else:  # "18 de noviembre de 2019", "2019年11月18日": as ISO text, which dateutil reads
+        named = find_named_date(line)
+        if named is None:
+            return None
+        date, start, end = named.iso, named.start, named.end
+    t = _TIME_IN_LINE.search(line[:start] + " " + line[end:])  # not the date's own "18.11"
     return f"{date} {t.group(0).rstrip('.')}" if t else date
+
+
+def _without_dates(line: str) -> str:
+    """The line with its dates and times blanked out."""
+    line = _DATE_IN_LINE.sub(" ", line)
+    named = find_named_date(line)
+    while named is not None:
+        line = line[: named.start] + " " + line[named.end :]
+        named = find_named_date(line)
+    return _TIME_IN_LINE.sub(" ", line)
 
 
 def is_timestamp(line: str) -> bool:
@@ -116,8 +133,7 @@ def is_timestamp(line: str) -> bool:
     date = find_date(line)
     if date is None:
         return False
-    rest = _TIME_IN_LINE.sub(" ", _DATE_IN_LINE.sub(" ", line))
-    words = len(rest.split())
+    words = len(_without_dates(line).split())
     stripped = line.rstrip(features.CLOSERS)
     sentence = bool(stripped) and stripped[-1] in ".!?" and words >= 2
     return words <= 10 and not sentence

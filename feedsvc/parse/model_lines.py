@@ -359,10 +359,11 @@ def from_json(raw: dict[str, dict[str, Any]]) -> LineModel:
 
 @functools.cache
 def data_fingerprint() -> str:
-    """A short hash of the shipped data files (the weights and the stop-word lists): retrained
-    weights change what the parser makes of the same text, so they are part of the rules."""
+    """A short hash of the shipped data files (the weights, the stop-word lists, the month
+    names): retrained weights change what the parser makes of the same text, so they are part
+    of the rules."""
     digest = hashlib.sha256()
-    for name in ("data/lines.json", "data/stopwords.txt"):
+    for name in ("data/lines.json", "data/stopwords.txt", "data/months.json"):
         digest.update(resources.files(__package__).joinpath(name).read_bytes())
     return digest.hexdigest()[:16]
 
