@@ -9,7 +9,9 @@ from ..config import Settings
 from ..parse import data_fingerprint
 
 # Bump when the parser changes what it makes of the same text: every file is parsed again.
-PARSER_VERSION = 3  # 3: the line classifier (parse/classify.py); 2: an opening date line is not the title
+PARSER_VERSION = 4  # 4: issue 9, 2026-12-02 (datelines in any alphabet, month names, summary runs,
+# titles cut near their end, capitals headlines, cookie buttons); 3: the line classifier
+# (parse/classify.py); 2: an opening date line is not the title
 
 
 def rules_key(settings: Settings) -> str:
