@@ -205,6 +205,12 @@ DATELINES = [
     ("서울 — 기사 본문.", "서울 — 기사 본문."),  # no capitals, no dateline of this shape
     ("ÉTÉ — Texte.", "Texte."),
     ("ÉT — Texte.", "ÉT — Texte."),  # two letters are too few for a place
+    # a place in capitals, a source in brackets that is no wire service, then a dash
+    ("HONOLULU, Hawaii (KHNL News) - The text.", "The text."),
+    ("BOGOTÁ (El Tiempo) — El texto.", "El texto."),
+    ("NASA (the agency) - said more.", "NASA (the agency) - said more."),  # a source has a capital
+    ("Honolulu (KHNL) - The text.", "Honolulu (KHNL) - The text."),  # the place in capitals
+    ("HONOLULU (KHNL) The text.", "HONOLULU (KHNL) The text."),  # and a dash after it
 ]
 
 

@@ -174,9 +174,16 @@ _DATELINES = (
         rf"\((?:{_AGENCIES})\)\s*(?:--|—|–|-)?\s*"
     ),
     # PLACE[, Region] -- : the place in capitals, a dash other than a hyphen
-    re.compile(rf"(?P<caps>{_L}{_PLACE_CHARS}{{2,30}})(?:, (?P<region>{_L}{_PLACE_CHARS}{{1,30}}))?\s+(?:--|—|–)\s+"),
+    re.compile(
+        rf"(?P<caps>{_L}{_PLACE_CHARS}{{2,30}})(?:, (?P<region>{_L}{_PLACE_CHARS}{{1,30}}))?\s+(?:--|—|–)\s+"
+    ),
     # "CAPE CANAVERAL, Florida - ": a plain hyphen only after a place in capitals and a region
     re.compile(rf"(?P<caps>{_L}{_PLACE_CHARS}{{2,30}}), (?P<region>{_L}(?:{_L}|[.'’ ]){{1,30}}?)\s+-\s+"),
+    # "HONOLULU, Hawaii (KHNL) - ": a place in capitals, any source in brackets, then a dash
+    re.compile(
+        rf"(?P<caps>{_L}{_PLACE_CHARS}{{2,30}}?)(?:, (?P<region>{_L}{_PLACE_CHARS}{{1,30}}?))?\s*"
+        r"\((?P<source>[^\W\d_][\w.&'’/-]{0,30}(?: [\w.&'’/-]+){0,3})\)\s*(?:--|—|–|-)\s+"
+    ),
 )
 _ELLIPSIS = "…"
 # Literals one of which every dateline contains.
@@ -214,7 +221,7 @@ def _capital(word: str) -> bool:
 
 
 def _in_capitals(place: str) -> bool:
-    """"NEW YORK", "SEVILLA", "МОСКВА": capitals and no small letter."""
+    """ "NEW YORK", "SEVILLA", "МОСКВА": capitals and no small letter."""
     return _capital(place) and not any(c.islower() for c in place)
 
 
@@ -226,13 +233,18 @@ def dateline_end(text: str) -> int:
 
 
 def _match_dateline(text: str) -> int:
-    agency, caps, hyphen = _DATELINES
+    agency, caps, hyphen, sourced = _DATELINES
     m = agency.match(text)
     if m and all(_capital(m[g] or "X") for g in ("place", "region")):
         return m.end()
-    for pattern in (caps, hyphen):
+    for pattern in (caps, hyphen, sourced):
         m = pattern.match(text)
-        if m and _in_capitals(m["caps"]) and _capital(m["region"] or "X"):
+        if (
+            m
+            and _in_capitals(m["caps"])
+            and _capital(m["region"] or "X")
+            and _capital(m.groupdict().get("source") or "X")
+        ):
             return m.end()
     return 0
 
