@@ -14,6 +14,7 @@ import pytest
 from feedsvc.parse import ParseError
 from feedsvc.parse import clean_text
 from feedsvc.parse import decode
+from feedsvc.parse import features
 from feedsvc.parse import split_lines
 from feedsvc.parse.article import author_name
 from feedsvc.parse.article import parse_date
@@ -660,3 +661,36 @@ def test_a_lead_of_cjk_stops_only_is_titled_by_its_first() -> None:
     assert split_sentences("。！") == ["。", "！"]
     assert make_title("。！", 80) == "。"
     assert make_title("？。", 80) == "？"
+
+
+# --------------------------------------------------------------------------- quotes that close
+# German „…“ and ‚…‘, Danish and German »…«: the closing mark is one that opens elsewhere.
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "sentences"),
+    [
+        (
+            "Er sagte: „Wir kommen nicht.“ Dann ging er nach Hause.",
+            ["Er sagte: „Wir kommen nicht.“", "Dann ging er nach Hause."],
+        ),
+        ("Sie fragte: ‚Wann?‘ Niemand antwortete.", ["Sie fragte: ‚Wann?‘", "Niemand antwortete."]),
+        ("Han sagde: »Vi kommer ikke.« Så gik han.", ["Han sagde: »Vi kommer ikke.«", "Så gik han."]),
+        ("Er schrieb: ›Nein.‹ Das war alles.", ["Er schrieb: ›Nein.‹", "Das war alles."]),
+    ],
+)
+def test_a_sentence_ends_inside_closing_quotes_of_any_style(paragraph: str, sentences: list[str]) -> None:
+    assert split_sentences(paragraph) == sentences
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Der Minister sagte: „Wir werden das Gesetz noch in diesem Jahr ändern.“",
+        "Han sagde til avisen: »Vi ændrer loven i år, som vi har lovet vælgerne.«",
+        "Sie sagte: ‚Wir ändern das Gesetz noch in diesem Jahr.‘",
+    ],
+)
+def test_a_paragraph_in_closing_quotes_of_any_style_ends_like_a_sentence(line: str) -> None:
+    (shape,) = features.shapes([line])
+    assert shape.terminal

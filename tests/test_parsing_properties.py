@@ -228,7 +228,7 @@ LEAD_TEXT = st.lists(
 def test_lead_regexes_equal_their_plain_spelling(text: str) -> None:
     from feedsvc.parse import lead
 
-    plain_end = re.compile(r"""(?:[.!?]+|…)['"’”»)\]]*\s+(?=['"‘“«„(\[]*[A-Z0-9À-ÖØ-ÞΑ-ΩА-ЯЁ])""")
+    plain_end = re.compile(r"""(?:[.!?]+|…)['"’”“‘»«›‹)\]]*\s+(?=['"‘“«„(\[]*[A-Z0-9À-ÖØ-ÞΑ-ΩА-ЯЁ])""")
     assert [m.span() for m in lead._SENTENCE_END.finditer(text)] == [
         m.span() for m in plain_end.finditer(text)
     ]

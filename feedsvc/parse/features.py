@@ -21,7 +21,7 @@ from typing import NamedTuple
 # Characters that end a sentence in the scripts feedsvc meets (Latin, Cyrillic, Greek, CJK,
 # Arabic, Devanagari), and closing quotes/brackets that may follow them.
 TERMINAL = frozenset(".!?…。！？।؟")
-CLOSERS = "\"'”’»)]›」』）"
+CLOSERS = "\"'”’“‘»«)]›‹」』）"
 _OPENERS = frozenset("\"'“‘«„‹「『")
 # Punctuation that may cling to a word: turned into spaces before a line is split into words
 # (str.translate and str.split run in C; a \w+ regex costs three times as much).

@@ -111,7 +111,7 @@ _NON_TERMINAL = frozenset(
 # Both kinds of sentence end open with one character set and branch after it on what that
 # character was: a top-level alternation of two sets would not let re skip to the candidates.
 _SENTENCE_END = re.compile(
-    r"""[.!?…。！？](?:(?<=[.!?…])(?:(?<=[.!?])[.!?]*)?['"’”»)\]]*\s+(?=['"‘“«„(\[]*[A-Z0-9À-ÖØ-ÞΑ-ΩА-ЯЁ])"""
+    r"""[.!?…。！？](?:(?<=[.!?…])(?:(?<=[.!?])[.!?]*)?['"’”“‘»«›‹)\]]*\s+(?=['"‘“«„(\[]*[A-Z0-9À-ÖØ-ÞΑ-ΩА-ЯЁ])"""
     r"""|(?<=[。！？])[」』）"”’]*(?![」』）"”’])\s*(?=\S))"""
 )
 _DOTTED = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")
