@@ -58,7 +58,7 @@ def _group_end(src: str, i: int) -> int:
     return -1
 
 
-_QUANTIFIER = re.compile(r"\{(\d*)(?:,(\d*))?\}")
+_QUANTIFIER = re.compile(r"\{\d*(?:,\d*)?\}")
 
 
 def _escape(src: str, i: int) -> tuple[str | None, int]:
@@ -101,8 +101,10 @@ def _atoms(pattern: re.Pattern[str]) -> list[str | None] | None:
                 continue
             if c == "|":
                 return None
+            # "{3}", "{,2}", "{2,}" and "{,}" (any number, as "*") repeat; only "{}" is two
+            # plain characters (what re's parser does)
             quantifier = _QUANTIFIER.match(src, i) if c == "{" else None
-            if c in "*+?" or (quantifier and (quantifier.group(1) or quantifier.group(2))):
+            if c in "*+?" or (quantifier and quantifier.group(0) != "{}"):
                 if out:
                     out[-1] = None  # "ab+c": the repeated "b" may occur more than once
                 i = quantifier.end() if quantifier else i + 1
