@@ -100,6 +100,8 @@ def test_the_literal_the_parser_looks_for_is_in_every_match(pattern: str, matchi
         (r"\s*X\.com/\w+", "x.com/"),  # "X" is a letter, "." escaped is one too
         (r"AB*XYZ", "xyz"),
         (r"[a]]b Seite", "]b seite"),  # the class ends at the first "]" after its first member
+        (r"[]]Share", "share"),  # "]" first is that member
+        (r"[^]]Share", "share"),
         (r"[\.\]]Werbung", "werbung"),
         (r"Anzeige?n", "anzeig"),
         (r"Teil{,}en", "tei"),
