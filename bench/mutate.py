@@ -9,7 +9,8 @@ and the tests run on it with ``pytest -x`` in a child forked from a process that
 and the third-party libraries imported already (no interpreter start per mutant). Before any
 mutant: the unparsed original must pass (baseline) and a module that raises on import must
 fail (the copy is what the tests import). A mutant is killed when the tests fail or run past
-the timeout (5x the baseline + 30 s).
+the timeout (5x the baseline + 30 s, or ``--timeout``: a loop that never ends waits it out
+whole, and a baseline measured at a load of 15 makes that minutes).
 
 Which tests: a traced run of the original records which tests call each top-level function
 (or method) of the module. A mutant inside a function runs against the tests that call it; a
@@ -676,7 +677,7 @@ def run(args: argparse.Namespace) -> None:
     status2, _ = _run_tests(copies[0], rel, base + "\nraise RuntimeError('canary')\n", args.tests, 3600)
     if status2 != "killed":
         sys.exit("canary: a module raising on import passed: the tests do not import the copy")
-    timeout = 5 * took + 30
+    timeout = args.timeout or 5 * took + 30
     print(f"baseline {took:.1f} s, timeout {timeout:.0f} s", flush=True)
     # Pass 1: each mutant against the tests that call its function (module-level code: all).
     trace = tmp / "trace.json"
@@ -727,6 +728,9 @@ def main() -> None:
     p.add_argument("--ids")
     p.add_argument("--workers", type=int, default=2)
     p.add_argument("--sample", type=int, default=1, help="run every n-th mutant only")
+    p.add_argument(
+        "--timeout", type=float, help="seconds a mutant may run (default: 5x the baseline + 30 s)"
+    )
     p.add_argument("tests", nargs="+")
     run(p.parse_args())
 
