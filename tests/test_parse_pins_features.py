@@ -173,3 +173,9 @@ def test_no_language_means_no_function_words() -> None:
 def test_the_second_of_two_lines_is_at_the_bottom() -> None:
     rel_pos = features.NAMES.index("rel_pos")
     assert [s.values[rel_pos] for s in features.shapes(["Hafen öffnet.", "Mehr dazu morgen."])] == [0.0, 1.0]
+
+
+@pytest.mark.parametrize("line", ["Tickets @ 10 euros each, two for 15", "Karten zu je 8 € @ Abendkasse"])
+def test_an_at_sign_alone_is_no_link(line: str) -> None:
+    """ "@" before a name is a handle; "@" before a space is a price list's "at"."""
+    assert _feature(line, "url") == 0.0
