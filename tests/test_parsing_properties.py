@@ -216,7 +216,7 @@ def test_matcher_joins_anchored_patterns_only() -> None:
 
 LEAD_TEXT = st.lists(
     st.one_of(
-        st.sampled_from(["WASHINGTON (CNN) -- ", "(AP)", "BERLIN – ", "CAPE CANAVERAL, Florida - ", "(BBC) ", "ROME - ", "LONDON, England (Reuters) — ", "PARIS -- ", "SEVILLA, España (EFE) — ", "МОСКВА — ", "Mr.",
+        st.sampled_from(["WASHINGTON (CNN) -- ", "(AP)", "BERLIN – ", "CAPE CANAVERAL, Florida - ", "(BBC) ", "ROME - ", "LONDON, England (Reuters) — ", "PARIS -- ", "SEVILLA, España (EFE) — ", "МОСКВА — ", "Mr.", "。", "」",
                          "U.S.", "3.5", "...", "…", "….", "?!", '."', ".’", " ", "  ", "\t", "A", "b", "(", "É"]),
         PLAIN,
     )
@@ -228,7 +228,10 @@ LEAD_TEXT = st.lists(
 def test_lead_regexes_equal_their_plain_spelling(text: str) -> None:
     from feedsvc.parse import lead
 
-    plain_end = re.compile(r"""(?:[.!?]+|…)['"’”“‘»«›‹)\]]*\s+(?=['"‘“«„(\[]*[A-Z0-9À-ÖØ-ÞΑ-ΩА-ЯЁ])""")
+    plain_end = re.compile(
+        r"""(?:[.!?]+|…)['"’”“‘»«›‹)\]]*\s+(?=['"‘“«„(\[]*[A-Z0-9À-ÖØ-ÞΑ-ΩА-ЯЁ])"""
+        r"""|[。！？][」』）"”’]*+\s*(?=\S)"""  # CJK: a full stop and all its closers, then any text
+    )
     assert [m.span() for m in lead._SENTENCE_END.finditer(text)] == [
         m.span() for m in plain_end.finditer(text)
     ]
