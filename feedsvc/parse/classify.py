@@ -310,9 +310,9 @@ def _above_lead(line: str, p: float, otherwise: str) -> Line:
         return Line(line, "byline", p, "a name after a byline word above the lead")
     if is_date_line(line) or is_timestamp(line):
         return Line(line, "timestamp", p, "a date in a short line above the lead")
-    # _CAP leaves out only Latin lower case: a Cyrillic or Greek line is in capitals when
-    # upper() leaves it as it is ("Принять все" is no place).
-    if _PLACE.match(line) and line.upper() == line:
+    # _CAP leaves out only Latin lower case: is_upper_line tells a Cyrillic or Greek line in
+    # capitals ("Принять все" is no place).
+    if _PLACE.match(line) and is_upper_line(line):
         return Line(line, "dateline", p, "a place in capitals above the lead")
     return Line(line, "body", p, otherwise, is_full_paragraph(line, SENTENCE_WORDS))
 
