@@ -3,7 +3,9 @@ notice) below the lead, followed by teasers of other stories, ends the body; aft
 advertisement slot the same article goes on (classify._cut_at_chrome).
 
 The pages are invented (no publisher's text), in English, Portuguese and German: five
-paragraphs of one story, a copyright line, five one-sentence teasers of other stories.
+paragraphs of one story, a copyright line, five one-sentence teasers of other stories. A short
+line with an address (an e-mail, a handle, a link) near the end ends the article the same way
+(English, Spanish, German).
 """
 
 from __future__ import annotations
@@ -183,3 +185,108 @@ def test_a_sentence_that_mentions_copyright_is_not(line: str) -> None:
 
     is_boilerplate, _, _ = rule_matchers(RULES)
     assert not is_boilerplate(line)
+
+
+# --------------------------------------------------------------------------- a line with an address
+
+# Invented pages: two menu words, five paragraphs of one story, a contact line with an e-mail
+# address and a handle, two promotions of the site. The model takes the last three for text.
+CONTACT_PAGES = {
+    "en": [
+        'Home',
+        'News',
+        'The county council voted on Wednesday to keep the mobile library running for two more years after hundreds of villagers signed a letter asking it not to close.',
+        'The van visits eighteen villages every fortnight and lends about four thousand books a year, most of them to older readers who no longer drive to the town library.',
+        'Councillors had proposed closing the service to save sixty thousand pounds, but the vote went against the plan by twenty-one votes to nine after a long debate.',
+        "The library service will now look for a cheaper van and ask the parish councils whether they can help with the cost of fuel and the driver's wages.",
+        'A review of the service will take place next spring, when the council sets its budget for the following year.',
+        'Got a story? Email our newsroom at news@example-courier.co.uk or follow us on Twitter @ExampleCourier.',
+        "Sign up for our morning briefing and get the day's top stories in your inbox every weekday.",
+        "Join our readers' club for offers, events and competitions all year round.",
+    ],
+    "es": [
+        'Inicio',
+        'Noticias',
+        'El ayuntamiento aprobó el martes la ampliación del horario de la biblioteca municipal, que abrirá también los domingos por la mañana a partir del próximo mes de marzo.',
+        'La concejala de Cultura, Lucía Romero, explicó que la medida responde a la petición de cientos de estudiantes que no encuentran un lugar tranquilo para preparar sus exámenes.',
+        'La ampliación costará unos cuarenta mil euros al año y obligará a contratar a dos auxiliares más, cuyo proceso de selección se abrirá en las próximas semanas.',
+        'Los vecinos del barrio celebraron la decisión, aunque pidieron que se mejore también la calefacción de la sala de lectura, que en invierno resulta insuficiente.',
+        'El ayuntamiento revisará el uso del nuevo horario a final de año para decidir si lo mantiene.',
+        '¿Tienes una noticia? Escríbenos a redaccion@ejemplo-diario.es o síguenos en Twitter @EjemploDiario.',
+        'Suscríbete a nuestro boletín y recibe cada mañana las noticias más importantes del día.',
+        'Hazte socio del club de lectores y disfruta de descuentos y sorteos durante todo el año.',
+    ],
+    "de": [
+        'Startseite',
+        'Nachrichten',
+        'Der Gemeinderat hat am Montag beschlossen, das Hallenbad im Ortszentrum trotz der hohen Kosten für die Sanierung nicht zu schließen, sondern in zwei Abschnitten zu erneuern.',
+        'Die Arbeiten sollen im kommenden Sommer beginnen und etwa drei Millionen Euro kosten, von denen das Land nach Angaben der Verwaltung fast die Hälfte übernehmen wird.',
+        'Während der Bauzeit können die Schulen der Gemeinde das Bad im Nachbarort nutzen, für die Fahrten dorthin richtet die Gemeinde einen eigenen Bus ein.',
+        'Der Schwimmverein begrüßte die Entscheidung und kündigte an, sich mit freiwilligen Helfern an den Arbeiten im Außenbereich zu beteiligen.',
+        'Die Wiedereröffnung ist für den Herbst des übernächsten Jahres geplant.',
+        'Hinweise an die Redaktion bitte an redaktion@beispiel-zeitung.de oder auf Twitter an @BeispielZeitung.',
+        'Abonnieren Sie unseren Newsletter und erhalten Sie jeden Morgen die wichtigsten Nachrichten des Tages.',
+        'Werden Sie Mitglied im Leserclub und sichern Sie sich Rabatte und Gewinnspiele das ganze Jahr.',
+    ],
+}
+
+
+@pytest.mark.parametrize("lang", list(CONTACT_PAGES))
+def test_a_contact_line_with_an_address_ends_the_article(lang: str) -> None:
+    """Near the end (less text below it than half the article's), a short line with an
+    address ends the article when what follows is about something else: the story told, the
+    rest is the site's."""
+    lines = CONTACT_PAGES[lang]
+    article = parse_text("\n".join(lines), RULES)
+    assert list(article.paragraphs) == lines[2:7]
+
+
+@pytest.mark.parametrize("lang", list(CONTACT_PAGES))
+def test_an_address_early_in_the_article_ends_nothing(lang: str) -> None:
+    """The same contact line after the second paragraph: more text below it than half the
+    text above it, so it is no end (a link in the story, a source's site)."""
+    lines = CONTACT_PAGES[lang]
+    moved = lines[:4] + [lines[7]] + lines[4:7]
+    article = parse_text("\n".join(moved), RULES)
+    assert [p for p in lines[2:7] if p not in article.paragraphs] == []
+
+
+ADDRESS = "Write to the newsroom at news@example.org or follow @example."
+LONG_STORY = [  # 143 characters each: more than twice the teasers' 70
+    "Die Stadt baut in den nächsten zwei Jahren neue Radwege entlang der Hauptstraße und am Bahnhof, wie der Stadtrat am Donnerstag beschlossen hat.",
+    "Die Radwege entlang der Hauptstraße kosten die Stadt rund zwei Millionen Euro, von denen das Land nach Angaben der Verwaltung die Hälfte trägt.",
+]
+
+
+def cut_at(lines: list[str], probs: list[float], address: int, lead: int = 0) -> list[bool]:
+    fixed: list[Line | None] = [None] * len(lines)
+    addresses = [i == address for i in range(len(lines))]
+    return _cut_at_chrome(lines, fixed, [True] * len(lines), lead, probs, addresses)
+
+
+def test_an_address_line_ends_the_article_when_off_topic_less_sure_text_follows() -> None:
+    lines = [*LONG_STORY, ADDRESS, *OTHER]
+    assert cut_at(lines, [0.95, 0.95, 0.9, 0.7, 0.7], 2) == [True, True, False, False, False]
+    # at the very end it goes on its own
+    assert cut_at([*STORY, ADDRESS], [0.95, 0.95, 0.9], 2) == [True, True, False]
+
+
+def test_an_address_line_ends_nothing_when_the_text_goes_on() -> None:
+    lines = [*LONG_STORY, ADDRESS, *ON_TOPIC]
+    assert cut_at(lines, [0.95, 0.95, 0.9, 0.6], 2) == [True] * 4  # about the same thing
+    lines = [*LONG_STORY, ADDRESS, *OTHER]
+    assert cut_at(lines, [0.9, 0.9, 0.9, 0.95, 0.95], 2) == [True] * 5  # as sure as the article
+
+
+def test_an_address_line_with_as_much_text_below_as_half_the_article_ends_nothing() -> None:
+    """TAIL_SHARE: the text below (the teasers, 70 characters) against the article's above it
+    (STORY: 135 characters, LONG_STORY: 286)."""
+    probs = [0.95, 0.95, 0.9, 0.7, 0.7]
+    assert cut_at([*STORY, ADDRESS, *OTHER], probs, 2) == [True] * 5
+    assert cut_at([*LONG_STORY, ADDRESS, *OTHER], probs, 2)[3:] == [False, False]
+
+
+def test_no_address_mask_no_address_rule() -> None:
+    lines = [*LONG_STORY, ADDRESS, *OTHER]
+    text = [True] * len(lines)
+    assert _cut_at_chrome(lines, [None] * len(lines), text, 0, [0.95, 0.95, 0.9, 0.7, 0.7]) == text

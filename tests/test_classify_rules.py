@@ -193,6 +193,34 @@ _RULE = Line("Share", "boilerplate", 0.0, "a rule", rule=True)
 )
 def test_main_run(text: list[bool], sizes: list[int], fixed: list[Line | None], out: list[bool]) -> None:
     assert main_run(text, sizes, fixed) == out
+    assert main_run(text, sizes, fixed, [F] * len(text)) == out  # no line unsure: the same
+
+
+@pytest.mark.parametrize(
+    ("text", "sizes", "soft", "out", "hard"),
+    [
+        # a list below the article: its items alternate with lines the model is unsure of
+        # (soft); three of those in a row no longer split it from the article
+        (
+            [T, T, F, F, F, T, F, F, F, T],
+            [9, 9, 1, 1, 1, 2, 1, 1, 1, 2],
+            [F, F, T, T, T, F, T, T, T, F],
+            [T, T, F, F, F, T, F, F, F, T],
+            [T, T, F, F, F, F, F, F, F, F],
+        ),
+        # ... but lines sure to be chrome among them count in the gap, as before: three split
+        ([T, T, F, F, F, F, T], [9, 9, 1, 1, 1, 1, 2], [F, F, T, F, F, F, F], [T, T, F, F, F, F, F], [T, T, F, F, F, F, F]),
+        ([T, T, F, F, F, F, T], [9, 9, 1, 1, 1, 1, 2], [F, F, T, F, T, F, F], [T, T, F, F, F, F, T], [T, T, F, F, F, F, F]),
+        # above the start of the largest run, unsure lines break runs as before: a menu or a
+        # notice above the article stays out
+        ([T, F, F, F, T, T], [2, 1, 1, 1, 9, 9], [F, T, T, T, F, F], [F, F, F, F, T, T], [F, F, F, F, T, T]),
+    ],
+)
+def test_main_run_below_the_article_an_unsure_line_is_no_gap(
+    text: list[bool], sizes: list[int], soft: list[bool], out: list[bool], hard: list[bool]
+) -> None:
+    assert main_run(text, sizes, [None] * len(text), soft) == out
+    assert main_run(text, sizes, [None] * len(text)) == hard
 
 
 # --------------------------------------------------------------------------- is_full_paragraph

@@ -162,6 +162,7 @@ def byline_name(line: str) -> str | None:
 
 _CJK = features.NAMES.index("cjk")
 _UPPER = features.NAMES.index("upper_line")
+_URL = features.NAMES.index("url")
 
 
 def _is_prose(shape: features.LineShape, line: str) -> bool:
@@ -178,11 +179,11 @@ GAP = 2  #: lines that are not text (rules aside) and still do not break the run
 RUN_SHARE = 0.5  #: a run of text apart from the main one stays when it is this large
 
 
-def main_run(text: Sequence[bool], sizes: Sequence[int], fixed: Sequence[Line | None]) -> list[bool]:
-    """The article is one run of text: runs of text lines split by more than GAP lines of chrome
-    (lines the rules decided do not count) are compared by size, and a run much smaller than
-    the largest (a cookie notice above it, a reader's comment below a comment form) is not
-    text."""
+def _runs(
+    text: Sequence[bool], fixed: Sequence[Line | None], soft: Sequence[bool] = (), start: int = 0
+) -> list[list[int]]:
+    """The runs of text lines split by more than GAP lines that are not text (rule-decided
+    lines aside); below line ``start``, a ``soft`` line neither joins nor breaks a run."""
     runs: list[list[int]] = []
     gap = GAP + 1
     for i, is_text in enumerate(text):
@@ -193,11 +194,30 @@ def main_run(text: Sequence[bool], sizes: Sequence[int], fixed: Sequence[Line | 
                 runs.append([])
             runs[-1].append(i)
             gap = 0
-        else:
+        elif not (soft and i > start and soft[i]):
             gap += 1
+    return runs
+
+
+def main_run(
+    text: Sequence[bool],
+    sizes: Sequence[int],
+    fixed: Sequence[Line | None],
+    soft: Sequence[bool] = (),
+) -> list[bool]:
+    """The article is one run of text: runs of text lines split by more than GAP lines of chrome
+    (lines the rules decided do not count) are compared by size, and a run much smaller than
+    the largest (a cookie notice above it, a reader's comment below a comment form) is not
+    text. Below the start of the largest run, a ``soft`` line (one the model is unsure of
+    rather than sure it is chrome: a list's item) counts in no gap: a list article's items
+    keep the run going, where a line or two of chrome between them would break it."""
+    runs = _runs(text, fixed)
     if len(runs) < 2:
         return list(text)
     size = [sum(sizes[i] for i in run) for run in runs]
+    if soft:
+        runs = _runs(text, fixed, soft, runs[size.index(max(size))][0])
+        size = [sum(sizes[i] for i in run) for run in runs]
     biggest = max(size)
     out = list(text)
     for run, n in zip(runs, size, strict=True):
@@ -405,7 +425,8 @@ def classify(
     if not any(prose):  # a short note, a list: too little prose for the model to go by
         text = [f is None for f in fixed]
     lead = choose_lead(model, kept, shapes, p1, probs, prose)
-    text = _cut_at_chrome(kept, fixed, text, lead, probs)
+    addresses = [bool(s.values[_URL]) and s.words <= ADDRESS_WORDS for s in shapes]
+    text = _cut_at_chrome(kept, fixed, text, lead, probs, addresses)
     out = _labelled(kept, fixed, shapes, probs, text, prose, lead)
     return _with_features(out, fixed, model, shapes) if explain else out
 
@@ -469,7 +490,8 @@ def _text_mask(
         f is None and t and (is_timestamp(x) or is_byline(x))
         for x, f, t in zip(kept, fixed, text, strict=True)
     ]
-    runs = main_run([t and not m for t, m in zip(text, meta, strict=True)], [len(x) for x in kept], fixed)
+    unsure = [p >= FILL for p in probs]  # a line of a list, more often than chrome
+    runs = main_run([t and not m for t, m in zip(text, meta, strict=True)], [len(x) for x in kept], fixed, unsure)
     text = [r or m for r, m in zip(runs, meta, strict=True)]
     marks = [i for i, t in enumerate(text) if t]
     if marks:  # inside the run of text, a sentence or a likely line (a list item, a subhead) is text
@@ -494,29 +516,54 @@ def _topic_words(line: str) -> set[str]:
     return {w for w in _WORD.findall(line.casefold()) if len(w) >= 4 and not w.isdigit()}
 
 
+ADDRESS_WORDS = 40  #: a line with an address (link, e-mail, handle) and at most this many words...
+TAIL_SHARE = 0.5  #: ... ends the article when the text below it is less than this share of the text above
+
+
+def _is_chrome(
+    b: int,
+    kept: Sequence[str],
+    fixed: Sequence[Line | None],
+    text: Sequence[bool],
+    lead: int,
+    addresses: Sequence[bool],
+) -> bool:
+    """Line ``b`` may end the article: a [parse] pattern calls it boilerplate, or it is a short
+    line of text with an address (a contact line, "follow us @...", a promotion's link) that
+    has less text below it than TAIL_SHARE of the article's above it: the story told, what
+    follows is the site's."""
+    rule = fixed[b]
+    if rule is not None:
+        return rule.kind == "boilerplate"
+    if not (addresses and addresses[b] and text[b]):
+        return False
+    below = sum(len(kept[i]) for i in range(b + 1, len(kept)) if text[i])
+    above = sum(len(kept[i]) for i in range(lead, b) if text[i])
+    return below < TAIL_SHARE * above
+
+
 def _cut_at_chrome(
     kept: Sequence[str],
     fixed: Sequence[Line | None],
     text: list[bool],
     lead: int,
     probs: Sequence[float],
+    addresses: Sequence[bool] = (),
 ) -> list[bool]:
-    """The article ends at a line of site chrome that a [parse] pattern names below the lead
-    (a copyright notice, "Share this on", "Related:") when the text right below it is about
-    something else (few of its longer words are the article's) and the model is less sure of
-    it than of the article: another story's teasers, a promotion, a cookie notice. After an
-    advertisement slot, the article goes on about the same thing. Chrome right below the first
-    line of text (fewer than CUT_ABOVE lines above it) ends nothing: that line is a notice or
-    a stand-first taken for the lead more often than a whole article."""
+    """The article ends at a line of site chrome below the lead (_is_chrome: a copyright
+    notice, "Share this on", "Related:", a contact line with an address near the end) when
+    the text right below it is about something else (few of its longer words are the
+    article's) and the model is less sure of it than of the article: another story's teasers,
+    a promotion, a cookie notice. After an advertisement slot, the article goes on about the
+    same thing. Chrome right below the first line of text (fewer than CUT_ABOVE lines above
+    it) ends nothing: that line is a notice or a stand-first taken for the lead more often
+    than a whole article. ``addresses`` marks the lines with an address (empty: none)."""
     above_sum, above_n = 0.0, 0
     for b in range(lead, len(kept)):
-        rule = fixed[b]
-        if rule is None:
-            if text[b]:
+        if above_n < CUT_ABOVE or not _is_chrome(b, kept, fixed, text, lead, addresses):
+            if fixed[b] is None and text[b]:
                 above_sum += probs[b]
                 above_n += 1
-            continue
-        if rule.kind != "boilerplate" or above_n < CUT_ABOVE:
             continue
         below = [i for i in range(b + 1, len(kept)) if text[i]][:NEXT]
         if below:
@@ -528,6 +575,9 @@ def _cut_at_chrome(
             topic = len(words_below & words_above) / len(words_below) if words_below else 0.0
             sure = sum(probs[i] for i in below) / len(below)
             if topic >= TOPIC or sure >= above_sum / above_n:
+                if fixed[b] is None and text[b]:
+                    above_sum += probs[b]
+                    above_n += 1
                 continue
         return [t and i < b for i, t in enumerate(text)]
     return text
