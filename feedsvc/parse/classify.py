@@ -95,6 +95,30 @@ _PLACE = re.compile(rf"^{_CAP}(?:{_CAP}|[ .'’-]){{1,30}}(?:, ?{_CAP}(?:{_CAP}|
 _NAME_END = re.compile(r"\s*(?:,|\||•|·|/|\s[-–—]\s|\d|\(|\bfor\b|\bin\b|\bon\b).*$")
 
 
+# A picture's credit on a line of its own: "Photo: Jane Smith", "Foto: Reuters", "Фото: ТАСС",
+# "Image by Ana Souza", "Alex Wong | Getty Images", "Jo Bloggs/AFP via Getty Images". A picture
+# word (the languages of the dev set and their neighbours: a fixed phrase, so a pattern) as the
+# label, or closing the part after a separator. Not a byline: the name is the photographer's.
+_PICTURE = (
+    r"(?:photos?|photographs?|photography|pictures?|pics?|images?|imagens?|imágenes|imagen|"
+    r"immagini|immagine|fotos?|fotografi[ae]|fotografía|bild(?:er)?|фото|фотографи[яи]|"
+    r"zdjęci[ea]|illustrations?|cr[ée]dits?|cr[ée]ditos?)"
+)
+_CREDIT = re.compile(
+    rf"^(?:(?:\w+\s)?{_PICTURE}(?:\s(?:by|de|di|von|par|por))?\s*[:：|]\s*\S[^.!?]{{0,60}}"
+    rf"|{_PICTURE}\s(?:by|de|di|von|par|por)\s\S[^.!?]{{0,60}}"
+    rf"|[^|/]{{2,60}}[|/][^|/]{{0,40}}\b{_PICTURE})$",
+    re.IGNORECASE,
+)
+CREDIT_WORDS = 10  #: a credit line has at most this many words
+
+
+def is_credit(line: str) -> bool:
+    """A picture's credit on a line of its own (a short line, a picture word as its label or
+    closing its last part), not a byline and not the article's text."""
+    return line.count(" ") < CREDIT_WORDS and _CREDIT.match(line) is not None
+
+
 def find_date(line: str) -> str | None:
     """The date (and time, when there is one) written in a line, as text; None when none."""
     # Every date has a digit: a line without one is answered by a scan that re runs at C
@@ -382,6 +406,8 @@ def _name_other(
     line: str, shape: features.LineShape, index: int, first_text: int, last_text: int
 ) -> tuple[Kind, str]:
     """What a line the model calls not-text is, from its shape and where it stands."""
+    if is_credit(line):
+        return "caption", "a picture's credit: a picture word as its label or after a separator"
     if index < first_text and is_byline(line):
         return "byline", "a byline word and a name above the text"
     if is_timestamp(line):
@@ -424,10 +450,14 @@ def classify(
     prose = [t and _is_prose(s, line) for t, s, line in zip(text, shapes, kept, strict=True)]
     if not any(prose):  # a short note, a list: too little prose for the model to go by
         text = [f is None for f in fixed]
+    captions = _credited_captions(kept, fixed, text)
+    if captions:
+        text = [t and i not in captions for i, t in enumerate(text)]
+        prose = [x and i not in captions for i, x in enumerate(prose)]
     lead = choose_lead(model, kept, shapes, p1, probs, prose)
     addresses = [bool(s.values[_URL]) and s.words <= ADDRESS_WORDS for s in shapes]
     text = _cut_at_chrome(kept, fixed, text, lead, probs, addresses)
-    out = _labelled(kept, fixed, shapes, probs, text, prose, lead)
+    out = _labelled(kept, fixed, shapes, probs, text, prose, lead, captions)
     return _with_features(out, fixed, model, shapes) if explain else out
 
 
@@ -458,6 +488,19 @@ def _by_rules(
     return kept, fixed
 
 
+def _credited_captions(kept: Sequence[str], fixed: Sequence[Line | None], text: Sequence[bool]) -> set[int]:
+    """The picture's caption beside a credit line that opens the article ("Jo Bloggs | Agency
+    Images" above "The minister, pictured in May, ..."): the sentence of "text" right below
+    a credit with no text above it is the caption, not the lead."""
+    first = next((i for i, t in enumerate(text) if t), len(kept))
+    for c in range(first):
+        if fixed[c] is None and is_credit(kept[c]):
+            j = next((k for k in range(c + 1, len(kept)) if fixed[k] is None), len(kept))
+            if j == first and is_full_paragraph(kept[j], SENTENCE_WORDS):
+                return {j}
+    return set()
+
+
 SHOUT_WORDS = 8  #: a line in capitals with no full stop and this many words is a headline
 
 
@@ -476,7 +519,8 @@ def _text_mask(
 ) -> list[bool]:
     """Which lines are the article's text: the model's, continued, cut to the main run, filled;
     never a headline in capitals (_shouted), whatever the model says of it."""
-    shouted = [_shouted(shape) for shape in shapes]
+    # A headline in capitals or a picture's credit is never text, whatever the model says.
+    shouted = [_shouted(shape) or is_credit(line) for shape, line in zip(shapes, kept, strict=True)]
     text = [f is None and p >= THRESHOLD and not x for f, p, x in zip(fixed, probs, shouted, strict=True)]
     previous = False  # is the line above (rule-decided lines aside) text?
     for i in range(len(kept)):  # a sentence right after text goes on with it
@@ -591,6 +635,7 @@ def _labelled(
     text: Sequence[bool],
     prose: Sequence[bool],
     lead: int,
+    captions: set[int] | frozenset[int] = frozenset(),
 ) -> list[Line]:
     """Each line's class from the text mask, the prose mask and the lead model's pick."""
     marks = [i for i, t in enumerate(text) if t]
@@ -601,6 +646,9 @@ def _labelled(
     for i, (line, shape, p) in enumerate(zip(kept, shapes, probs, strict=True)):
         if fixed[i] is not None:
             out.append(fixed[i])  # type: ignore[arg-type]
+            continue
+        if i in captions:
+            out.append(Line(line, "caption", p, f"model {p:.2f}; the sentence below a picture's credit"))
             continue
         if not text[i]:
             kind, why = _name_other(line, shape, i, first_text, last_text)
