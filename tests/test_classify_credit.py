@@ -1,7 +1,8 @@
 """A picture's credit on a line of its own ("Photo: Jane Smith", "Alex Wong | Agency Images",
 "Фото: Анна Петрова") is a caption, never a byline (the photographer is not the author) nor
 the article's text; the sentence right below a credit that opens the article is the picture's
-caption, not the lead (classify.is_credit, classify._credited_captions).
+caption, not the lead (classify.is_credit, classify._credited_captions). Both are shown as
+the picture's caption, out of the text.
 
 The pages are invented (no publisher's text), in English, Portuguese, Russian and German: a
 credit, the picture's caption, then the article.
@@ -99,7 +100,7 @@ def test_the_sentence_below_an_opening_credit_is_the_caption_not_the_lead(lang: 
     article = parse_text("\n".join(PAGES[lang]), RULES)
     assert lead.startswith(article.title.rstrip("…"))
     assert article.paragraphs == (lead, *rest)
-    assert credit not in article.paragraphs and caption not in article.paragraphs
+    assert article.captions == (credit, caption)  # shown as the picture's, not as text
     assert article.author is None  # the photographer is not the author
 
 
@@ -108,6 +109,7 @@ def test_a_credit_between_paragraphs_leaves_the_body_and_nothing_else(lang: str)
     credit, _caption, lead, second, third = PAGES[lang]
     article = parse_text("\n".join([lead, second, credit, third]), RULES)
     assert article.paragraphs == (lead, second, third)
+    assert article.captions == (credit,)
     assert lead.startswith(article.title.rstrip("…"))
     assert article.author is None
 
@@ -117,3 +119,21 @@ def test_a_byline_with_a_separator_is_still_the_author() -> None:
     article = parse_text("\n".join(["By Jane Smith | Northfield Gazette", lead, *rest]), RULES)
     assert article.author == "Jane Smith"
     assert lead.startswith(article.title.rstrip("…"))
+
+
+@pytest.mark.parametrize("lang", sorted(PAGES))
+def test_a_credit_away_from_the_text_is_chrome_not_a_caption(lang: str) -> None:
+    credit, _caption, lead, second, third = PAGES[lang]
+    footer = ["Home", "Contact", "Privacy", credit]  # a site's credit for its pictures, in its footer
+    article = parse_text("\n".join([lead, second, third, *footer]), RULES)
+    assert article.paragraphs == (lead, second, third)
+    assert article.captions == ()
+    assert article.author is None
+
+
+@pytest.mark.parametrize("lang", sorted(PAGES))
+def test_a_credit_right_below_the_last_paragraph_is_the_last_pictures(lang: str) -> None:
+    credit, _caption, lead, second, third = PAGES[lang]
+    article = parse_text("\n".join([lead, second, third, credit]), RULES)
+    assert article.paragraphs == (lead, second, third)
+    assert article.captions == (credit,)

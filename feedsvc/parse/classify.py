@@ -60,7 +60,9 @@ class Line(NamedTuple):
     score: float  #: the model's probability that the line is article text (1.0/0.0 for rules)
     reason: str  #: what decided, for ``feedsvc explain``
     sentence: bool = False  #: text that ends like a sentence: summary material
-    rule: bool = False  #: decided by a [parse] pattern, not by the model or a line's shape
+    #: decided by a fixed phrase (a [parse] pattern; a picture's credit and the caption below
+    #: it), not by the model or a line's shape: a caption so decided is shown as one
+    rule: bool = False
 
 
 # "By Jane Smith", "Por Ana", "Von Hans": a byline's first word, in the languages of the
@@ -406,8 +408,8 @@ def _name_other(
     line: str, shape: features.LineShape, index: int, first_text: int, last_text: int
 ) -> tuple[Kind, str]:
     """What a line the model calls not-text is, from its shape and where it stands."""
-    if is_credit(line):
-        return "caption", "a picture's credit: a picture word as its label or after a separator"
+    if is_credit(line):  # not beside the text (_labelled): a site's credit for its pictures
+        return "boilerplate", "a picture's credit away from the text"
     if index < first_text and is_byline(line):
         return "byline", "a byline word and a name above the text"
     if is_timestamp(line):
@@ -648,7 +650,12 @@ def _labelled(
             out.append(fixed[i])  # type: ignore[arg-type]
             continue
         if i in captions:
-            out.append(Line(line, "caption", p, f"model {p:.2f}; the sentence below a picture's credit"))
+            why = "the sentence below a picture's credit"
+            out.append(Line(line, "caption", p, f"model {p:.2f}; {why}", rule=True))
+            continue
+        if not text[i] and is_credit(line) and _beside_text(i, text, captions):  # never text (_text_mask)
+            why = "a picture's credit beside the text: a picture word as its label or after a separator"
+            out.append(Line(line, "caption", p, f"model {p:.2f}; {why}", rule=True))
             continue
         if not text[i]:
             kind, why = _name_other(line, shape, i, first_text, last_text)
@@ -678,6 +685,12 @@ def _labelled(
             for x, f in zip(out, fixed, strict=True)
         ]
     return out
+
+
+def _beside_text(i: int, text: Sequence[bool], captions: set[int] | frozenset[int]) -> bool:
+    """A line next to a line of text or of a picture's caption: a credit there is a picture's in
+    the article; away from the text (a site's footer crediting its pictures), it is chrome."""
+    return any(0 <= j < len(text) and (text[j] or j in captions) for j in (i - 1, i + 1))
 
 
 _OPENERS = frozenset({"byline", "timestamp"})
