@@ -278,6 +278,34 @@ def ends_run(line: str) -> bool:
     return line.count(" ") + 1 < SENTENCE_WORDS or is_upper_line(line)
 
 
+TEASER_WORDS = 4  #: a teaser's headline has at least this many words
+_QUOTES = "\"'“‘«„‹「『"  # opening quotes a headline may stand in
+
+
+def is_teaser(line: str) -> bool:
+    """Another story's headline under a short label, set in the text: "Label: Headline" where
+    the label is one to three words without digits and the headline opens with a capital or
+    a digit, has TEASER_WORDS words or more (numbers aside) and no full stop, and is no list (at most one
+    comma, one more colon, fewer digits than half its letters). The shape of a link, not its
+    words: "Related: ...", "READ MORE: ...", "Leia também: ...", "Читайте также: ..." alike."""
+    label, colon, head = line.partition(": ")
+    if not colon or line.count(":") > 2:
+        return False
+    head = head.lstrip(_QUOTES)
+    label = label.rstrip()
+    if not (2 <= len(label) <= 30 and 1 <= label.count(" ") + 1 <= 3) or any(c.isdigit() for c in label):
+        return False
+    if not (label[0].isalpha() and (head[:1].isupper() or head[:1].isdigit())):
+        return False
+    stripped = head.rstrip(features.CLOSERS + " ")
+    if not stripped or stripped[-1] in features.TERMINAL or stripped[-1] == ":":
+        return False
+    if sum(1 for w in head.split() if not w.isdigit()) < TEASER_WORDS or head.count(",") > 1:
+        return False
+    digits = sum(c.isdigit() for c in head)
+    return 2 * digits < sum(c.isalpha() for c in head)
+
+
 def is_one_run_of_prose(lines: Sequence[str], fixed: Sequence[Line | None]) -> bool:
     """Every line (rules aside) is a sentence of SENTENCE_WORDS words or more, and one is a
     full paragraph: nothing in the article looks like chrome (menus, bylines, labels and
@@ -416,6 +444,8 @@ def _name_other(
         return "timestamp", "a date in a short line"
     if index < first_text and byline_name(line) is not None:
         return "byline", "a name in a short line above the text"
+    if first_text < index < last_text and is_teaser(line):
+        return "related", "a label and another story's headline, set in the text"
     if index > last_text and _is_prose(shape, line):
         return "comment", "prose below the article's text"
     if index > last_text and not shape.terminal and shape.words >= 4:
@@ -459,6 +489,7 @@ def classify(
     lead = choose_lead(model, kept, shapes, p1, probs, prose)
     addresses = [bool(s.values[_URL]) and s.words <= ADDRESS_WORDS for s in shapes]
     text = _cut_at_chrome(kept, fixed, text, lead, probs, addresses)
+    text = _without_teasers(kept, fixed, text, lead)
     out = _labelled(kept, fixed, shapes, probs, text, prose, lead, captions)
     return _with_features(out, fixed, model, shapes) if explain else out
 
@@ -627,6 +658,16 @@ def _cut_at_chrome(
                 continue
         return [t and i < b for i, t in enumerate(text)]
     return text
+
+
+def _without_teasers(kept: Sequence[str], fixed: Sequence[Line | None], text: list[bool], lead: int) -> list[bool]:
+    """A teaser (is_teaser) set between lines of text below the lead is not the article's:
+    the link to another story that sites put between paragraphs. The last line of text is
+    left alone (a closing note without a full stop: "The game is out now")."""
+    marks = [i for i, t in enumerate(text) if t]
+    if not marks:
+        return text
+    return [t and not (lead < i < marks[-1] and fixed[i] is None and is_teaser(kept[i])) for i, t in enumerate(text)]
 
 
 def _labelled(
