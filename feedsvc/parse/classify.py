@@ -444,6 +444,8 @@ def _name_other(
         return "timestamp", "a date in a short line"
     if index < first_text and byline_name(line) is not None:
         return "byline", "a name in a short line above the text"
+    if index > last_text and is_salutation(line):
+        return "comment", "a salutation below the text: a reply to a reader's comment"
     if first_text < index < last_text and is_teaser(line):
         return "related", "a label and another story's headline, set in the text"
     if index > last_text and _is_prose(shape, line):
@@ -490,6 +492,7 @@ def classify(
     addresses = [bool(s.values[_URL]) and s.words <= ADDRESS_WORDS for s in shapes]
     text = _cut_at_chrome(kept, fixed, text, lead, probs, addresses)
     text = _without_teasers(kept, fixed, text, lead)
+    text = _before_replies(kept, fixed, text, lead)
     out = _labelled(kept, fixed, shapes, probs, text, prose, lead, captions)
     return _with_features(out, fixed, model, shapes) if explain else out
 
@@ -668,6 +671,32 @@ def _without_teasers(kept: Sequence[str], fixed: Sequence[Line | None], text: li
     if not marks:
         return text
     return [t and not (lead < i < marks[-1] and fixed[i] is None and is_teaser(kept[i])) for i, t in enumerate(text)]
+
+
+SALUTATION_WORDS = 3  #: a salutation ("Hi Milan,", "Olá Ana,", "Dear Sir,") has at most this many words
+REPLIES = 2  #: salutations below the lead that make a thread of replies
+
+
+def is_salutation(line: str) -> bool:
+    """A line that only greets someone by name and ends in a comma: "Hi Milan,", "Olá Ana,",
+    "Dear Mr Smith,". A paragraph never ends in a comma; a reply to a reader's comment opens
+    so. (A verse ends in a comma too, but seldom in a name: "Oh my love," is none.)"""
+    words = line.split()
+    return (
+        line.endswith(",")
+        and 2 <= len(words) <= SALUTATION_WORDS
+        and words[0][:1].isupper()
+        and words[-1][:1].isupper()
+    )
+
+
+def _before_replies(kept: Sequence[str], fixed: Sequence[Line | None], text: list[bool], lead: int) -> list[bool]:
+    """Below the lead, REPLIES or more salutations are a thread of replies to readers'
+    comments, not the article: the text ends at the first of them."""
+    found = [i for i in range(lead + 1, len(kept)) if fixed[i] is None and is_salutation(kept[i])]
+    if len(found) < REPLIES:
+        return text
+    return [t and i < found[0] for i, t in enumerate(text)]
 
 
 def _labelled(

@@ -9,7 +9,8 @@ from ..config import Settings
 from ..parse import data_fingerprint
 
 # Bump when the parser changes what it makes of the same text: every file is parsed again.
-PARSER_VERSION = 8  # 8: a teaser between the paragraphs is not the body (classify.is_teaser);
+PARSER_VERSION = 9  # 9: a thread of replies to readers is not the body (classify.is_salutation);
+# 8: a teaser between the paragraphs is not the body (classify.is_teaser);
 # 7: those credits and captions shown as captions; 6: a picture's credit is a
 # caption, not a byline, and the sentence below an opening one is its caption; 5: a list's items
 # and a contact line near the end (classify.main_run, _cut_at_chrome); 4: issue 9, 2026-12-02
