@@ -27,6 +27,10 @@ DEFAULT_CAPTIONS = (
     # the end of the paragraph.
     r"\((?:pictures?|pics?|images?|photos?|photographs?|videos?|footage|credits?|"
     r"illustrations?|graphics?|main picture|top picture)\s*:[^()]{0,150}\)\s*$",
+    # "... in Hialeah, Fla. (AP Photo/Alan Diaz, File)", "(Photo by Jo Bloggs/Agency)", "(Foto de
+    # Ana Souza/Folhapress)": a picture word, then "/" or "by" in a few languages, then a capital.
+    r"\((?:[^()/]{0,40}\s)?(?:pictures?|pics?|images?|photos?|photographs?|fotos?|fotografías?|bild|фото)"
+    r"\s*(?:/|\s(?:by|de|von|di|par|por)\s)\s*(?-i:[A-ZÀ-ÖØ-ÞА-ЯЁ])[^()]{0,150}\)\s*$",
 )
 DEFAULT_BOILERPLATE = (
     r"^get in touch with our news team\b",
