@@ -564,3 +564,68 @@ def test_explain_lists_three_features_then_the_words_share() -> None:
     )
     listed = re.compile(r" \[(?:[a-z0-9_]+ [+-]\d+\.\d, ){3}words [+-]\d+\.\d\]$")
     assert [listed.search(x.reason) is not None for x in out] == [True, True, True, True, False]
+
+
+@pytest.mark.parametrize(
+    ("lang", "byline", "author"),
+    [("en", "By— Jane Smith", "Jane Smith"), ("pt", "Por— Ana Souza", "Ana Souza")],
+)
+def test_a_dash_glued_to_the_byline_word_still_gives_the_author(lang: str, byline: str, author: str) -> None:
+    _, _, _, found, paragraphs = parse(["Home", byline, *STORY[lang]])
+    assert found == author
+    assert byline not in paragraphs
+
+
+# --------------------------------------------------------------------------- reasons `explain` shows
+
+
+def reasons(page: Sequence[tuple[str, float]], lead: object | None = None) -> list[tuple[str, str]]:
+    model = cast(LineModel, _Given(tuple(p for _, p in page), lead or _FirstLead()))
+    out = classify(
+        [text for text, _ in page],
+        is_boilerplate=lambda line: line == CHROME,
+        is_caption=lambda line: line == CAPTION,
+        cut_debris=lambda line: line,
+        model=model,
+    )
+    return [(x.kind, x.reason) for x in out]
+
+
+def test_reasons_of_one_run_of_prose() -> None:
+    p0, p1, _ = STORY["es"]
+    page = [("Los vecinos esperaron toda la noche.", 1.0), (p0, 1.0), (p1, 1.0)]
+    assert reasons(page) == [
+        ("body", "one run of prose; a sentence above the first paragraph"),
+        ("lead", "one run of prose, no chrome: the first paragraph"),
+        ("body", "one run of prose, no chrome"),
+    ]
+
+
+def test_reasons_of_lines_above_the_lead() -> None:
+    p0, p1, p2 = STORY["de"]
+    notice = (
+        "Alle Inhalte © 2024 Beispiel Verlag GmbH, Nachdruck nur mit schriftlicher Genehmigung der Redaktion."
+    )
+    page = [("Startseite", 0.1), (notice, 0.9), ("Kurz gemeldet", 0.9), (p0, 0.6), (p1, 0.9), (p2, 0.9)]
+    assert reasons(page, _SurestLead()) == [
+        ("boilerplate", "model 0.10 < 0.5; site chrome: short, list-like or away from the text"),
+        ("boilerplate", "model 0.90; a copyright notice above the lead"),
+        ("body", "model 0.90; not yet a full paragraph"),
+        ("standfirst", "model 0.60; a paragraph above the lead"),
+        ("lead", "model 0.90; the lead model's pick"),
+        ("body", "model 0.90"),
+    ]
+
+
+def test_reasons_of_chrome_above_the_opener_and_of_a_page_without_text() -> None:
+    p0, p1, _ = STORY["es"]
+    page = [("Aceptar todo", 0.9), ("Por Lucía Fernández", 0.9), (p0, 0.9), (p1, 0.9)]
+    assert reasons(page)[0] == (
+        "boilerplate",
+        "model 0.90; not yet a full paragraph; above the byline or date that opens the article",
+    )
+    page = [("Por Lucía Fernández", 0.9), ("4 de marzo de 2024", 0.9)]
+    assert reasons(page) == [
+        ("body", "a name after a byline word above the lead; kept: nothing else is text"),
+        ("body", "a date in a short line above the lead; kept: nothing else is text"),
+    ]
