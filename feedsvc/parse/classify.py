@@ -674,7 +674,7 @@ def _without_teasers(kept: Sequence[str], fixed: Sequence[Line | None], text: li
 
 
 SALUTATION_WORDS = 3  #: a salutation ("Hi Milan,", "Olá Ana,", "Dear Sir,") has at most this many words
-REPLIES = 2  #: salutations below the lead that make a thread of replies
+REPLIES = 2  #: salutations below the lead, one greeting to as many different names, that make a thread of replies
 
 
 def is_salutation(line: str) -> bool:
@@ -690,13 +690,37 @@ def is_salutation(line: str) -> bool:
     )
 
 
+def _thread(kept: Sequence[str], found: Sequence[int]) -> list[int]:
+    """Of the salutations ``found``, those of a thread of replies: one greeting (the first
+    word) to REPLIES or more different names, the greeting no function word of the article's
+    language. A speech's "Mr Speaker," or a letters page's "Dear Editor," repeats one name;
+    a verse's "Old Lisbon," and "Sweet River," greet with different words; a sentence broken
+    after "In New York," opens with a function word."""
+    greetings: dict[str, list[int]] = {}
+    for i in found:
+        greetings.setdefault(kept[i].split(maxsplit=1)[0].casefold(), []).append(i)
+    language = -1
+    for greeting, lines in greetings.items():
+        if len({" ".join(kept[i].casefold().split()[1:]) for i in lines}) < REPLIES:
+            continue
+        if language == -1:
+            language = features.article_language(kept)
+        if language < 0 or greeting not in features.stop_words().sets[language]:
+            return lines
+    return []
+
+
 def _before_replies(kept: Sequence[str], fixed: Sequence[Line | None], text: list[bool], lead: int) -> list[bool]:
-    """Below the lead, REPLIES or more salutations are a thread of replies to readers'
-    comments, not the article: the text ends at the first of them."""
+    """Below the lead, a thread of replies to readers' comments (_thread: one greeting to
+    REPLIES or more different names) is not the article: the text ends at its first
+    salutation."""
     found = [i for i in range(lead + 1, len(kept)) if fixed[i] is None and is_salutation(kept[i])]
     if len(found) < REPLIES:
         return text
-    return [t and i < found[0] for i, t in enumerate(text)]
+    thread = _thread(kept, found)
+    if not thread:
+        return text
+    return [t and i < thread[0] for i, t in enumerate(text)]
 
 
 def _labelled(
