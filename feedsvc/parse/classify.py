@@ -663,18 +663,60 @@ def _cut_at_chrome(
     return text
 
 
-def _without_teasers(kept: Sequence[str], fixed: Sequence[Line | None], text: list[bool], lead: int) -> list[bool]:
+def _label(line: str) -> str | None:
+    """The label of a "Label: text" line (one to three words, no digits, up to 30
+    characters), casefolded; None when the line has none."""
+    label, colon, _ = line.partition(": ")
+    label = label.strip()
+    if not colon or not (2 <= len(label) <= 30 and label.count(" ") < 3) or not label[0].isalpha():
+        return None
+    return None if any(c.isdigit() for c in label) else label.casefold()
+
+
+def _labelled_text(kept: Sequence[str], fixed: Sequence[Line | None], i: int) -> bool:
+    """Line ``i`` is one of a run of labelled lines of the text, not a teaser: the next line
+    answers under another label (an interview's "Q: ..." above "A: ..."), or another line
+    carries a label with the same first word and a different rest (a how-to's "Step one: ..."
+    and "Step two: ..."). Teasers repeat one label ("Related: ...") or stand alone."""
+    label = _label(kept[i])
+    if label is None:
+        return False
+    j = i + 1
+    if j < len(kept) and fixed[j] is None and _label(kept[j]) not in (None, label) and not is_teaser(kept[j]):
+        return True
+    head = label.split()[0]
+    for k, line in enumerate(kept):
+        other = _label(line) if k != i and fixed[k] is None and line[: len(head)].casefold() == head else None
+        if other is not None and other != label and other.split()[0] == head:
+            return True
+    return False
+
+
+def _without_teasers(
+    kept: Sequence[str], fixed: Sequence[Line | None], text: list[bool], lead: int
+) -> list[bool]:
     """A teaser (is_teaser) set between lines of text below the lead is not the article's:
     the link to another story that sites put between paragraphs. The last line of text is
-    left alone (a closing note without a full stop: "The game is out now")."""
+    left alone (a closing note without a full stop: "The game is out now"), and so are the
+    labelled lines of an interview or a how-to (_labelled_text)."""
     marks = [i for i, t in enumerate(text) if t]
     if not marks:
         return text
-    return [t and not (lead < i < marks[-1] and fixed[i] is None and is_teaser(kept[i])) for i, t in enumerate(text)]
+    return [
+        t
+        and not (
+            lead < i < marks[-1]
+            and fixed[i] is None
+            and is_teaser(kept[i])
+            and not _labelled_text(kept, fixed, i)
+        )
+        for i, t in enumerate(text)
+    ]
 
 
 SALUTATION_WORDS = 3  #: a salutation ("Hi Milan,", "Olá Ana,", "Dear Sir,") has at most this many words
-REPLIES = 2  #: salutations below the lead, one greeting to as many different names, that make a thread of replies
+#: salutations below the lead, one greeting to as many different names, that make a thread of replies
+REPLIES = 2
 
 
 def is_salutation(line: str) -> bool:
@@ -710,7 +752,9 @@ def _thread(kept: Sequence[str], found: Sequence[int]) -> list[int]:
     return []
 
 
-def _before_replies(kept: Sequence[str], fixed: Sequence[Line | None], text: list[bool], lead: int) -> list[bool]:
+def _before_replies(
+    kept: Sequence[str], fixed: Sequence[Line | None], text: list[bool], lead: int
+) -> list[bool]:
     """Below the lead, a thread of replies to readers' comments (_thread: one greeting to
     REPLIES or more different names) is not the article: the text ends at its first
     salutation."""
