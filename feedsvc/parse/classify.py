@@ -592,8 +592,14 @@ TOPIC = 0.25  #: ... it does when at least this share of their longer words are 
 
 
 def _topic_words(line: str) -> set[str]:
-    """A line's words of four or more characters, numbers aside: what it is about."""
-    return {w for w in _WORD.findall(line.casefold()) if len(w) >= 4 and not w.isdigit()}
+    """A line's words of four or more characters, numbers aside: what it is about. CJK text
+    has no spaces between its words, so one run of letters is a whole clause and shares
+    nothing: there, each pair of neighbouring characters stands for a word (the particles'
+    pairs too, as the longer function words count in a language with spaces)."""
+    words = {w for w in _WORD.findall(line.casefold()) if len(w) >= 4 and not w.isdigit()}
+    if words and features.is_cjk_line(line):
+        return {run[k : k + 2] for run in _WORD.findall(line) if not run.isascii() for k in range(len(run) - 1)}
+    return words
 
 
 ADDRESS_WORDS = 40  #: a line with an address (link, e-mail, handle) and at most this many words...
