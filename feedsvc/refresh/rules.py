@@ -9,7 +9,9 @@ from ..config import Settings
 from ..parse import data_fingerprint
 
 # Bump when the parser changes what it makes of the same text: every file is parsed again.
-PARSER_VERSION = 9  # 9: a thread of replies to readers is not the body (classify.is_salutation);
+PARSER_VERSION = 10  # 10: those rules narrowed (a thread is one greeting to different names;
+# an interview's or a how-to's labelled lines are text; CJK topic words are character pairs);
+# 9: a thread of replies to readers is not the body (classify.is_salutation);
 # 8: a teaser between the paragraphs is not the body (classify.is_teaser);
 # 7: those credits and captions shown as captions; 6: a picture's credit is a
 # caption, not a byline, and the sentence below an opening one is its caption; 5: a list's items

@@ -1,0 +1,309 @@
+"""Adversarial pages for the parser's rules of this session: ordinary article shapes that look,
+line by line, like what a rule removes, and must keep their text (and a few that must still
+lose their chrome). Each page is invented (no publisher's text), in English, German, Spanish,
+French, Russian, Japanese or Chinese.
+
+The rules probed: a contact line with an address ends the article (classify._cut_at_chrome,
+_is_chrome); a list's unsure lines keep its run going (main_run); a picture's credit and the
+caption below it (is_credit, _credited_captions); a teaser between the paragraphs
+(is_teaser, _without_teasers, _labelled_text); a thread of replies (is_salutation, _thread,
+_before_replies); a caption ending in a credit in brackets (config.DEFAULT_CAPTIONS).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from feedsvc.config import Settings
+from feedsvc.parse import parse_text
+from feedsvc.parse.classify import _labelled_text
+from feedsvc.parse.classify import _thread
+from feedsvc.parse.classify import _topic_words
+from feedsvc.parse.classify import is_salutation
+from feedsvc.parse.classify import is_teaser
+
+RULES = Settings(seeds_dir=Path("seeds"), db_path=Path("x")).parse_rules()
+
+
+class Drop(str):
+    """A line of chrome the page must lose."""
+
+
+class Any(str):
+    """A line either way (a credit: shown as a caption or not at all)."""
+
+
+# The text of every line not marked stays in the body, as a paragraph.
+PAGES: dict[str, list[str]] = {
+    "addr_mid_email": [
+        "The city council voted on Tuesday to rebuild the old harbour wall, which has been closed to walkers since a storm tore a hole in it two winters ago.",
+        "Engineers say the work will take eighteen months and cost about four million pounds, most of it paid by a national fund for coastal defences.",
+        "Fishermen who moor their boats behind the wall welcomed the decision but asked the council to keep one slipway open while the builders are there.",
+        "Readers who remember the harbour before the war can write to memories@harbourtrust.org with their stories and photographs.",
+        "The trust plans to print the best of them in a small book that will be sold in the harbour café, with the money going to the lifeboat station.",
+        "Last year it raised nine thousand pounds with a calendar of old postcards, and volunteers say they hope to do better this time.",
+    ],
+    "addr_amazon": [
+        "The city council voted on Tuesday to rebuild the old harbour wall, which has been closed to walkers since a storm tore a hole in it two winters ago.",
+        "Engineers say the work will take eighteen months and cost about four million pounds, most of it paid by a national fund for coastal defences.",
+        "Fishermen who moor their boats behind the wall welcomed the decision but asked the council to keep one slipway open while the builders are there.",
+        "The council said it would publish a timetable for the work in the spring and hold a public meeting in the harbour master's office before it starts.",
+        "Shares in Amazon.com fell two per cent after the announcement, though analysts said the firm's delivery depot by the harbour was not affected.",
+        "Local traders said they would watch the plans closely.",
+    ],
+    "addr_handle_quote": [
+        "Police in the northern city have named the man who was found injured near the railway station on Saturday night.",
+        "The 34-year-old was taken to hospital, where he remains in a serious but stable condition, a spokeswoman said on Monday.",
+        "Detectives believe he was attacked by two men who ran off towards the park, and they are asking anyone who was in the area to come forward.",
+        "Officers have been checking cameras along the main road and have spoken to several taxi drivers who were waiting outside the station.",
+        "In a post on X, @NorthPolice said extra patrols would be in the area over the coming weekend.",
+        "The station reopened on Sunday morning after the cordon was lifted.",
+    ],
+    "addr_closing_url": [
+        "A new footpath along the river opened on Saturday, linking the two villages for the first time since the old ferry stopped running in 1962.",
+        "The path runs for three miles through meadows and woodland and took volunteers more than two years to build, much of it by hand.",
+        "Walkers can now cross the river on a wooden bridge paid for by a grant from the lottery and by donations from hundreds of local families.",
+        "Maps of the route are available at www.rivervillages.org and from the post offices in both villages.",
+        "Dogs must be kept on a lead near the sheep.",
+    ],
+    "addr_police_appeal": [
+        "A man has died after his car left the road and hit a tree on the coast road near the village late on Friday night.",
+        "Emergency services were called just before midnight, but the driver, who was 52 and lived nearby, was pronounced dead at the scene.",
+        "The road was closed for nine hours while officers examined the crash, and it reopened shortly before nine on Saturday morning.",
+        "Police are appealing for anyone who saw a dark blue estate car on the road that evening to call 101 or email collisions@police.example.org.",
+        "His family described him as a devoted father and grandfather who loved sailing and had coached the junior football team for twenty years.",
+        "A collection for the lifeboat station, which he supported all his life, will be taken at his funeral.",
+    ],
+    "addr_company_news": [
+        "The online retailer said on Thursday that it would open a large new warehouse on the edge of the town next year, creating about eight hundred jobs.",
+        "The building, on the site of a former paper mill, will be one of the biggest in the region and is due to open in time for the Christmas rush.",
+        "Local leaders welcomed the news, although some residents worry about the number of lorries that will use the narrow roads around the site.",
+        "Amazon.com, which already runs two depots in the county, said most of the new jobs would be permanent and that it would train local people.",
+        "Shares rose slightly in early trading.",
+    ],
+    "addr_twitter_end": [
+        "The striker scored twice in the second half as the home side came from behind to win their first match of the season on Saturday.",
+        "The visitors had led at the break through a header from a corner, and they should have been further ahead after hitting the post twice.",
+        "But the substitute changed the game within minutes of coming on, setting up the first goal and winning the penalty for the second.",
+        "After the match he wrote on his account @striker9 that the win was for the fans who had stayed loyal through a difficult summer.",
+        "The team travel to the capital next week.",
+    ],
+    "addr_de": [
+        "Die Stadtbibliothek öffnet ab dem kommenden Monat auch sonntags, wie die Stadtverwaltung am Dienstag mitteilte.",
+        "Bisher war die Bibliothek am Wochenende nur am Samstagvormittag geöffnet, was vor allem Studierende und Familien immer wieder kritisiert hatten.",
+        "Für die zusätzlichen Stunden werden zwei neue Stellen geschaffen, die Kosten von rund achtzigtausend Euro im Jahr trägt das Land.",
+        "Anmeldungen für die Lesungen am Sonntag nimmt die Bibliothek per E-Mail unter lesung@stadtbibliothek.de entgegen.",
+        "Bei gutem Wetter sollen die Lesungen im Innenhof stattfinden, bei Regen im großen Saal im ersten Stock.",
+        "Der Eintritt ist frei.",
+    ],
+    "addr_es": [
+        "El ayuntamiento abrirá el próximo lunes el plazo para solicitar plaza en los campamentos urbanos de verano, que este año ofrecerán mil doscientas plazas.",
+        "Los campamentos se celebrarán en ocho colegios de la ciudad durante julio y agosto, con actividades deportivas, talleres de ciencia y excursiones al río.",
+        "Las familias con menos ingresos podrán pedir una beca que cubre el precio completo, y el resto pagará entre cuarenta y noventa euros por quincena.",
+        "Las solicitudes se presentan en la web www.campamentos-ciudad.org o en cualquiera de las oficinas de atención al ciudadano.",
+        "El año pasado se quedaron sin plaza más de trescientos niños, por lo que el consistorio ha ampliado la oferta en un veinte por ciento.",
+        "La lista de admitidos se publicará a mediados de junio.",
+    ],
+    "addr_fr": [
+        "La mairie a annoncé mardi la réouverture de la piscine municipale après deux ans de travaux de rénovation et de mise aux normes.",
+        "Le bassin a été entièrement refait et un nouveau toit permet désormais d'ouvrir l'équipement toute l'année, y compris pendant les vacances d'hiver.",
+        "Les travaux ont coûté près de quatre millions d'euros, financés en partie par la région et par l'État dans le cadre du plan de relance.",
+        "Les horaires et les tarifs sont disponibles sur www.piscine-ville.org et à l'accueil de la mairie.",
+        "Les écoles de la commune reprendront les cours de natation dès la rentrée.",
+    ],
+    "ja_story": [
+        "市は火曜日、老朽化した橋の改修工事を来月から始めると発表した。",
+        "工事は約半年かかる見通しで、その間は北側の新しい橋に車両を迂回させる。",
+        "写真：山田太郎",
+        "周辺の住民からは渋滞を心配する声が上がっており、市は臨時バスの運行を検討している。",
+        "問い合わせは市の道路課（info@city.example.jp）まで。",
+        "市は工事の進み具合をホームページで毎週知らせるとしている。",
+    ],
+    "zh_story": [
+        "市政府周二宣布，老旧的河上大桥将从下个月开始进行为期半年的维修。",
+        "维修期间，车辆将改道北边的新桥，公交线路也会做相应调整。",
+        "附近居民担心交通拥堵，市政府表示正在考虑增开临时公交线路。",
+        "市民可发送电子邮件至 bridge@city.example.cn 提出意见和建议。",
+        "市政府表示，大桥维修的进展情况将每周在政府网站上公布。",
+    ],
+    "photo_article": [
+        "Photography has always been about patience, and the new exhibition at the city museum makes that plain from the first room.",
+        "Photo: a word that once meant light, the curator reminds visitors on the wall text",
+        "The show gathers two hundred prints made over a century, from glass plates of the harbour to pictures taken on telephones last summer.",
+        "Image by image, the rooms trace how the town changed, and how the people who lived there chose to remember it",
+        "Pictures by the museum's own photographer, who retired last year, fill the last room.",
+        "The exhibition runs until the end of March, and entry is free on Sundays.",
+    ],
+    "bracket_prose": [
+        "The city council voted on Tuesday to rebuild the old harbour wall, which has been closed to walkers since a storm tore a hole in it two winters ago.",
+        "Engineers say the work will take eighteen months and cost about four million pounds, most of it paid by a national fund for coastal defences.",
+        "Fishermen who moor their boats behind the wall welcomed the decision but asked the council to keep one slipway open while the builders are there.",
+        "The council said it would publish a timetable for the work in the spring and hold a public meeting in the harbour master's office before it starts.",
+        "The council has commissioned a new survey of the wall (photos by Harbour Trust volunteers were used in the first one).",
+        "Work on the slipway will start first.",
+    ],
+    "bracket_photo_prose": [
+        "The museum has bought a collection of early pictures of the harbour, taken by a local chemist who was one of the first photographers in the county.",
+        "The prints were found in an attic last year and show boats, fishermen and the old fish market, which burned down in 1911 (photo de Almeida/Museum Archive, said the curator, is the oldest).",
+        "The collection will go on show in the summer.",
+        "Curators say they are still trying to identify many of the people in the pictures.",
+    ],
+    "teaser_interview_de": [
+        "Die Autorin hat ein Buch über die Geschichte ihres Dorfes geschrieben. Wir haben mit ihr über Erinnerung und Heimat gesprochen.",
+        "Frage: Warum haben Sie gerade dieses Dorf gewählt",
+        "Antwort: Weil ich dort aufgewachsen bin und weil die alten Leute, die ich noch kannte, bald nicht mehr da sein werden.",
+        "Frage: Wie haben die Bewohner auf das Buch reagiert",
+        "Antwort: Die meisten freuen sich, einige haben sich auch beschwert, weil sie sich anders erinnern als ich, und das ist in Ordnung.",
+    ],
+    "teaser_steps": [
+        "A good loaf needs only flour, water, salt and yeast, and a little more time than most recipes admit.",
+        "Step one: Mix the flour and water and leave them for half an hour",
+        "This rest lets the flour soak up the water and makes the dough much easier to knead by hand, so do not skip it even if you are in a hurry.",
+        "Step two: Add the salt and yeast and knead for ten minutes",
+        "The dough should be smooth and springy when you press it with a finger, and it should not stick to the table any more.",
+        "Step three: Leave the dough covered to rise for two hours",
+        "Bake it in a hot oven for forty minutes, until the crust is dark and the loaf sounds hollow when you tap it underneath.",
+    ],
+    "ru_story": [
+        "Городские власти объявили во вторник, что старый мост через реку будет закрыт на ремонт с начала следующего месяца.",
+        "Ремонт продлится около полугода, а движение транспорта перенаправят на новый мост в северной части города.",
+        Any("Фото: Иван Петров"),
+        "Жители прибрежных районов опасаются пробок и просят запустить дополнительные автобусы на время работ.",
+        "Вопрос: Как долго продлятся работы на мосту",
+        "Ответ: По словам мэрии, работы займут около шести месяцев, если позволит погода.",
+        "В мэрии пообещали учесть пожелания жителей.",
+    ],
+    "sal_letters_page": [
+        "Letters to the editor on the plan to close the village school, which the county will decide on next week.",
+        "Dear Editor,",
+        "I was a pupil at the village school fifty years ago, and my grandchildren go there now. Closing it would take the heart out of the village.",
+        "The county says the school is too small, but small classes are the reason parents choose it and the reason children do so well there.",
+        "Dear Editor,",
+        "The county has not said where the children would go. The nearest other school is six miles away, down a road with no pavement.",
+        "I hope the councillors will visit the school before they vote, and talk to the teachers and the parents.",
+    ],
+    "sal_speech": [
+        "The prime minister opened the debate with a speech on the new housing plan, which the government says will build half a million homes.",
+        "Mr Speaker,",
+        "This plan will give young families what their parents took for granted: a home of their own, near their work and near their families.",
+        "We will build on land that has stood empty for years, and we will make sure that every new street has a school and a doctor close by.",
+        "Mr Speaker,",
+        "The opposition says the plan goes too far. I say that it does not go far enough, and that we will come back with more.",
+        "The debate continues on Wednesday, when the housing minister will answer questions from members.",
+    ],
+    "sal_broken_lines": [
+        "Storms brought heavy rain and strong winds to much of the country overnight, closing roads and cutting power to thousands of homes.",
+        "In New York,",
+        "the river burst its banks in two places and firefighters rescued a family from the roof of their car.",
+        "In West Bay,",
+        "the harbour wall was damaged and the lifeboat was called out three times before dawn.",
+        "Forecasters say the wind will ease by the afternoon, but more rain is expected later in the week.",
+    ],
+    "sal_letter_de": [
+        "Die Bürgermeisterin hat einen offenen Brief an die Bahn geschrieben, weil der Bahnhof der Stadt seit Monaten nicht barrierefrei ist.",
+        "Sehr geehrter Herr Vorstand,",
+        "seit dem vergangenen Sommer ist der Aufzug am Bahnhof defekt, und Menschen im Rollstuhl können die Züge nicht mehr erreichen.",
+        "Wir bitten Sie, den Aufzug bis zum Jahresende zu reparieren und bis dahin einen Fahrdienst zum Nachbarbahnhof anzubieten.",
+        "Lieber Herr Schmidt,",
+        "auch Ihr Haus hat uns die Reparatur schon zweimal versprochen, und wir warten noch immer auf einen Termin.",
+        "Die Bahn kündigte an, den Brief zu prüfen.",
+    ],
+    "soft_chrome_below": [
+        "The city council voted on Tuesday to rebuild the old harbour wall, which has been closed to walkers since a storm tore a hole in it two winters ago.",
+        "Engineers say the work will take eighteen months and cost about four million pounds, most of it paid by a national fund for coastal defences.",
+        "Fishermen who moor their boats behind the wall welcomed the decision but asked the council to keep one slipway open while the builders are there.",
+        "The council said it would publish a timetable for the work in the spring and hold a public meeting in the harbour master's office before it starts.",
+        "Engineers expect the first stones to arrive by boat in April, weather permitting, and the wall to reopen to walkers the following autumn.",
+        Drop("More from the coast"),
+        Drop("Lifeboat crew rescue two walkers cut off by the tide"),
+        Drop("Ferry timetable to change from next month"),
+        Drop("New café opens in the old lighthouse"),
+        Drop(
+            "Great article, thanks for writing it! I have been saying for years that the wall needed fixing and nobody listened to us."
+        ),
+        Drop(
+            "Totally agree with you, and about time too. My grandfather helped build the old wall and would be very glad to see it."
+        ),
+    ],
+    "one_line": [
+        "The city's main bridge will be closed to traffic from Monday for two weeks while engineers repair the joints.",
+    ],
+}
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_ordinary_text_is_kept_and_chrome_is_not(name: str) -> None:
+    lines = PAGES[name]
+    article = parse_text("\n".join(lines) + "\n", RULES)
+    body = {b.text for b in article.blocks if b.kind == "p"}
+    lost = [x for x in lines if not isinstance(x, (Drop, Any)) and x not in body]
+    kept = [x for x in lines if isinstance(x, Drop) and x in body]
+    assert (lost, kept) == ([], [])
+    assert article.title and lines[0].startswith(article.title.rstrip(".…"))  # the lead is the title
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        ["Mr Speaker,", "Mr Speaker,"],  # one name, repeated: a speech
+        ["Dear Editor,", "Dear Editor,"],  # a letters page
+        ["Old Lisbon,", "Sweet River,"],  # a verse: two greetings
+        ["In New York,", "In West Bay,"],  # a sentence broken after a function word
+    ],
+)
+def test_no_thread_of_replies(lines: list[str]) -> None:
+    prose = ["The storm closed the roads and the schools in the whole region for the day."] * 3
+    kept = [*prose, lines[0], *prose, lines[1], *prose]
+    assert all(is_salutation(x) for x in lines)
+    assert _thread(kept, [3, 7]) == []
+
+
+@pytest.mark.parametrize(
+    "greetings",
+    [("Hi Milan,", "Hi Alex,"), ("Hola Marta,", "Hola Javier,"), ("Привет Анна,", "Привет Олег,")],
+)
+def test_a_thread_of_replies(greetings: tuple[str, str]) -> None:
+    """One greeting to two different names, the greeting no function word of the article."""
+    prose = ["The storm closed the roads and the schools in the whole region for the day."] * 3
+    kept = [*prose, greetings[0], *prose, greetings[1], *prose]
+    assert _thread(kept, [3, 7]) == [3, 7]
+
+
+def test_labelled_lines_of_an_interview_or_a_how_to_are_text() -> None:
+    qa = ["Frage: Warum haben Sie gerade dieses Dorf gewählt", "Antwort: Weil ich dort aufgewachsen bin."]
+    assert is_teaser(qa[0]) and _labelled_text(qa, [None, None], 0)
+    steps = [
+        "Step one: Mix the flour and water and leave them",
+        "More text.",
+        "Step two: Add the salt and the yeast",
+    ]
+    assert (
+        is_teaser(steps[0]) and _labelled_text(steps, [None] * 3, 0) and _labelled_text(steps, [None] * 3, 2)
+    )
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        # a teaser stands alone, or repeats one label
+        ["Related: Town hall clock to chime again after three silent years", "The van visits the villages."],
+        ["Related: Town hall clock to chime again", "Text.", "Related: Ferry timetable to change next month"],
+        # two teasers one above the other: the second is no answer
+        ["Related: Town hall clock to chime again", "READ MORE: Ferry timetable to change next month"],
+    ],
+)
+def test_teasers_stay_teasers(lines: list[str]) -> None:
+    assert is_teaser(lines[0]) and not _labelled_text(lines, [None] * len(lines), 0)
+
+
+def test_cjk_topic_words_are_pairs_of_characters() -> None:
+    assert _topic_words("市は工事の進み具合を知らせる。") >= {"工事", "具合", "市は"}
+    assert _topic_words("The harbour wall will reopen in the autumn.") == {
+        "harbour",
+        "wall",
+        "will",
+        "reopen",
+        "autumn",
+    }
