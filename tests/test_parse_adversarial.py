@@ -230,18 +230,72 @@ PAGES: dict[str, list[str]] = {
     "one_line": [
         "The city's main bridge will be closed to traffic from Monday for two weeks while engineers repair the joints.",
     ],
+    "addr_then_subhead": [
+        "The county will hold a public consultation on its new bus network this spring, the biggest change to local routes in thirty years.",
+        "Under the plan, buses would run every fifteen minutes on six main roads into the town, while village services would become on-demand minibuses.",
+        "Officials say the change will cut journey times for most passengers and allow the county to run buses later in the evening.",
+        "Comments can be sent to buses@county.example.org until the end of March.",
+        "Several parish councils have already objected.",
+        Any("Villages worried"),
+        "In the smaller villages, many older residents say they do not use smartphones and fear they will not be able to book the minibuses.",
+        "Councillors from rural areas have asked for a telephone booking line and for the old timetabled services to stay for at least a year.",
+        "The county said it would consider both requests before the final plan goes to the cabinet in June.",
+    ],
+    "addr_then_ad": [
+        "Die Stadt will im Frühjahr die Bürger zu ihrem neuen Busnetz befragen, der größten Änderung im Nahverkehr seit dreißig Jahren.",
+        "Künftig sollen Busse auf sechs Hauptachsen alle fünfzehn Minuten fahren, in den Dörfern sollen dagegen Rufbusse unterwegs sein.",
+        "Die Verwaltung verspricht kürzere Fahrzeiten für die meisten Fahrgäste und Busse bis spät in den Abend.",
+        "Stellungnahmen nimmt die Stadt unter busnetz@stadt.example.de bis Ende März entgegen.",
+        Any("Anzeige"),
+        "Mehrere Ortsbeiräte haben bereits Bedenken angemeldet, vor allem wegen der Rufbusse in den Dörfern.",
+        "Viele ältere Bewohner nutzen kein Smartphone und fürchten, die Busse nicht mehr buchen zu können.",
+        "Die Stadt will die Einwände prüfen, bevor der Rat im Juni entscheidet.",
+    ],
+    "addr_then_quotes": [
+        "The county will hold a public consultation on its new bus network this spring, the biggest change to local routes in thirty years.",
+        "Under the plan, buses would run every fifteen minutes on six main roads into the town, while village services would become on-demand minibuses.",
+        "Officials say the change will cut journey times for most passengers and allow the county to run buses later in the evening.",
+        "Comments can be sent to buses@county.example.org until the end of March.",
+        "“It’s a disgrace,” said Mary Jones, 81.",
+        "“I’ve never owned a mobile phone and I never shall.”",
+        Any("Villages worried"),
+        "In the smaller villages, many older residents say they do not use smartphones and fear they will not be able to book the minibuses.",
+        "Councillors from rural areas have asked for a telephone booking line and for the old timetabled services to stay for at least a year.",
+        "The county said it would consider both requests before the final plan goes to the cabinet in June.",
+    ],
+    "soft_next_story": [
+        "The city council voted on Tuesday to rebuild the old harbour wall, which has been closed to walkers since a storm tore a hole in it two winters ago.",
+        "Engineers say the work will take eighteen months and cost about four million pounds, most of it paid by a national fund for coastal defences.",
+        "Fishermen who moor their boats behind the wall welcomed the decision but asked the council to keep one slipway open while the builders are there.",
+        "The council said it would publish a timetable for the work in the spring and hold a public meeting in the harbour master's office before it starts.",
+        "Engineers expect the first stones to arrive by boat in April, weather permitting, and the wall to reopen to walkers the following autumn.",
+        Drop("Most read"),
+        Drop("Lifeboat crew rescue two walkers cut off by the tide"),
+        Drop("Ferry timetable to change from next month"),
+        Drop("New café opens in the old lighthouse"),
+        Drop("School wins national prize for its garden"),
+        Drop(
+            "A primary school on the edge of the town has won a national prize for the vegetable garden its pupils built on an old car park."
+        ),
+        Drop(
+            "The children grow beans, potatoes and strawberries and sell them at a stall outside the school gate every Friday afternoon."
+        ),
+    ],
 }
 
 
-@pytest.mark.parametrize("name", list(PAGES))
-def test_ordinary_text_is_kept_and_chrome_is_not(name: str) -> None:
-    lines = PAGES[name]
+def _check(lines: list[str]) -> None:
     article = parse_text("\n".join(lines) + "\n", RULES)
     body = {b.text for b in article.blocks if b.kind == "p"}
     lost = [x for x in lines if not isinstance(x, (Drop, Any)) and x not in body]
     kept = [x for x in lines if isinstance(x, Drop) and x in body]
     assert (lost, kept) == ([], [])
     assert article.title and lines[0].startswith(article.title.rstrip(".…"))  # the lead is the title
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_ordinary_text_is_kept_and_chrome_is_not(name: str) -> None:
+    _check(PAGES[name])
 
 
 @pytest.mark.parametrize(
@@ -307,3 +361,45 @@ def test_cjk_topic_words_are_pairs_of_characters() -> None:
         "reopen",
         "autumn",
     }
+
+
+# Known misfires, left with their reasons (strict: a fix shows up as a pass, to move to PAGES).
+KNOWN: dict[str, list[str]] = {
+    "sal_open_letter": [
+        "More than two hundred doctors have signed an open letter to the health minister asking for a review of night shifts in hospitals.",
+        "The letter, published on Monday, says that tired staff make more mistakes and that many young doctors are leaving the profession.",
+        "Dear Minister,",
+        "We are writing to you because the way hospitals plan night shifts is putting patients at risk and driving our colleagues out of medicine.",
+        "Many of us work seven nights in a row, and some of us drive home after a thirteen-hour shift with no rest, which no other profession would accept.",
+        "We ask you to meet us, to listen, and to set a limit on the number of nights any doctor may work in a row.",
+        "Dear Colleagues,",
+        "If you agree, please add your name to the letter before the end of the month, so that the minister sees how many of us share these concerns.",
+        "The ministry said it would reply to the letter in due course.",
+    ],
+    "credit_then_lead": [
+        Any("Photo: Jane Smith/Reuters"),
+        "The city council voted on Tuesday to rebuild the old harbour wall, which has been closed to walkers since a storm tore a hole in it two winters ago.",
+        "Engineers say the work will take eighteen months and cost about four million pounds, most of it paid by a national fund for coastal defences.",
+        "Fishermen who moor their boats behind the wall welcomed the decision but asked the council to keep one slipway open while the builders are there.",
+        "The council said it would publish a timetable for the work in the spring and hold a public meeting in the harbour master's office before it starts.",
+        "The first stones are expected to arrive by boat in April.",
+    ],
+    "credit_then_lead_de": [
+        Any("Foto: dpa"),
+        "Die Landesregierung hat am Mittwoch beschlossen, die marode Brücke über den Fluss bis zum Jahr 2028 durch einen Neubau zu ersetzen.",
+        "Die alte Brücke ist seit einem Gutachten im vergangenen Herbst für Lastwagen gesperrt, was im Ort täglich zu langen Staus führt.",
+        "Der Neubau soll rund zwölf Millionen Euro kosten und während der Bauzeit eine Behelfsbrücke für Fußgänger und Radfahrer erhalten.",
+        "Anwohner begrüßten die Entscheidung, forderten aber eine bessere Umleitung für den Schwerverkehr.",
+    ],
+}
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="an open letter with two different 'Dear X,' below the lead has the shape of a thread of two "
+    "replies; a picture's credit right above the lead makes the lead its caption (_credited_captions): "
+    "nothing in the text tells such a lead from a one-sentence caption",
+)
+@pytest.mark.parametrize("name", list(KNOWN))
+def test_known_misfires(name: str) -> None:
+    _check(KNOWN[name])
