@@ -286,6 +286,21 @@ def test_an_address_line_with_as_much_text_below_as_half_the_article_ends_nothin
     assert cut_at([*LONG_STORY, ADDRESS, *OTHER], probs, 2)[3:] == [False, False]
 
 
+def test_the_text_below_an_address_line_is_measured_to_the_next_break() -> None:
+    """Promotions, a line that is not text, then a long notice: only the promotions count
+    against the article, so the line ends it, and the notice goes with it."""
+    notice = [" ".join(["Ein langer Hinweis zu Cookies und Datenschutz auf dieser Seite."] * 4)] * 2
+    lines = [*LONG_STORY, ADDRESS, *OTHER, "Kommentare", *notice]
+    text = [True] * 5 + [False] + [True] * 2
+    addresses = [i == 2 for i in range(len(lines))]
+    probs = [0.95, 0.95, 0.9, 0.7, 0.7, 0.1, 0.8, 0.8]
+    got = _cut_at_chrome(lines, [None] * len(lines), text, 0, probs, addresses)
+    assert got == [True, True] + [False] * 6
+    # without the break, the notice is below it too: more than half the article, no end
+    got = _cut_at_chrome(lines, [None] * len(lines), [True] * 8, 0, probs, addresses)
+    assert got == [True] * 8
+
+
 def test_no_address_mask_no_address_rule() -> None:
     lines = [*LONG_STORY, ADDRESS, *OTHER]
     text = [True] * len(lines)

@@ -617,13 +617,20 @@ def _is_chrome(
     """Line ``b`` may end the article: a [parse] pattern calls it boilerplate, or it is a short
     line of text with an address (a contact line, "follow us @...", a promotion's link) that
     has less text below it than TAIL_SHARE of the article's above it: the story told, what
-    follows is the site's."""
+    follows is the site's. "Below it" ends at the next line that is not text (lines the rules
+    decided aside): a cookie notice after a break is no part of what the line closes."""
     rule = fixed[b]
     if rule is not None:
         return rule.kind == "boilerplate"
     if not (addresses and addresses[b] and text[b]):
         return False
-    below = sum(len(kept[i]) for i in range(b + 1, len(kept)) if text[i])
+    below = 0
+    for i in range(b + 1, len(kept)):
+        if fixed[i] is not None:
+            continue
+        if not text[i]:
+            break
+        below += len(kept[i])
     above = sum(len(kept[i]) for i in range(lead, b) if text[i])
     return below < TAIL_SHARE * above
 
