@@ -391,15 +391,42 @@ KNOWN: dict[str, list[str]] = {
         "Der Neubau soll rund zwölf Millionen Euro kosten und während der Bauzeit eine Behelfsbrücke für Fußgänger und Radfahrer erhalten.",
         "Anwohner begrüßten die Entscheidung, forderten aber eine bessere Umleitung für den Schwerverkehr.",
     ],
+    "soft_two_comments": [
+        "The city council voted on Tuesday to rebuild the old harbour wall, which has been closed to walkers since a storm tore a hole in it two winters ago.",
+        "Engineers say the work will take eighteen months and cost about four million pounds, most of it paid by a national fund for coastal defences.",
+        "Fishermen who moor their boats behind the wall welcomed the decision but asked the council to keep one slipway open while the builders are there.",
+        "The council said it would publish a timetable for the work in the spring and hold a public meeting in the harbour master's office before it starts.",
+        "Engineers expect the first stones to arrive by boat in April, weather permitting, and the wall to reopen to walkers the following autumn.",
+        Drop("Lifeboat crew rescue two walkers cut off by the tide"),
+        Drop("Ferry timetable to change from next month"),
+        Drop("New café opens in the old lighthouse"),
+        Drop(
+            "Great article, thanks for writing it! I have been saying for years that the wall needed fixing and nobody listened to us."
+        ),
+        Drop(
+            "Totally agree with you, and about time too. My grandfather helped build the old wall and would be very glad to see it."
+        ),
+    ],
 }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="an open letter with two different 'Dear X,' below the lead has the shape of a thread of two "
-    "replies; a picture's credit right above the lead makes the lead its caption (_credited_captions): "
-    "nothing in the text tells such a lead from a one-sentence caption",
+WHY = {
+    "sal_open_letter": "an open letter with two different 'Dear X,' below the lead has the shape of a "
+    "thread of two replies (one greeting, two names): the text ends at the first",
+    "credit_then_lead": "a picture's credit right above the lead makes the lead its caption "
+    "(_credited_captions): nothing in the text tells such a lead from a one-sentence caption",
+    "soft_two_comments": "three headlines the model is unsure of (p >= FILL) no longer split the article "
+    "from two readers' comments below (main_run's soft lines, ed6c0bb): list articles' items, which "
+    "the rule keeps, have the same shape and the same prose after them",
+}
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=WHY[name.removesuffix("_de")]))
+        for name in KNOWN
+    ],
 )
-@pytest.mark.parametrize("name", list(KNOWN))
 def test_known_misfires(name: str) -> None:
     _check(KNOWN[name])
