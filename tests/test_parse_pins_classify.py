@@ -629,3 +629,47 @@ def test_reasons_of_chrome_above_the_opener_and_of_a_page_without_text() -> None
         ("body", "a name after a byline word above the lead; kept: nothing else is text"),
         ("body", "a date in a short line above the lead; kept: nothing else is text"),
     ]
+
+
+# --------------------------------------------------------------------------- picture credits (code after round 6)
+
+# Each picture word of is_credit's list, as a label: a credit between two paragraphs is the
+# picture's (a caption), out of the body; the words whose class has two letters, with both.
+CREDITS = [
+    ("en", "Photograph: Jane Smith"),
+    ("en", "Photographs: Jane Smith and Tom Brown"),
+    ("en", "Photography: Jane Smith"),
+    ("en", "Pictures: Jane Smith"),
+    ("en", "Pics: Jane Smith"),
+    ("en", "Images: Jane Smith"),
+    ("en", "Illustration: Jane Smith"),
+    ("en", "Illustrations: Jane Smith"),
+    ("en", "Credit: Jane Smith"),
+    ("en", "Credits: Jane Smith"),
+    ("pt", "Imagens: Ana Souza"),
+    ("pt", "Créditos: Ana Souza"),
+    ("pt", "Fotografia: Ana Souza"),
+    ("es", "Imágenes: Lucía Fernández"),
+    ("es", "Imagen: Lucía Fernández"),
+    ("es", "Fotografía: Lucía Fernández"),
+    ("es", "Crédito: Lucía Fernández"),
+    ("es", "Credito: Lucía Fernández"),
+    ("en", "Immagini: Marco Rossi"),
+    ("en", "Immagine: Marco Rossi"),
+    ("de", "Fotografie: Jana Schmidt"),
+    ("de", "Bilder: Jana Schmidt"),
+    ("ru", "Фотография: Анна Петрова"),
+    ("ru", "Фотографии: Анна Петрова"),
+    ("en", "Zdjęcie: Jan Kowalski"),
+    ("en", "Zdjęcia: Jan Kowalski"),
+    ("en", "Crédit : Marie Dupont"),
+]
+
+
+@pytest.mark.parametrize(("lang", "credit"), CREDITS)
+def test_every_picture_word_labels_a_credit(lang: str, credit: str) -> None:
+    p0, p1, p2 = STORY[lang]
+    article = parse_text("\n".join([p0, p1, credit, p2]), RULES)
+    assert article.paragraphs == (p0, p1, p2)
+    assert article.captions == (credit,)
+    assert article.author is None
