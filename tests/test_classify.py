@@ -29,10 +29,10 @@ from feedsvc.parse import parse_bytes
 from feedsvc.parse import parse_text
 from feedsvc.parse.article import classify_lines
 from feedsvc.parse.classify import Line
-from feedsvc.parse.classify import byline_name
 from feedsvc.parse.classify import classify
-from feedsvc.parse.classify import find_date
-from feedsvc.parse.classify import is_timestamp
+from feedsvc.parse.linetypes import byline_name
+from feedsvc.parse.linetypes import find_date
+from feedsvc.parse.linetypes import is_timestamp
 from feedsvc.parse.model_lines import LineModel
 
 DATA = Path(__file__).parent / "data" / "classify"

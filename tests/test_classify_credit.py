@@ -1,7 +1,7 @@
 """A picture's credit on a line of its own ("Photo: Jane Smith", "Alex Wong | Agency Images",
 "Фото: Анна Петрова") is a caption, never a byline (the photographer is not the author) nor
 the article's text; the sentence right below a credit that opens the article is the picture's
-caption, not the lead (classify.is_credit, classify._credited_captions). Both are shown as
+caption, not the lead (linetypes.is_credit, classify._credited_captions). Both are shown as
 the picture's caption, out of the text.
 
 The pages are invented (no publisher's text), in English, Portuguese, Russian and German: a
@@ -16,8 +16,8 @@ import pytest
 
 from feedsvc.config import Settings
 from feedsvc.parse import parse_text
-from feedsvc.parse.classify import is_byline
-from feedsvc.parse.classify import is_credit
+from feedsvc.parse.linetypes import is_byline
+from feedsvc.parse.linetypes import is_credit
 
 RULES = Settings(seeds_dir=Path("seeds"), db_path=Path("x")).parse_rules()
 

@@ -1,6 +1,6 @@
 """Below the article, replies to readers' comments open with a salutation ("Hi Margaret,",
 "Hola Marta,", "Olá Fernanda,"): two or more of them make a thread of replies, and the text
-ends at the first (classify.is_salutation, classify._before_replies).
+ends at the first (linetypes.is_salutation, classify._before_replies).
 
 The pages are invented (no publisher's text), in English, Spanish and Portuguese: four
 paragraphs of one story, then a reader's question, a reply, another question, another reply.
@@ -19,7 +19,7 @@ from feedsvc.parse.article import classify_lines
 from feedsvc.parse.classify import TEXT_KINDS
 from feedsvc.parse.classify import Line
 from feedsvc.parse.classify import _before_replies
-from feedsvc.parse.classify import is_salutation
+from feedsvc.parse.linetypes import is_salutation
 
 RULES = Settings(seeds_dir=Path("seeds"), db_path=Path("x")).parse_rules()
 

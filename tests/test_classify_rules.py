@@ -1,6 +1,6 @@
-"""Exact-behaviour tests of the line classifier's rules (parse/classify.py: find_date,
-is_timestamp, is_byline, byline_name, _PLACE, main_run, is_full_paragraph, _name_other),
-written to kill mutants that survived the other tests (see bench/MUTATION.md). Each rule is
+"""Exact-behaviour tests of the line classifier's rules (parse/linetypes.py: find_date,
+is_timestamp, is_byline, byline_name, _PLACE; parse/classify.py: main_run, is_full_paragraph,
+_name_other), written to kill mutants that survived the other tests (see bench/MUTATION.md). Each rule is
 called directly, at the edges of its bounds; nothing here needs the learned model."""
 
 from __future__ import annotations
@@ -8,15 +8,15 @@ from __future__ import annotations
 import pytest
 
 from feedsvc.parse import features
-from feedsvc.parse.classify import _PLACE
 from feedsvc.parse.classify import Line
 from feedsvc.parse.classify import _name_other
-from feedsvc.parse.classify import byline_name
-from feedsvc.parse.classify import find_date
-from feedsvc.parse.classify import is_byline
 from feedsvc.parse.classify import is_full_paragraph
-from feedsvc.parse.classify import is_timestamp
 from feedsvc.parse.classify import main_run
+from feedsvc.parse.linetypes import _PLACE
+from feedsvc.parse.linetypes import byline_name
+from feedsvc.parse.linetypes import find_date
+from feedsvc.parse.linetypes import is_byline
+from feedsvc.parse.linetypes import is_timestamp
 
 # --------------------------------------------------------------------------- find_date
 

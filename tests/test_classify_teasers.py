@@ -1,5 +1,5 @@
 """Another story's headline under a short label, set between the paragraphs ("Related: ...",
-"Leia também: ...", "Читайте также: ..."), is not the article's text (classify.is_teaser,
+"Leia também: ...", "Читайте также: ..."), is not the article's text (linetypes.is_teaser,
 classify._without_teasers): the shape of the line decides, not its words.
 
 The pages are invented (no publisher's text), in English, Portuguese and Russian.
@@ -15,7 +15,7 @@ from feedsvc.config import Settings
 from feedsvc.parse import parse_text
 from feedsvc.parse.classify import Line
 from feedsvc.parse.classify import _without_teasers
-from feedsvc.parse.classify import is_teaser
+from feedsvc.parse.linetypes import is_teaser
 
 RULES = Settings(seeds_dir=Path("seeds"), db_path=Path("x")).parse_rules()
 

@@ -14,9 +14,9 @@ import pytest
 
 from feedsvc.config import Settings
 from feedsvc.parse import parse_text
-from feedsvc.parse.classify import find_date
-from feedsvc.parse.classify import is_timestamp
 from feedsvc.parse.dates import find_named_date
+from feedsvc.parse.linetypes import find_date
+from feedsvc.parse.linetypes import is_timestamp
 
 RULES = Settings(seeds_dir=Path("seeds"), db_path=Path("x")).parse_rules()
 

@@ -21,8 +21,8 @@ from feedsvc.parse import parse_text
 from feedsvc.parse.classify import _labelled_text
 from feedsvc.parse.classify import _thread
 from feedsvc.parse.classify import _topic_words
-from feedsvc.parse.classify import is_salutation
-from feedsvc.parse.classify import is_teaser
+from feedsvc.parse.linetypes import is_salutation
+from feedsvc.parse.linetypes import is_teaser
 
 RULES = Settings(seeds_dir=Path("seeds"), db_path=Path("x")).parse_rules()
 

@@ -24,10 +24,10 @@ from feedsvc.parse.article import author_name
 from feedsvc.parse.article import classify_lines
 from feedsvc.parse.article import parse_date
 from feedsvc.parse.article import split_header
-from feedsvc.parse.classify import _PLACE
-from feedsvc.parse.classify import byline_name
-from feedsvc.parse.classify import find_date
-from feedsvc.parse.classify import is_byline
+from feedsvc.parse.linetypes import _PLACE
+from feedsvc.parse.linetypes import byline_name
+from feedsvc.parse.linetypes import find_date
+from feedsvc.parse.linetypes import is_byline
 
 RULES = Settings(seeds_dir=Path("seeds"), db_path=Path("x")).parse_rules()
 

@@ -26,7 +26,7 @@ from feedsvc.config import Settings
 from feedsvc.parse import features
 from feedsvc.parse import parse_text
 from feedsvc.parse.classify import classify
-from feedsvc.parse.classify import find_date
+from feedsvc.parse.linetypes import find_date
 from feedsvc.parse.model_lines import LineModel
 
 RULES = Settings(seeds_dir=Path("seeds"), db_path=Path("x")).parse_rules()

@@ -20,10 +20,10 @@ from feedsvc.parse import features
 from feedsvc.parse import split_sentences
 from feedsvc.parse.classify import Line
 from feedsvc.parse.classify import _prose_lead
-from feedsvc.parse.classify import find_date
 from feedsvc.parse.classify import is_full_paragraph
 from feedsvc.parse.classify import is_one_run_of_prose
 from feedsvc.parse.lead import _is_title_sentence
+from feedsvc.parse.linetypes import find_date
 from feedsvc.parse.model_lines import lead_names
 from feedsvc.parse.model_lines import lead_vectors
 from feedsvc.parse.model_lines import line_model
@@ -221,7 +221,7 @@ def test_prose_lead_is_the_first_full_paragraph_of_one_run_of_prose(lines: list[
     ],
 )
 def test_find_date_without_a_digit_is_none(line: str) -> None:
-    from feedsvc.parse.classify import _DATE_IN_LINE
+    from feedsvc.parse.linetypes import _DATE_IN_LINE
 
     m = _DATE_IN_LINE.search(line)
     found = find_date(line)

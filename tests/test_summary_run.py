@@ -18,7 +18,7 @@ from feedsvc.parse.article import classify_lines
 from feedsvc.parse.article import lead_run
 from feedsvc.parse.classify import Line
 from feedsvc.parse.classify import ends_run
-from feedsvc.parse.classify import is_upper_line
+from feedsvc.parse.linetypes import is_upper_line
 
 RULES = Settings(seeds_dir=Path("seeds"), db_path=Path("x")).parse_rules()
 

@@ -24,14 +24,14 @@ from ..model import ParseRules
 from . import features
 from .classify import TEXT_KINDS
 from .classify import Line
-from .classify import byline_name
 from .classify import classify
 from .classify import ends_run
-from .classify import find_date
 from .lead import lead_paragraphs
 from .lead import make_summary
 from .lead import make_title
 from .lead import make_title_and_summary
+from .linetypes import byline_name
+from .linetypes import find_date
 from .patterns import rule_matchers
 from .text import decode
 from .text import split_lines

@@ -12,8 +12,8 @@ from ..parse import data_fingerprint
 PARSER_VERSION = 11  # 11: the text below a contact line is measured to the next break;
 # 10: those rules narrowed (a thread is one greeting to different names;
 # an interview's or a how-to's labelled lines are text; CJK topic words are character pairs);
-# 9: a thread of replies to readers is not the body (classify.is_salutation);
-# 8: a teaser between the paragraphs is not the body (classify.is_teaser);
+# 9: a thread of replies to readers is not the body (linetypes.is_salutation);
+# 8: a teaser between the paragraphs is not the body (linetypes.is_teaser);
 # 7: those credits and captions shown as captions; 6: a picture's credit is a
 # caption, not a byline, and the sentence below an opening one is its caption; 5: a list's items
 # and a contact line near the end (classify.main_run, _cut_at_chrome); 4: issue 9, 2026-12-02

@@ -1,0 +1,182 @@
+"""What one line is, from its text alone: a date or a timestamp, a byline and its name, a
+picture's credit, a line in capitals, a teaser's "Label: Headline", a salutation.
+
+Predicates on a single line's text that need no neighbours, no model and no configuration;
+classify.py decides from them, and from where each line stands, what the line is in the article.
+Pure functions: nothing here opens a file or reads configuration.
+"""
+
+from __future__ import annotations
+
+import re
+
+from . import features
+from .dates import find_named_date
+
+# "By Jane Smith", "Por Ana", "Von Hans": a byline's first word, in the languages of the
+# dev set and their neighbours (a fixed phrase, so a pattern).
+_BY = re.compile(
+    r"^(?:by|written by|words by|posted by|reported by|por|par|von|di|da|door|av|af|oleh|przez|"
+    r"od|autor|автор|від|от|tarafından|του|της|bởi)\s*[:\-–—]?\s+(?=\S)",
+    re.IGNORECASE,
+)
+# A date inside a line: ISO dates, numeric dates, and dates with English month names (what
+# dateutil can read; dates.py reads month names of other languages). A year alone is not a date.
+_MONTHS = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+_DATE_IN_LINE = re.compile(
+    r"\b(?:\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?)?"
+    r"|\d{1,2}[./]\d{1,2}[./](?:19|20)\d{2}"
+    rf"|{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+(?:19|20)\d{{2}}"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTHS},?\s+(?:19|20)\d{{2}})\b",
+    re.IGNORECASE,
+)
+_DIGIT = re.compile(r"\d")
+_TIME_IN_LINE = re.compile(
+    r"\b(?:[01]?\d|2[0-3])[:.h][0-5]\d\b(?:\s?[AaPp]\.?[Mm]\b\.?)?|\b\d{4}\s+(?:GMT|UTC|[A-Z]{2,4}T)\b"
+)
+# "BAAR, SWITZERLAND", "WASHINGTON": a dateline on a line of its own.
+_CAP = r"[^\W\d_a-z\u00df-\u00ff]"  # a letter that is not lower case (Latin)
+_PLACE = re.compile(rf"^{_CAP}(?:{_CAP}|[ .'’-]){{1,30}}(?:, ?{_CAP}(?:{_CAP}|[ .'’-]){{1,30}})?$")
+# Where a byline's name ends: a comma, a separator, a date, a role.
+_NAME_END = re.compile(r"\s*(?:,|\||•|·|/|\s[-–—]\s|\d|\(|\bfor\b|\bin\b|\bon\b).*$")
+
+
+# A picture's credit on a line of its own: "Photo: Jane Smith", "Foto: Reuters", "Фото: ТАСС",
+# "Image by Ana Souza", "Alex Wong | Getty Images", "Jo Bloggs/AFP via Getty Images". A picture
+# word (the languages of the dev set and their neighbours: a fixed phrase, so a pattern) as the
+# label, or closing the part after a separator. Not a byline: the name is the photographer's.
+_PICTURE = (
+    r"(?:photos?|photographs?|photography|pictures?|pics?|images?|imagens?|imágenes|imagen|"
+    r"immagini|immagine|fotos?|fotografi[ae]|fotografía|bild(?:er)?|фото|фотографи[яи]|"
+    r"zdjęci[ea]|illustrations?|cr[ée]dits?|cr[ée]ditos?)"
+)
+_CREDIT = re.compile(
+    rf"^(?:(?:\w+\s)?{_PICTURE}(?:\s(?:by|de|di|von|par|por))?\s*[:：|]\s*\S[^.!?]{{0,60}}"
+    rf"|{_PICTURE}\s(?:by|de|di|von|par|por)\s\S[^.!?]{{0,60}}"
+    rf"|[^|/]{{2,60}}[|/][^|/]{{0,40}}\b{_PICTURE})$",
+    re.IGNORECASE,
+)
+CREDIT_WORDS = 10  #: a credit line has at most this many words
+
+
+def is_credit(line: str) -> bool:
+    """A picture's credit on a line of its own (a short line, a picture word as its label or
+    closing its last part), not a byline and not the article's text."""
+    return line.count(" ") < CREDIT_WORDS and _CREDIT.match(line) is not None
+
+
+def find_date(line: str) -> str | None:
+    """The date (and time, when there is one) written in a line, as text; None when none."""
+    # Every date has a digit: a line without one is answered by a scan that re runs at C
+    # speed, not by trying the date pattern (which opens with \b) at every position.
+    if not _DIGIT.search(line):
+        return None
+    m = _DATE_IN_LINE.search(line)
+    if m is not None:
+        date, start, end = m.group(0), m.start(), m.end()
+        if "T" in date or ":" in date:
+            return date
+    else:  # "18 de noviembre de 2019", "2019年11月18日": as ISO text, which dateutil reads
+        named = find_named_date(line)
+        if named is None:
+            return None
+        date, start, end = named.iso, named.start, named.end
+    t = _TIME_IN_LINE.search(line[:start] + " " + line[end:])  # not the date's own "18.11"
+    return f"{date} {t.group(0).rstrip('.')}" if t else date
+
+
+def _without_dates(line: str) -> str:
+    """The line with its dates and times blanked out."""
+    line = _DATE_IN_LINE.sub(" ", line)
+    named = find_named_date(line)
+    while named is not None:
+        line = line[: named.start] + " " + line[named.end :]
+        named = find_named_date(line)
+    return _TIME_IN_LINE.sub(" ", line)
+
+
+def is_timestamp(line: str) -> bool:
+    """A short line that gives a date (and maybe a time, a byline, a section), not a sentence
+    that mentions one."""
+    if line.count(" ") > 24:  # more than 10 words besides the longest date and time: no need to look
+        return False
+    date = find_date(line)
+    if date is None:
+        return False
+    words = len(_without_dates(line).split())
+    stripped = line.rstrip(features.CLOSERS)
+    sentence = bool(stripped) and stripped[-1] in ".!?" and words >= 2
+    return words <= 10 and not sentence
+
+
+def is_byline(line: str) -> bool:
+    """A byline word and a name ("By Jane Smith, CNN", "Por Ana Souza")."""
+    return _BY.match(line) is not None and byline_name(line) is not None
+
+
+def byline_name(line: str) -> str | None:
+    """The author's name in a byline ("By Jane Smith, CNN" -> "Jane Smith"); None when the line
+    is not shaped like one."""
+    m = _BY.match(line)
+    rest = line[m.end() :] if m else line
+    name = _NAME_END.sub("", rest).strip(" .:-–—")
+    words = name.split()
+    if not 2 <= len(words) <= 8 or len(name) > 80:
+        return None
+    joiners = {"and", "&", "und", "e", "et", "y", "i", "и", "de", "van", "von", "da", "di", "del", "la", "le"}
+    capitals = sum(1 for w in words if w[:1].isupper() or w.casefold() in joiners)
+    if capitals < len(words) or any(ch.isdigit() for ch in name):
+        return None
+    return name if (m is not None or "," in line or "|" in line) else None
+
+
+def is_upper_line(line: str) -> bool:
+    """The whole line in capitals (a script without case never is)."""
+    return line.upper() == line and line.lower() != line
+
+
+TEASER_WORDS = 4  #: a teaser's headline has at least this many words
+_QUOTES = "\"'“‘«„‹「『"  # opening quotes a headline may stand in
+
+
+def is_teaser(line: str) -> bool:
+    """Another story's headline under a short label, set in the text: "Label: Headline" where
+    the label is one to three words without digits and the headline opens with a capital or
+    a digit, has TEASER_WORDS words or more (numbers aside) and no full stop, and is no list (at most one
+    comma, one more colon, fewer digits than half its letters). The shape of a link, not its
+    words: "Related: ...", "READ MORE: ...", "Leia também: ...", "Читайте также: ..." alike."""
+    label, colon, head = line.partition(": ")
+    if not colon or line.count(":") > 2:
+        return False
+    head = head.lstrip(_QUOTES)
+    label = label.rstrip()
+    if not (2 <= len(label) <= 30 and 1 <= label.count(" ") + 1 <= 3) or any(c.isdigit() for c in label):
+        return False
+    if not (label[0].isalpha() and (head[:1].isupper() or head[:1].isdigit())):
+        return False
+    stripped = head.rstrip(features.CLOSERS + " ")
+    if not stripped or stripped[-1] in features.TERMINAL or stripped[-1] == ":":
+        return False
+    if sum(1 for w in head.split() if not w.isdigit()) < TEASER_WORDS or head.count(",") > 1:
+        return False
+    digits = sum(c.isdigit() for c in head)
+    return 2 * digits < sum(c.isalpha() for c in head)
+
+
+SALUTATION_WORDS = 3  #: a salutation ("Hi Milan,", "Olá Ana,", "Dear Sir,") has at most this many words
+
+
+def is_salutation(line: str) -> bool:
+    """A line that only greets someone by name and ends in a comma: "Hi Milan,", "Olá Ana,",
+    "Dear Mr Smith,". A paragraph never ends in a comma; a reply to a reader's comment opens
+    so. (A verse ends in a comma too, but seldom in a name: "Oh my love," is none.)"""
+    words = line.split()
+    return (
+        line.endswith(",")
+        and 2 <= len(words) <= SALUTATION_WORDS
+        and words[0][:1].isupper()
+        and words[-1][:1].isupper()
+    )
