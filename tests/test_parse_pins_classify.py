@@ -27,6 +27,7 @@ from feedsvc.parse import features
 from feedsvc.parse import parse_text
 from feedsvc.parse.classify import classify
 from feedsvc.parse.linetypes import find_date
+from feedsvc.parse.linetypes import is_credit
 from feedsvc.parse.model_lines import LineModel
 
 RULES = Settings(seeds_dir=Path("seeds"), db_path=Path("x")).parse_rules()
@@ -673,3 +674,58 @@ def test_every_picture_word_labels_a_credit(lang: str, credit: str) -> None:
     assert article.paragraphs == (p0, p1, p2)
     assert article.captions == (credit,)
     assert article.author is None
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # a label with a preposition before its colon, in each language of the list
+        "Photo by: Jane Smith",
+        "Foto de: Ana Souza",
+        "Foto di: Marco Rossi",
+        "Foto von: Jana Schmidt",
+        "Photo par : Marie Dupont",
+        "Photo par: Marie Dupont",
+        "Foto por: Lucía Fernández",
+        # ... or with the preposition alone
+        "Foto de Ana Souza",
+        "Foto di Marco Rossi",
+        "Foto von Jana Schmidt",
+        "Photo par Marie Dupont",
+        "Foto por Lucía Fernández",
+        "Foto | Ana Souza",  # a bar as the label's mark
+        "AP/Northfield Images",  # an agency of two letters before the separator
+        "Jo Bloggs/Pictures",  # nothing between the separator and the picture word
+    ],
+)
+def test_more_credit_shapes(line: str) -> None:
+    assert is_credit(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Photo: Flooded streets in Lisbon.",  # a caption's sentence, not a name
+        "Photo: Where is the river?",
+        "Photo by Jane Smith. More pictures on page six.",
+        "Photo by Jane Smith?",
+    ],
+)
+def test_a_labelled_sentence_is_no_credit(line: str) -> None:
+    assert not is_credit(line)
+
+
+def test_a_credit_name_of_61_characters_is_the_longest() -> None:
+    name = "Northfield Regional Historical Society Photographic Archive X"
+    assert len(name) == 61
+    for label in ("Photo: ", "Photo by "):
+        assert is_credit(label + name)
+        assert not is_credit(label + name + "Y")
+    first = "Northfield Regional Historical Society Photographic Archives"  # before the separator
+    assert len(first) == 60
+    assert is_credit(first + "/Northfield Images")
+    assert not is_credit(first + "X/Northfield Images")
+    middle = " Northfield Regional Historical Society "  # between the separator and the word
+    assert len(middle) == 40
+    assert is_credit("Jo Bloggs/" + middle + "Images")
+    assert not is_credit("Jo Bloggs/X" + middle + "Images")
