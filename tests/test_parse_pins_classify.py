@@ -28,6 +28,8 @@ from feedsvc.parse import parse_text
 from feedsvc.parse.classify import classify
 from feedsvc.parse.linetypes import find_date
 from feedsvc.parse.linetypes import is_credit
+from feedsvc.parse.linetypes import is_salutation
+from feedsvc.parse.linetypes import is_teaser
 from feedsvc.parse.model_lines import LineModel
 
 RULES = Settings(seeds_dir=Path("seeds"), db_path=Path("x")).parse_rules()
@@ -729,3 +731,36 @@ def test_a_credit_name_of_61_characters_is_the_longest() -> None:
     assert len(middle) == 40
     assert is_credit("Jo Bloggs/" + middle + "Images")
     assert not is_credit("Jo Bloggs/X" + middle + "Images")
+
+
+# --------------------------------------------------------------------------- teasers and salutations (after round 6)
+
+
+@pytest.mark.parametrize(
+    ("line", "teaser"),
+    [
+        ("Related: Council closes old bridge", True),  # TEASER_WORDS (4) words
+        ("Read more: Xi Jinping visits the port", True),  # a headline opening with "X"
+        ("À lire aussi : Le conseil municipal ferme le vieux pont", True),  # a space before the colon
+        ("TV: Council closes the old bridge", True),  # a label of two characters
+        ("Internationale Nachrichtenwelt: Council closes the old bridge", True),  # of 30
+        ("Internationale Nachrichtenwelte: Council closes the old bridge", False),  # of 31
+        ("Mehr dazu (Video): Stadtrat beschließt neue Radwege", True),  # a label ending in a bracket
+        ("Q&A: Council explains the new bridge plans", True),
+        ("Lesen Sie auch hier: Stadtrat beschließt neue Radwege", False),  # a label of four words
+        ("Watch: Video: Interview: Mayor opens new library today", False),  # three colons
+        ("Related: J. Smith wins the city prize", True),  # an initial's stop is no sentence end
+        ("Read more: Council votes on all of these plans:", False),  # an introduction
+        ("Related: council closes the old bridge", False),  # no capital opens the headline
+        ("Related: Council closes", False),  # two words
+        ("Results: The 2024 cup final ends 12 to 10", True),  # 8 digits, 17 letters
+        ("Results: Top 2024 cup final 12 to 10 now", False),  # 8 digits, 16 letters: a list
+    ],
+)
+def test_teaser_shapes_at_their_edges(line: str, teaser: bool) -> None:
+    assert is_teaser(line) is teaser
+
+
+def test_a_salutation_with_a_word_before_the_name() -> None:
+    assert is_salutation("Olá querida Ana,")
+    assert is_salutation("Dear Mr Smith,")
