@@ -764,3 +764,45 @@ def test_teaser_shapes_at_their_edges(line: str, teaser: bool) -> None:
 def test_a_salutation_with_a_word_before_the_name() -> None:
     assert is_salutation("Olá querida Ana,")
     assert is_salutation("Dear Mr Smith,")
+
+
+# --------------------------------------------------------------------------- the article's end (after round 6)
+
+_CONTACT = "Write to the harbour trust at info@harbourtrust.example.org"
+
+
+def test_a_caption_below_a_contact_line_does_not_hide_the_text_after_it() -> None:
+    """A line with an address ends the article when less text follows it than half the
+    story's; a [parse]-decided caption right below it is passed over, not taken for the end of
+    what follows."""
+    head = [("Home", 0.1), (_ABOUT[0], 0.95), (_ABOUT[1], 0.95), (_CONTACT, 0.9), (CAPTION, 0.0)]
+    assert classes([*head, (_POOL, 0.8)])[3:] == ["related", "caption", "boilerplate"]  # 48 < 78
+    assert classes([*head, (_POOL, 0.8), (_CLUB, 0.8)])[3:] == ["body", "caption", "body", "body"]
+
+
+def test_a_thread_of_replies_may_start_right_below_the_lead() -> None:
+    p0, _, _ = STORY["en"]
+    page = [
+        ("Home", 0.1),
+        (p0, 0.9),
+        ("Hi Milan,", 0.9),
+        ("Thanks for reading, the ferry leaves at six on weekdays.", 0.9),
+        ("Hi Ana,", 0.9),
+        ("Yes, the fares stay the same this year.", 0.9),
+    ]
+    assert "body" not in classes(page)[2:]
+
+
+def test_two_salutations_to_one_name_are_no_thread() -> None:
+    """A letters page's "Dear Editor," twice greets one name: the text goes on."""
+    p0, p1, p2 = STORY["en"]
+    page = [
+        ("Home", 0.1),
+        (p0, 0.9),
+        (p1, 0.9),
+        ("Dear Editor,", 0.9),
+        ("The ferry should leave even earlier on Mondays.", 0.9),
+        ("Dear Editor,", 0.9),
+        (p2, 0.9),
+    ]
+    assert classes(page) == ["boilerplate", "lead", "body", "body", "body", "body", "body"]
