@@ -32,6 +32,7 @@ from .linetypes import is_salutation
 from .linetypes import is_teaser
 from .linetypes import is_timestamp
 from .linetypes import is_upper_line
+from .linetypes import line_label
 from .model_lines import LEAD_CANDIDATES
 from .model_lines import LineModel
 from .model_lines import lead_vectors
@@ -537,13 +538,9 @@ def _cut_at_chrome(
 
 
 def _label(line: str) -> str | None:
-    """The label of a "Label: text" line (one to three words, no digits, up to 30
-    characters), casefolded; None when the line has none."""
-    label, colon, _ = line.partition(": ")
-    label = label.strip()
-    if not colon or not (2 <= len(label) <= 30 and label.count(" ") < 3) or not label[0].isalpha():
-        return None
-    return None if any(c.isdigit() for c in label) else label.casefold()
+    """A line's label (linetypes.line_label), casefolded: "Step one" and "STEP ONE" are one."""
+    label = line_label(line)
+    return None if label is None else label.casefold()
 
 
 def _labelled_text(kept: Sequence[str], fixed: Sequence[Line | None], i: int) -> bool:

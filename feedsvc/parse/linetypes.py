@@ -142,20 +142,27 @@ TEASER_WORDS = 4  #: a teaser's headline has at least this many words
 _QUOTES = "\"'“‘«„‹「『"  # opening quotes a headline may stand in
 
 
+def line_label(line: str) -> str | None:
+    """The label of a "Label: text" line: the words before the first ": ", when they are one
+    to three words of 2-30 characters that open with a letter and hold no digit ("Related",
+    "READ MORE", "Step one"); None when the line has none."""
+    label, colon, _ = line.partition(": ")
+    label = label.rstrip()
+    if not colon or not (2 <= len(label) <= 30 and label.count(" ") < 3) or not label[0].isalpha():
+        return None
+    return None if any(c.isdigit() for c in label) else label
+
+
 def is_teaser(line: str) -> bool:
     """Another story's headline under a short label, set in the text: "Label: Headline" where
-    the label is one to three words without digits and the headline opens with a capital or
-    a digit, has TEASER_WORDS words or more (numbers aside) and no full stop, and is no list (at most one
+    the label is a line_label and the headline opens with a capital or a digit, has
+    TEASER_WORDS words or more (numbers aside) and no full stop, and is no list (at most one
     comma, one more colon, fewer digits than half its letters). The shape of a link, not its
     words: "Related: ...", "READ MORE: ...", "Leia também: ...", "Читайте также: ..." alike."""
-    label, colon, head = line.partition(": ")
-    if not colon or line.count(":") > 2:
+    if line.count(":") > 2 or line_label(line) is None:
         return False
-    head = head.lstrip(_QUOTES)
-    label = label.rstrip()
-    if not (2 <= len(label) <= 30 and 1 <= label.count(" ") + 1 <= 3) or any(c.isdigit() for c in label):
-        return False
-    if not (label[0].isalpha() and (head[:1].isupper() or head[:1].isdigit())):
+    head = line.partition(": ")[2].lstrip(_QUOTES)
+    if not (head[:1].isupper() or head[:1].isdigit()):
         return False
     stripped = head.rstrip(features.CLOSERS + " ")
     if not stripped or stripped[-1] in features.TERMINAL or stripped[-1] == ":":
