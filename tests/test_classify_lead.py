@@ -1,9 +1,12 @@
 """Which paragraph is the lead: a byline or a timestamp opens the article, so a cookie notice
 or a stand-first above it is passed over (classify._below_byline); a wire dateline opens the
 story, so an editor's note or a caption above it is not the lead (classify._datelined_lead); a
-paragraph with a copyright sign is the site's notice, not the lead (classify.choose_lead).
+paragraph with a copyright sign is the site's notice, not the lead (classify.choose_lead); a
+paragraph that shares next to none of its words with the story below is about something else
+(classify.on_topic_lead).
 
-The pages are invented (no publisher's text), in Portuguese, Russian, English and Spanish.
+The pages are invented (no publisher's text), in Portuguese, Russian, English, Spanish and
+Indonesian.
 """
 
 from __future__ import annotations
@@ -15,8 +18,14 @@ import pytest
 from feedsvc.config import Settings
 from feedsvc.parse import parse_text
 from feedsvc.parse.article import classify_lines
+from feedsvc.parse.classify import OFF_TOPIC
+from feedsvc.parse.classify import ON_TOPIC
+from feedsvc.parse.classify import STEM
+from feedsvc.parse.classify import TOPIC_EVIDENCE
+from feedsvc.parse.classify import Line
 from feedsvc.parse.classify import _below_byline
 from feedsvc.parse.classify import _datelined_lead
+from feedsvc.parse.classify import on_topic_lead
 
 RULES = Settings(seeds_dir=Path("seeds"), db_path=Path("x")).parse_rules()
 
@@ -211,3 +220,174 @@ def test_a_copyright_sign_in_the_only_paragraph_leaves_it_the_lead() -> None:
         "Assine já",
     ]
     assert [line.kind for line in classify_lines(lines, RULES)][2] == "lead"
+
+
+# A site's notice that reads as a paragraph (no copyright sign, no byline below it) above the
+# story: what the publisher is, how to reprint. It was the first full paragraph, so the lead, and
+# the title was the notice. None of its topic words is the story's (classify.on_topic_lead).
+SITE_NOTICE_PAGES = {
+    "en": [
+        "Menu",
+        "Sign in",
+        "Harbour Media Group owns newspapers, regional radio stations and travel magazines in "
+        "seven countries, and publishes books for children under three imprints.",
+        "The city council voted on Tuesday night to close the old bridge to cars for a year while "
+        "engineers replace its rusting steel deck, a repair that has been delayed since the spring.",
+        "The bridge carries about twelve thousand cars a day, and the council expects most of "
+        "them to use the ring road while the engineers replace the deck.",
+        "Shop owners near the bridge said they feared losing customers during the repair, but "
+        "the council promised signs pointing drivers to the parking on the other bank.",
+        "Engineers found the rust on the bridge deck during an inspection last year, and the "
+        "council set money aside for the repair in its spring budget.",
+    ],
+    "pt": [
+        "Menu",
+        "Entrar",
+        "O Grupo Atlântico reúne jornais, emissoras de rádio e revistas de viagem em sete países "
+        "e publica livros infantis sob três selos editoriais diferentes.",
+        "A prefeitura anunciou nesta segunda-feira que as creches municipais vão funcionar até as "
+        "sete da noite a partir de março, atendendo a um pedido antigo das famílias.",
+        "Segundo a secretária de Educação, para funcionar até as sete da noite as creches "
+        "municipais vão precisar de novos profissionais, e a prefeitura anunciou o concurso.",
+        "O pedido antigo das famílias era atendido só em parte: desde março do ano passado, "
+        "algumas creches municipais já abriam até a noite na segunda e na sexta-feira.",
+        "Representantes das famílias disseram que a prefeitura demorou a atender o pedido, mas "
+        "que as creches abertas até a noite são um alívio para quem trabalha até tarde.",
+    ],
+    "ru": [
+        "Меню",
+        "Войти",
+        "Медиагруппа «Северный берег» объединяет газеты, радиостанции и журналы о путешествиях "
+        "в семи странах и выпускает детские книги под тремя марками.",
+        "Авария на теплотрассе оставила без отопления двести домов в Заречном районе города в "
+        "понедельник утром, сообщили в городской администрации.",
+        "Ремонтные бригады работали на теплотрассе с утра понедельника, но отопление вернули "
+        "только в сотню домов, сообщили в администрации Заречного района.",
+        "Жители домов, оставшихся без отопления, жалуются, что о старой теплотрассе в "
+        "Заречном районе говорили городской администрации несколько лет.",
+        "В городской администрации пообещали, что авария на теплотрассе будет устранена и "
+        "отопление в двести домов вернётся до вечера вторника.",
+    ],
+    "id": [
+        "Menu",
+        "Masuk",
+        "Grup Nusantara Media memiliki surat kabar, stasiun radio daerah, dan majalah wisata di "
+        "tujuh negara serta menerbitkan buku anak-anak dengan tiga merek.",
+        "Pemerintah kota mengumumkan pada hari Senin bahwa jembatan tua di pusat kota akan ditutup "
+        "untuk kendaraan selama setahun karena lantai bajanya berkarat.",
+        "Jembatan di pusat kota itu ditutup mulai Senin depan, dan pemerintah kota meminta "
+        "pengendara kendaraan pribadi memakai jalan lingkar selama setahun.",
+        "Pemilik toko di dekat jembatan khawatir kehilangan pelanggan selama jembatan ditutup, "
+        "tetapi pemerintah kota berjanji memasang petunjuk menuju tempat parkir.",
+        "Lantai jembatan yang berkarat ditemukan saat pemeriksaan tahun lalu, dan pemerintah "
+        "mengumumkan anggaran perbaikan sejak awal tahun.",
+    ],
+}
+
+
+@pytest.mark.parametrize("lang", list(SITE_NOTICE_PAGES))
+def test_a_site_notice_about_something_else_is_not_the_lead(lang: str) -> None:
+    lines = SITE_NOTICE_PAGES[lang]
+    out = classify_lines(lines, RULES)
+    assert out[2].score >= 0.5  # the model takes the notice for text: only its topic tells
+    assert (out[2].kind, out[3].kind) == ("standfirst", "lead")
+    article = parse_text("\n".join(lines), RULES)
+    assert lines[3].startswith(article.title.rstrip(".…"))
+    assert lines[2] not in article.paragraphs
+
+
+# The counter-examples, on the same pages: a first paragraph that is the story's own stays the
+# lead, however little of it the next paragraphs repeat word for word.
+@pytest.mark.parametrize("lang", list(SITE_NOTICE_PAGES))
+def test_a_lead_about_the_story_stays_the_lead(lang: str) -> None:
+    lines = SITE_NOTICE_PAGES[lang][:2] + SITE_NOTICE_PAGES[lang][3:]
+    out = classify_lines(lines, RULES)
+    assert out[2].kind == "lead"
+    assert lines[2].startswith(parse_text("\n".join(lines), RULES).title.rstrip(".…"))
+
+
+def _topic_lines(
+    lead: str, nxt: str, below: list[str]
+) -> tuple[list[str], list[None], list[bool], list[bool]]:
+    lines = [lead, nxt, *below]
+    return lines, [None] * len(lines), [True] * len(lines), [True] * len(lines)
+
+
+# Eight topic words each (eight stems of STEM letters), none a function word.
+_STORY = "harbour bridge council engineers repair steel deck traffic"
+_NOTICE = "publisher newspapers radio magazines books children imprints countries"
+
+
+def test_on_topic_lead_passes_over_a_paragraph_about_something_else() -> None:
+    lines, fixed, text, prose = _topic_lines(_NOTICE, _STORY, [_STORY, _STORY])
+    assert on_topic_lead(lines, fixed, text, prose, 0) == 1
+    # the story's own first paragraph stays
+    lines, fixed, text, prose = _topic_lines(_STORY, _STORY, [_STORY])
+    assert on_topic_lead(lines, fixed, text, prose, 0) == 0
+
+
+def test_on_topic_lead_shares_at_the_bounds() -> None:
+    words = _NOTICE.split()
+    # one of ten topic words shared is OFF_TOPIC: passed over; two of ten is not
+    for shared, expected in ((1, 1), (2, 0)):
+        lead = " ".join(["harbour", "bridge"][:shared] + words[shared:] + ["weather", "forecast"])
+        assert len(set(lead.split())) == 10
+        lines, fixed, text, prose = _topic_lines(lead, _STORY, [_STORY])
+        assert on_topic_lead(lines, fixed, text, prose, 0) == expected, shared
+    assert OFF_TOPIC == 0.1
+    # the next paragraph must share ON_TOPIC (half) of its own words with the text below it
+    half = " ".join(_STORY.split()[:4] + ["alpha", "bravo", "charlie", "delta"])
+    for below, expected in ((half, 1), (" ".join(_STORY.split()[:3] + ["echo"]), 0)):
+        lines, fixed, text, prose = _topic_lines(_NOTICE, _STORY, [below])
+        assert on_topic_lead(lines, fixed, text, prose, 0) == expected, below
+    assert ON_TOPIC == 0.5
+
+
+def test_on_topic_lead_needs_enough_words_to_judge() -> None:
+    seven = " ".join(_NOTICE.split()[: TOPIC_EVIDENCE - 1])
+    lines, fixed, text, prose = _topic_lines(seven, _STORY, [_STORY])
+    assert on_topic_lead(lines, fixed, text, prose, 0) == 0
+    eight = " ".join(_NOTICE.split()[:TOPIC_EVIDENCE])
+    lines, fixed, text, prose = _topic_lines(eight, _STORY, [_STORY])
+    assert on_topic_lead(lines, fixed, text, prose, 0) == 1
+    # function words of the article's language are no topic words: with them, a notice of
+    # seven topic words still has too few
+    english = "The city said that the work on the bridge would start in the spring and end soon."
+    padded = seven + " " + " ".join(["would", "there", "their", "which", "about"])
+    lines = [padded, _STORY, _STORY, english, english, english]
+    assert on_topic_lead(lines, [None] * 6, [True] * 6, [True] * 6, 0) == 0
+
+
+def test_on_topic_lead_reads_the_run_of_text_below_the_next_paragraph() -> None:
+    # the notice repeated at the foot of the page, after lines that are not text, is no part
+    # of the story: the notice is still about something else
+    lines = [_NOTICE, _STORY, _STORY, "Thank you", _NOTICE]
+    text = [True, True, True, False, True]
+    assert on_topic_lead(lines, [None] * 5, text, [True, True, True, False, True], 0) == 1
+    # a line a [parse] rule decided does not end the run
+    fixed = [None, None, Line("x", "boilerplate", 0.0, "rule", rule=True), None, None]
+    text = [True, True, False, True, True]
+    lines = [_NOTICE, _STORY, "Share this", _STORY, _STORY]
+    assert on_topic_lead(lines, fixed, text, [True, True, False, True, True], 0) == 1
+    lines = [_NOTICE, _STORY, "Share this", "Sign in", _STORY]
+    text = [True, True, False, False, True]
+    assert on_topic_lead(lines, [None] * 5, text, [True, True, False, False, True], 0) == 0
+
+
+def test_on_topic_lead_without_a_next_paragraph_keeps_the_lead() -> None:
+    assert on_topic_lead([_NOTICE, "Menu"], [None, None], [True, False], [True, False], 0) == 0
+
+
+def test_on_topic_lead_takes_a_word_in_any_form() -> None:
+    # the next paragraph repeats the story's words in other forms ("bridges", "councils"): the
+    # first STEM letters stand for the word, so it shares them with the text below
+    nxt = "harbours bridges councils engineers repairs steels traffics decks"
+    lines, fixed, text, prose = _topic_lines(_NOTICE, nxt, [_STORY])
+    assert on_topic_lead(lines, fixed, text, prose, 0) == 1
+    assert STEM == 5
+
+
+def test_on_topic_lead_needs_a_next_paragraph_with_topic_words() -> None:
+    # a next paragraph of short words only has nothing to share: no evidence, the lead stays
+    lines, fixed, text, prose = _topic_lines(_NOTICE, "It is so, and we do it as we go on.", [_STORY])
+    assert on_topic_lead(lines, fixed, text, prose, 0) == 0

@@ -289,6 +289,50 @@ def choose_lead(
     return candidates[best] if scores[best] >= scores[0] + LEAD_MARGIN else candidates[0]
 
 
+OFF_TOPIC = 0.1  #: a lead that shares at most this share of its topic words with the text below...
+ON_TOPIC = 0.5  #: ... while the next paragraph shares at least this share with the text below it
+TOPIC_EVIDENCE = 8  #: topic words a lead needs for its share to tell anything
+STEM = 5  #: letters that stand for a word: "bridges" is "bridge", "теплотрассой" is "теплотрассе"
+
+
+def _content_words(line: str, stop: frozenset[str]) -> set[str]:
+    """A line's topic words (_topic_words) less the function words of the article's language,
+    each cut to its first STEM letters (one word in its inflected forms)."""
+    return {w[:STEM] for w in _topic_words(line) if w not in stop}
+
+
+def on_topic_lead(
+    kept: Sequence[str], fixed: Sequence[Line | None], text: Sequence[bool], prose: Sequence[bool], lead: int
+) -> int:
+    """The lead is about what the article is about. A paragraph picked for the lead that shares
+    at most OFF_TOPIC of its topic words (function words of the article's language aside) with
+    the run of text below the next paragraph, while that paragraph shares at least ON_TOPIC of
+    its own, speaks of something else: the site (who owns it, what else it publishes), a reprint
+    or cookie notice set above the story. The next paragraph is then the lead, and the notice a
+    stand-first out of the body. The run ends at the first line that is not text (lines the
+    rules decided aside): the same notice repeated at the foot of the page is no part of the
+    story. A lead with fewer than TOPIC_EVIDENCE topic words (an aside in brackets, a short
+    quote) is too little to judge by, and a next paragraph with none has nothing to share:
+    either way the lead stays."""
+    nxt = next((i for i in range(lead + 1, len(kept)) if prose[i]), -1)
+    if nxt < 0 or len(_topic_words(kept[lead])) < TOPIC_EVIDENCE:
+        return lead
+    language = features.article_language(kept)
+    stop = features.stop_words().sets[language] if language >= 0 else frozenset()
+    own = _content_words(kept[lead], stop)
+    below: set[str] = set()
+    for i in range(nxt + 1, len(kept)):
+        if fixed[i] is not None:
+            continue
+        if not text[i]:
+            break
+        below |= _content_words(kept[i], stop)
+    if len(own) < TOPIC_EVIDENCE or len(own & below) > OFF_TOPIC * len(own):
+        return lead
+    after = _content_words(kept[nxt], stop)
+    return nxt if len(after & below) >= ON_TOPIC * len(after) > 0 else lead
+
+
 def _name_other(
     line: str, shape: features.LineShape, index: int, first_text: int, last_text: int
 ) -> tuple[Kind, str]:
@@ -346,6 +390,7 @@ def classify(
         text = [t and i not in captions for i, t in enumerate(text)]
         prose = [x and i not in captions for i, x in enumerate(prose)]
     lead = choose_lead(model, kept, shapes, p1, probs, prose)
+    lead = on_topic_lead(kept, fixed, text, prose, lead)
     addresses = [bool(s.values[_URL]) and s.words <= ADDRESS_WORDS for s in shapes]
     text = _cut_at_chrome(kept, fixed, text, lead, probs, addresses)
     text = _without_teasers(kept, fixed, text, lead)
