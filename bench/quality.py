@@ -25,6 +25,9 @@ minus Lead-3 file by file: the mean difference with its standard error and the n
 feedsvc is ahead on, for all files and split by whether the title was cut (ends in "…": the
 summary then restates the first sentence the title shows part of). With CNN's 20 files one file
 moves a mean by about 5 %, so a gap within about two standard errors is no evidence either way.
+With ``--verbose``, the CNN table is followed by one row per file: whether the title was cut,
+the words of feedsvc's title + summary, of Lead-3 and of the reference, and feedsvc minus Lead-3
+(figures only; ``feedsvc explain FILE`` shows a file's lines, title and summary).
 
 Part 3, leave-site-out: ``tools/train_classifier.py --evaluate`` as a subprocess. It trains the
 line model's weights five times, each time without a fifth of the sites (pages grouped by
@@ -54,6 +57,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from types import ModuleType
 from typing import Any
+from typing import NamedTuple
 
 from common import env_lines
 from common import log
@@ -81,7 +85,10 @@ LEAD3 = "Lead-3"
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     ap.add_argument("--only", choices=("realpages", "rouge", "held-out"), help="run one part only")
-    ap.add_argument("--verbose", action="store_true", help="list the real pages feedsvc misses")
+    ap.add_argument(
+        "--verbose", action="store_true",
+        help="list the real pages feedsvc misses, and ROUGE on each CNN file",
+    )  # fmt: skip
     ap.add_argument(
         "--corpus", type=Path, default=DEFAULT_CORPUS_ROOT, metavar="DIR",
         help=f"the corpus root (default: {DEFAULT_CORPUS_ROOT})",
@@ -244,6 +251,14 @@ def candidates(data: bytes, rules: ParseRules) -> tuple[dict[str, str], str, boo
     return systems, title, ok
 
 
+class RougeRun(NamedTuple):
+    means: dict[str, dict[str, float]]  #: mean F1 per system and ROUGE type
+    errors: int  #: files feedsvc would not parse
+    scores: dict[str, dict[str, list[float]]]  #: system -> ROUGE type -> F1 per file, in refs order
+    cut: list[bool]  #: per file: feedsvc cut the title
+    words: list[tuple[int, int, int]]  #: per file: words of feedsvc (title + summary), Lead-3, reference
+
+
 def rouge_corpus(
     scorer: Any,
     rules: ParseRules,
@@ -251,17 +266,19 @@ def rouge_corpus(
     refs: list[dict[str, Any]],
     reference_of: Callable[[dict[str, Any]], str],
     ref_title: bool,
-) -> tuple[dict[str, dict[str, float]], int, dict[str, dict[str, list[float]]], list[bool]]:
-    """Mean F1 per system and ROUGE type over ``refs``, the number of parse errors, the F1 of
-    every file (system -> ROUGE type -> one per file, in ``refs`` order) and whether feedsvc
-    cut each file's title."""
+) -> RougeRun:
+    """ROUGE F1 of every system on every file of ``refs``, and their means."""
     scores: dict[str, dict[str, list[float]]] = {}
     cut: list[bool] = []
+    words: list[tuple[int, int, int]] = []
     errors = 0
     for ref in refs:
         systems, title, ok = candidates((folder / ref["filename"]).read_bytes(), rules)
         errors += not ok
         cut.append(title.endswith("…"))
+        words.append(
+            (len(systems[FEEDSVC].split()), len(systems[LEAD3].split()), len(reference_of(ref).split()))
+        )
         pairs = [(name, reference_of(ref), text) for name, text in systems.items()]
         if ref_title:
             pairs.append(("feedsvc title vs ref. title", ref["title"], title))
@@ -271,7 +288,24 @@ def rouge_corpus(
             for t in ROUGE_TYPES:
                 per_type[t].append(result[t].fmeasure)
     means = {name: {t: statistics.mean(v) for t, v in per.items()} for name, per in scores.items()}
-    return means, errors, scores, cut
+    return RougeRun(means, errors, scores, cut, words)
+
+
+def per_file_rows(refs: list[dict[str, Any]], run: RougeRun) -> list[tuple[str, ...]]:
+    """One row per file: its name, whether the title was cut, the words of feedsvc's title +
+    summary, Lead-3 and the reference, and feedsvc minus Lead-3 per ROUGE type."""
+    rows = []
+    for i, ref in enumerate(refs):
+        diffs = (100 * (run.scores[FEEDSVC][t][i] - run.scores[LEAD3][t][i]) for t in ROUGE_TYPES)
+        rows.append(
+            (
+                ref["filename"],
+                "cut" if run.cut[i] else "",
+                *map(str, run.words[i]),
+                *(f"{d:+.2f}" for d in diffs),
+            )
+        )
+    return rows
 
 
 def paired_rows(scores: dict[str, dict[str, list[float]]], cut: list[bool]) -> list[tuple[str, ...]]:
@@ -299,7 +333,7 @@ def read_refs(path: Path) -> list[dict[str, Any]]:
         return [json.loads(line) for line in f if line.strip()]
 
 
-def rouge(corpus: Path, bbc_limit: int) -> None:
+def rouge(corpus: Path, bbc_limit: int, verbose: bool = False) -> None:
     print("\n== ROUGE F1 x 100 (rouge-score, Porter stemmer; mean over files) ==")
     try:
         from rouge_score import rouge_scorer
@@ -310,11 +344,11 @@ def rouge(corpus: Path, bbc_limit: int) -> None:
     rules = default_rules()
     setups = [
         ("bbc-seedstyle", "reference_summary_spaced (extractive)", lambda r: r["reference_summary_spaced"],
-         True, bbc_limit),
+         True, bbc_limit, False),
         ("cnndm-sample-seedstyle", "highlights joined by newlines", lambda r: "\n".join(r["highlights"]),
-         False, 0),
+         False, 0, verbose),
     ]  # fmt: skip
-    for name, what, reference_of, ref_title, limit in setups:
+    for name, what, reference_of, ref_title, limit, each_file in setups:
         folder = corpus / name
         if not (folder / "references.jsonl").is_file():
             print(f"\n{name}: skipped, no {folder / 'references.jsonl'}")
@@ -329,15 +363,21 @@ def rouge(corpus: Path, bbc_limit: int) -> None:
             chosen = f"all {len(refs):,} files"
         log(f"rouge {name}: {len(refs)} files")
         started = time.perf_counter()
-        means, errors, scores, cut = rouge_corpus(scorer, rules, folder, refs, reference_of, ref_title)
-        print(f"\n{name}: {chosen}; reference: {what}; parse errors: {errors}; "
+        run = rouge_corpus(scorer, rules, folder, refs, reference_of, ref_title)
+        print(f"\n{name}: {chosen}; reference: {what}; parse errors: {run.errors}; "
               f"{time.perf_counter() - started:.1f} s")  # fmt: skip
         print(text_table(
             ("system", "R1", "R2", "RL"),
-            [(system, *(f"{100 * m[t]:.2f}" for t in ROUGE_TYPES)) for system, m in means.items()],
+            [(system, *(f"{100 * m[t]:.2f}" for t in ROUGE_TYPES)) for system, m in run.means.items()],
         ))  # fmt: skip
         print(f"\n{FEEDSVC} minus {LEAD3}, file by file (mean ± standard error; files ahead):")
-        print(text_table(("files", "n", "R1", "R2", "RL", "ahead R1/R2/RL"), paired_rows(scores, cut)))
+        print(
+            text_table(("files", "n", "R1", "R2", "RL", "ahead R1/R2/RL"), paired_rows(run.scores, run.cut))
+        )
+        if each_file:
+            print(f"\n{FEEDSVC} minus {LEAD3}, each file (words: feedsvc / Lead-3 / reference):")
+            header = ("file", "title", "words fs", "L3", "ref", "R1", "R2", "RL")
+            print(text_table(header, per_file_rows(refs, run)))
 
 
 # --------------------------------------------------------------------------- part 3: leave-site-out
@@ -377,7 +417,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.only in (None, "realpages"):
         realpages(corpus, args.verbose)
     if args.only in (None, "rouge"):
-        rouge(corpus, args.bbc_limit)
+        rouge(corpus, args.bbc_limit, args.verbose)
     if args.only in (None, "held-out"):
         held_out(corpus)
     print(f"\nloadavg:  {loadavg()} at the end (1 min)")

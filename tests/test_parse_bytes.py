@@ -272,7 +272,7 @@ def test_punctuation_before_the_first_sentence_is_not_the_title(lead: str) -> No
     [
         ("-5 degrees in Oslo. It is cold.", "-5 degrees in Oslo"),
         (".5 percent more. It is little.", ".5 percent more"),
-        ("“Go.” The minister spoke.", "“Go.”"),
+        ("“Go.” The minister spoke.", "“Go”"),  # its quotes stay; the full stop goes, as in any title
         ("(Updated) The minister spoke.", "(Updated) The minister spoke"),
         ("#MeToo founder speaks. She left.", "#MeToo founder speaks"),
         ("...", "..."),  # nothing but punctuation: it stays, a title is never empty

@@ -269,3 +269,50 @@ def test_a_title_that_shows_nine_tenths_of_its_sentence_is_not_repeated() -> Non
 
 def test_a_lead_without_a_word_titles_the_first_paragraph() -> None:
     assert make_title_and_summary(["— … —", "Der Rat tagte."], 80, 200) == ("— … —", "— … — Der Rat tagte.")
+
+
+# --------------------------------------------------------------------------- a headline's full stop
+# English puts the full stop inside the closing quote ('... the "forgotten floor."'), Japanese
+# inside 「」, anyone inside a bracketed sentence: the headline drops the stop, keeps the marks.
+
+STOP_BEFORE_CLOSER = [
+    ('The ward is known as the "quiet wing." Staff agree.', 'The ward is known as the "quiet wing"'),
+    ("The ward is known as the 'quiet wing.' Staff agree.", "The ward is known as the 'quiet wing'"),
+    ("The ward is known as the “quiet wing.” Staff agree.", "The ward is known as the “quiet wing”"),
+    ("The ward is known as the ‘quiet wing.’ Staff agree.", "The ward is known as the ‘quiet wing’"),
+    ("Die Station heißt „stiller Flügel.“ Alle wissen es.", "Die Station heißt „stiller Flügel“"),
+    ("Die Station heißt ‚stiller Flügel.‘ Alle wissen es.", "Die Station heißt ‚stiller Flügel‘"),
+    ("Afdelingen hedder »den stille fløj.« Alle ved det.", "Afdelingen hedder »den stille fløj«"),
+    ("Le service s'appelle «l'aile calme.» Tous le savent.", "Le service s'appelle «l'aile calme»"),
+    ("Le service s'appelle ‹l'aile calme.› Tous le savent.", "Le service s'appelle ‹l'aile calme›"),
+    ("(The ward was never named.) Staff agree.", "(The ward was never named)"),
+    ("[The ward was never named.] Staff agree.", "[The ward was never named]"),
+    ("病棟は「静かな棟。」と呼ばれる", "病棟は「静かな棟」"),
+    ("病棟は『静かな棟。』と呼ばれる", "病棟は『静かな棟』"),
+    ("病棟は（静かな棟。）と呼ばれる", "病棟は（静かな棟）"),
+    ('Palata nazyvaetsya "tikhoe krylo ." Vse znayut.', 'Palata nazyvaetsya "tikhoe krylo"'),
+]
+
+
+@pytest.mark.parametrize(("lead", "title"), STOP_BEFORE_CLOSER)
+def test_a_title_drops_a_full_stop_that_quotes_or_brackets_close(lead: str, title: str) -> None:
+    assert make_title(lead, 140) == title
+    assert make_title_and_summary([lead], 140, 400)[0] == title
+
+
+@pytest.mark.parametrize(
+    ("lead", "title"),
+    [
+        ('He wrote "and then..." Nothing more.', 'He wrote "and then..."'),  # an ellipsis stays
+        ('They said "no!" Then left.', 'They said "no!"'),  # so do ! and ?
+        ('Was it "the end?" Nobody knows.', 'Was it "the end?"'),
+        ('"." Then words.', "Then words"),  # a sentence of marks only is passed over
+    ],
+)
+def test_a_title_keeps_other_ends_before_closers(lead: str, title: str) -> None:
+    assert make_title(lead, 140) == title
+
+
+@pytest.mark.parametrize("lead", [".", '"."', "(.)", "「。」"])
+def test_a_lead_of_marks_and_a_stop_keeps_its_stop(lead: str) -> None:
+    assert make_title(lead, 140) == lead

@@ -332,13 +332,26 @@ def _unquoted(sentence: str) -> str:
     return rest or sentence
 
 
+# What may close a sentence after its full stop: quotes and brackets (as in _SENTENCE_END).
+_SENTENCE_CLOSERS = "'\"’”“‘»«›‹)]」』）"
+
+
+def _without_full_stop(sentence: str) -> str:
+    """A headline has no final full stop, also when quotes or brackets close the sentence after
+    it ('It is dubbed the "forgotten floor."' -> 'It is dubbed the "forgotten floor"'). An
+    ellipsis ("..") stays, and so does a full stop after no word: a lead of just "." or '"."'
+    keeps it, a title is never empty or marks only."""
+    body = sentence.rstrip(_SENTENCE_CLOSERS)
+    if body.endswith((".", "。")) and not body.endswith("..") and _is_title_sentence(body[:-1]):
+        return body[:-1].rstrip() + sentence[len(body) :]
+    return sentence
+
+
 def _title_from(sentence: str, limit: int) -> str:
     junk = _TITLE_JUNK.match(sentence)
     if junk and sentence[junk.end() :].strip():
         sentence = sentence[junk.end() :].lstrip()
-    if sentence.endswith((".", "。")) and not sentence.endswith("..") and sentence[:-1].strip():
-        sentence = sentence[:-1].rstrip()  # but a lead of just "." stays: a title is never empty
-    return shorten(_unquoted(sentence), limit)
+    return shorten(_unquoted(_without_full_stop(sentence)), limit)
 
 
 def make_title(lead: str, limit: int) -> str:
