@@ -272,7 +272,7 @@ def test_a_lead_without_a_word_titles_the_first_paragraph() -> None:
 
 
 # --------------------------------------------------------------------------- a headline's full stop
-# English puts the full stop inside the closing quote ('... the "forgotten floor."'), Japanese
+# English puts the full stop inside the closing quote ('... the "quiet wing."'), Japanese
 # inside 「」, anyone inside a bracketed sentence: the headline drops the stop, keeps the marks.
 
 STOP_BEFORE_CLOSER = [

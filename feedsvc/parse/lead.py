@@ -338,7 +338,7 @@ _SENTENCE_CLOSERS = "'\"’”“‘»«›‹)]」』）"
 
 def _without_full_stop(sentence: str) -> str:
     """A headline has no final full stop, also when quotes or brackets close the sentence after
-    it ('It is dubbed the "forgotten floor."' -> 'It is dubbed the "forgotten floor"'). An
+    it ('The ward is known as the "quiet wing."' -> '... the "quiet wing"'). An
     ellipsis ("..") stays, and so does a full stop after no word: a lead of just "." or '"."'
     keeps it, a title is never empty or marks only."""
     body = sentence.rstrip(_SENTENCE_CLOSERS)
