@@ -220,11 +220,25 @@ def _datelined_lead(lines: Sequence[str], fixed: Sequence[Line | None], lead: in
 def _one_run_of_prose(lines: Sequence[str], fixed: Sequence[Line | None], lead: int) -> list[Line]:
     """An article that is one run of prose (is_one_run_of_prose; ``lead`` is its first full
     paragraph) has no chrome to tell apart: all of it is text and the first full paragraph is
-    the lead. Skipping the model for it makes clean seed files cheap."""
+    the lead. Skipping the model for it makes clean seed files cheap. Its end is found as
+    below the model's text (_cut_at_chrome), by the topic alone: a copyright notice (a [parse]
+    boilerplate line) below the lead, then sentences about something else (a comment form's
+    notice, a newsletter's offer), end it. A short line with an address does not: with no
+    model to say the text below is less sure than the story, the topic alone cuts a story's
+    own closing lines (a venue's address, then "Entry is free.")."""
+    text = [f is None for f in fixed]
+    # Only a boilerplate line CUT_ABOVE lines or more below the lead can end it: most files
+    # have none, and skip the walk.
+    if any(f is not None and f.kind == "boilerplate" for f in fixed[lead + CUT_ABOVE :]):
+        text = _cut_at_chrome(lines, fixed, text, lead, None)
     out: list[Line] = []
     for i, (line, rule) in enumerate(zip(lines, fixed, strict=True)):
         if rule is not None:
             out.append(rule)
+        elif not text[i]:
+            out.append(
+                Line(line, "boilerplate", 1.0, "one run of prose; below its end: chrome, then another topic")
+            )
         elif i < lead:
             out.append(_above_lead(line, 1.0, "one run of prose; a sentence above the first paragraph"))
         elif i == lead:
@@ -393,6 +407,7 @@ def classify(
     lead = on_topic_lead(kept, fixed, text, prose, lead)
     addresses = [bool(s.values[_URL]) and s.words <= ADDRESS_WORDS for s in shapes]
     text = _cut_at_chrome(kept, fixed, text, lead, probs, addresses)
+    text = _within_frame(kept, fixed, text, lead, probs)
     text = _without_teasers(kept, fixed, text, lead)
     text = _before_replies(kept, fixed, text, lead)
     out = _labelled(kept, fixed, shapes, probs, text, prose, lead, captions)
@@ -546,7 +561,7 @@ def _cut_at_chrome(
     fixed: Sequence[Line | None],
     text: list[bool],
     lead: int,
-    probs: Sequence[float],
+    probs: Sequence[float] | None,
     addresses: Sequence[bool] = (),
 ) -> list[bool]:
     """The article ends at a line of site chrome below the lead (_is_chrome: a copyright
@@ -556,12 +571,13 @@ def _cut_at_chrome(
     a promotion, a cookie notice. After an advertisement slot, the article goes on about the
     same thing. Chrome right below the first line of text (fewer than CUT_ABOVE lines above
     it) ends nothing: that line is a notice or a stand-first taken for the lead more often
-    than a whole article. ``addresses`` marks the lines with an address (empty: none)."""
+    than a whole article. ``addresses`` marks the lines with an address (empty: none);
+    ``probs`` None (a run of prose the model skipped): the topic alone decides."""
     above_sum, above_n = 0.0, 0
     for b in range(lead, len(kept)):
         if above_n < CUT_ABOVE or not _is_chrome(b, kept, fixed, text, lead, addresses):
             if fixed[b] is None and text[b]:
-                above_sum += probs[b]
+                above_sum += probs[b] if probs is not None else 1.0
                 above_n += 1
             continue
         below = [i for i in range(b + 1, len(kept)) if text[i]][:NEXT]
@@ -572,12 +588,44 @@ def _cut_at_chrome(
                     words_above |= _topic_words(kept[i])
             words_below = set().union(*(_topic_words(kept[i]) for i in below))
             topic = len(words_below & words_above) / len(words_below) if words_below else 0.0
-            sure = sum(probs[i] for i in below) / len(below)
-            if topic >= TOPIC or sure >= above_sum / above_n:
+            sure = sum(probs[i] for i in below) / len(below) if probs is not None else 0.0
+            if topic >= TOPIC or (probs is not None and sure >= above_sum / above_n):
                 if fixed[b] is None and text[b]:
-                    above_sum += probs[b]
+                    above_sum += probs[b] if probs is not None else 1.0
                     above_n += 1
                 continue
+        return [t and i < b for i, t in enumerate(text)]
+    return text
+
+
+FRAME_SHARE = 1.0  #: the text below a frame's lower copy is less than this share of the article's
+FRAME_MARGIN = 0.05  #: ... and the model less sure of it than of the article by this much
+
+
+def _within_frame(
+    kept: Sequence[str], fixed: Sequence[Line | None], text: list[bool], lead: int, probs: Sequence[float]
+) -> list[bool]:
+    """One line above the lead repeated verbatim below it ("Share this", the author's name, a
+    notice set above and below the story) frames the article: the text ends at the lower copy
+    when it is no full paragraph, CUT_ABOVE lines of text lie between it and the lead, and the
+    text below it is less than TAIL_SHARE of the text above, or less than FRAME_SHARE of it
+    and the model is less sure of its first NEXT lines than of the article (by FRAME_MARGIN):
+    the author's bio, a comment form. Two or more such lines are a table of contents above
+    the article and its subheads, not a frame."""
+    frame = {kept[i] for i in range(lead) if fixed[i] is None}
+    again = [b for b in range(lead + 1, len(kept)) if fixed[b] is None and kept[b] in frame]
+    if not again or len({kept[b] for b in again}) > 1:
+        return text
+    b = again[0]
+    upper = [i for i in range(lead, b) if text[i] and fixed[i] is None]
+    lower = [i for i in range(b + 1, len(kept)) if text[i] and fixed[i] is None]
+    if len(upper) < CUT_ABOVE or is_full_paragraph(kept[b]) or not lower:
+        return text
+    below = sum(len(kept[i]) for i in lower)
+    above = sum(len(kept[i]) for i in upper)
+    sure = sum(probs[i] for i in lower[:NEXT]) / len(lower[:NEXT])
+    less_sure = sure < sum(probs[i] for i in upper) / len(upper) - FRAME_MARGIN
+    if below < TAIL_SHARE * above or (below < FRAME_SHARE * above and less_sure):
         return [t and i < b for i, t in enumerate(text)]
     return text
 

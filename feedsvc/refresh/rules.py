@@ -9,7 +9,9 @@ from ..config import Settings
 from ..parse import data_fingerprint
 
 # Bump when the parser changes what it makes of the same text: every file is parsed again.
-PARSER_VERSION = 13  # 13: a title drops a full stop that quotes or brackets close after it;
+PARSER_VERSION = 14  # 14: a run of prose ends at chrome then another topic; a line
+# repeated above the lead and below it frames the article (classify._within_frame);
+# 13: a title drops a full stop that quotes or brackets close after it;
 # 12: a lead about something else (a site notice) gives way to the next paragraph;
 # 11: the text below a contact line is measured to the next break;
 # 10: those rules narrowed (a thread is one greeting to different names;
