@@ -11,17 +11,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import cast
 
 import pytest
 
+from feedsvc.config import Settings
 from feedsvc.parse import features
+from feedsvc.parse import parse_text
 from feedsvc.parse.classify import Line
 from feedsvc.parse.classify import _within_frame
 from feedsvc.parse.classify import classify
 from feedsvc.parse.classify import is_full_paragraph
 from feedsvc.parse.model_lines import LineModel
 
+RULES = Settings(seeds_dir=Path("seeds"), db_path=Path("x")).parse_rules()
 SHARE = {"es": "Compartir es querer", "de": "Teilen macht Freude", "pt": "Compartilhe com amigos"}
 STORY = {  # cut to 150 characters each below
     "es": "El ayuntamiento abrirá la biblioteca municipal también los domingos por la mañana a partir de enero, según anunció el martes la concejala de Cultura....",
@@ -160,3 +164,35 @@ def test_classify_drops_the_frame_and_what_follows_it() -> None:
     )
     assert [x.kind for x in out][1:4] == ["lead", "body", "body"]
     assert [x.kind in ("lead", "body") for x in out][4:] == [False] * 3
+
+
+@pytest.mark.parametrize("label", ["Anzeige", "Publicidad", "Реклама"])
+def test_a_single_word_above_the_lead_and_between_paragraphs_frames_nothing(label: str) -> None:
+    """An advertisement's label, not in the [parse] patterns, set above the lead and again
+    before the last paragraph: the story goes on below it."""
+    story = STORY["de"]
+    lines = [label, story, story, story, label, TAIL["de"]]
+    assert frame(lines, [0.1, 0.95, 0.95, 0.95, 0.2, 0.5]) == [True] * 6
+    # two words are a frame ("Teilen macht Freude", an author's name)
+    two = [f"{label} {label}" if x == label else x for x in lines]
+    assert frame(two, [0.1, 0.95, 0.95, 0.95, 0.2, 0.5]) == [True] * 4 + [False] * 2
+
+
+def test_an_advertisement_label_near_the_end_cuts_no_story() -> None:
+    """The whole parse, with the shipped model: German, "Anzeige" above the headline and before
+    the story's last paragraph."""
+    lines = [
+        "Startseite",
+        "Anzeige",
+        "Die Stadt baut neue Radwege entlang der Hauptstraße und am Bahnhof",
+        "Die Stadt baut in den nächsten zwei Jahren neue Radwege entlang der Hauptstraße und am Bahnhof, wie der Stadtrat am Donnerstag beschlossen hat.",
+        "Die Radwege kosten die Stadt rund zwei Millionen Euro, von denen das Land nach Angaben der Verwaltung die Hälfte der Kosten trägt.",
+        "Radfahrer hatten seit Jahren sichere Radwege am Bahnhof gefordert, weil dort morgens viele Pendler mit dem Fahrrad unterwegs sind.",
+        "Die Händler an der Hauptstraße hatten sich gegen den Wegfall der Parkplätze gewehrt und befürchten weniger Kunden aus dem Umland.",
+        "Die Bauarbeiten sollen im Sommer beginnen und abschnittsweise erfolgen, damit die Geschäfte erreichbar bleiben.",
+        "Anzeige",
+        "Der Stadtrat will die neuen Radwege am Bahnhof nach einem Jahr prüfen und dann über weitere Strecken in der Innenstadt entscheiden.",
+    ]
+    article = parse_text("\n".join(lines), RULES)
+    assert lines[-1] in article.paragraphs
+    assert [p for p in lines[3:8] if p not in article.paragraphs] == []

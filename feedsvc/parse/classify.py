@@ -611,8 +611,9 @@ def _within_frame(
     text below it is less than TAIL_SHARE of the text above, or less than FRAME_SHARE of it
     and the model is less sure of its first NEXT lines than of the article (by FRAME_MARGIN):
     the author's bio, a comment form. Two or more such lines are a table of contents above
-    the article and its subheads, not a frame."""
-    frame = {kept[i] for i in range(lead) if fixed[i] is None}
+    the article and its subheads, not a frame; a single word is an advertisement's label
+    ("Anzeige", "Publicidad") set above the lead and between paragraphs, not a frame."""
+    frame = {kept[i] for i in range(lead) if fixed[i] is None and " " in kept[i].strip()}
     again = [b for b in range(lead + 1, len(kept)) if fixed[b] is None and kept[b] in frame]
     if not again or len({kept[b] for b in again}) > 1:
         return text
