@@ -1,0 +1,85 @@
+"""Behaviour of parse/linetypes.py that its first whole mutation run (bench/MUTATION.md, round
+7: bench/mutate.py over all of linetypes.py) found unpinned: where a date written in a line
+begins and ends. A day has one or two digits, a month-and-year without a day is no date, and a
+number glued to a month and a year ("Nr.3.2024", "123/4/2024") is a reference, not a day.
+Fixtures are written here (no publisher's text); the story above which the lines stand is the
+one of tests/test_parse_pins_classify.py, in English, German and Spanish.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from feedsvc.config import Settings
+from feedsvc.parse import parse_text
+from feedsvc.parse.linetypes import find_date
+from feedsvc.parse.linetypes import is_timestamp
+
+RULES = Settings(seeds_dir=Path("seeds"), db_path=Path("x")).parse_rules()
+
+STORY = {
+    "en": [
+        "The harbour trust approved a new ferry timetable on Tuesday after months of complaints "
+        "from island commuters who said the early crossing left too late for work.",
+        "Under the new plan the first boat will leave the island at ten past six, forty minutes "
+        "earlier than now, and an extra crossing will run on Fridays.",
+    ],
+    "de": [
+        "Der Stadtrat hat am Donnerstag beschlossen, entlang der Hauptstraße bis zum Ende des "
+        "nächsten Jahres durchgehende Radwege auf beiden Seiten anzulegen.",
+        "Dafür fallen etwa achtzig Parkplätze weg, die zum Teil in einem neuen Parkhaus am "
+        "Bahnhof ersetzt werden sollen, das im Frühjahr eröffnet.",
+    ],
+    "es": [
+        "El ayuntamiento aprobó el martes un nuevo horario para los autobuses nocturnos después "
+        "de meses de quejas de los vecinos de los barrios del norte.",
+        "Con el nuevo plan, el primer autobús saldrá de la plaza mayor a las once y media, y "
+        "habrá un servicio más los viernes durante el verano.",
+    ],
+}
+
+
+# Lines that hold a month (or a number where a month stands) and a year but no day: none of
+# them dates the article. Each was read as a date by one surviving mutant of _DATE_IN_LINE.
+_NO_DAY = [
+    ("en", "Published in May 2019"),  # a day of no digits before the month: " May 2019"
+    ("de", "Heft Nr.3.2024"),  # an issue number: ".3.2024", a day of no digits
+    ("en", "Vol.3.2024"),
+    ("de", "Az. 123/4/2024"),  # a file reference: a "day" of three digits
+    ("es", "Expediente 3.123.2024"),  # ... a "month" of three digits
+]
+
+
+@pytest.mark.parametrize(("lang", "line"), _NO_DAY)
+def test_a_month_and_a_year_or_a_reference_number_is_no_date(lang: str, line: str) -> None:
+    assert find_date(line) is None
+    assert not is_timestamp(line)
+    article = parse_text("\n".join(["Home", line, *STORY[lang]]), RULES)
+    assert article.date is None
+    assert article.title.rstrip(".…") and STORY[lang][0].startswith(article.title.rstrip(".…"))
+
+
+@pytest.mark.parametrize(
+    ("line", "date"),
+    [
+        ("Published 12 May 2019", datetime(2019, 5, 12, tzinfo=UTC)),
+        ("Heft 3.10.2024", datetime(2024, 10, 3, tzinfo=UTC)),
+        ("Az. 23/4/2024", datetime(2024, 4, 23, tzinfo=UTC)),  # no month 23: day first
+    ],
+)
+def test_the_same_lines_with_a_day_date_the_article(line: str, date: datetime) -> None:
+    """The counterpart of the test above: one or two digits of day make the line a date."""
+    article = parse_text("\n".join(["Home", line, *STORY["en"]]), RULES)
+    assert article.date == date
+
+
+def test_a_day_has_at_most_two_digits() -> None:
+    """Month first or day first, "12" is a day and "123" is not (a page or a room number)."""
+    assert find_date("May 12, 2019") == "May 12, 2019"
+    assert find_date("May 123, 2019") is None
+    assert find_date("12 May 2019") == "12 May 2019"
+    assert find_date("Room 123 May 2019") is None
