@@ -45,7 +45,9 @@ DEFAULT_BOILERPLATE = (
     r"^(?:copyright\s*)?(?:©|\([cс]\))",  # "© Future plc", "Copyright (с) ООО «Пресса»": the sign opens it
     r"©\s*\d{4}\b.{0,80}\ball rights reserved",  # "... All contents © 2019 X LLC. All rights reserved."
     r"^all rights reserved\.?$",
-    r"^(?:advertisement|advert|sponsored)$",
+    # an advertisement slot's label alone on its line (parse.linetypes.AD_LABEL, the same pattern)
+    r"^\W*(?:advertisement|advert|sponsored|anzeige|werbung|publicidad|publicidade|publicité|"
+    r"pubblicità|реклама|广告|広告|광고)\W*$",
     r"^(?:read more|more:|related:|related articles?:?)$",
 )
 DEFAULT_DEBRIS = (

@@ -7,20 +7,28 @@ The rules probed: a contact line with an address ends the article (classify._cut
 _is_chrome); a list's unsure lines keep its run going (main_run); a picture's credit and the
 caption below it (is_credit, _credited_captions); a teaser between the paragraphs
 (is_teaser, _without_teasers, _labelled_text); a thread of replies (is_salutation, _thread,
-_before_replies); a caption ending in a credit in brackets (config.DEFAULT_CAPTIONS).
+_before_replies); a caption ending in a credit in brackets (config.DEFAULT_CAPTIONS); a lead
+about something else gives way to the next paragraph (classify.on_topic_lead); a line above
+the lead repeated below it frames the article (classify._within_frame); a title drops a full
+stop that quotes or brackets close after it (lead._without_full_stop). Pages wrapped in a
+site's menu and footer (_wrapped) go through the line model, as a scrape does; bare pages of
+prose skip it (classify._one_run_of_prose).
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
+from feedsvc.config import DEFAULT_BOILERPLATE
 from feedsvc.config import Settings
 from feedsvc.parse import parse_text
 from feedsvc.parse.classify import _labelled_text
 from feedsvc.parse.classify import _thread
 from feedsvc.parse.classify import _topic_words
+from feedsvc.parse.linetypes import AD_LABEL
 from feedsvc.parse.linetypes import is_salutation
 from feedsvc.parse.linetypes import is_teaser
 
@@ -284,13 +292,151 @@ PAGES: dict[str, list[str]] = {
 }
 
 
+# A site's menu and footer around a page: the line model decides, as on a scrape.
+_TOP = ["Home | News | Local | Sport | Weather", "Share on Facebook", "Share on X"]
+_FOOT = [
+    "Most read",
+    "Subscribe to our newsletter",
+    "© 2026 Valley Media Group. All rights reserved.",
+    "Privacy policy | Cookie settings | Contact us",
+]
+
+
+def _wrapped(lines: list[str]) -> list[str]:
+    return [*map(Any, _TOP), *lines, *map(Any, _FOOT)]
+
+
+# A feature's first paragraph is a scene (an anecdotal lede) that shares no word with the
+# story below it; the next paragraph says what the story is (classify.on_topic_lead).
+ANECDOTES: dict[str, list[str]] = {
+    "en": [
+        "The morning the taps ran dry, Maria Ortega was halfway through bathing her twin daughters in the kitchen sink of her small flat.",
+        "She is one of about forty thousand residents of the eastern district left without running water since Thursday, when a main burst under the ring road.",
+        "The water company said on Monday that engineers were working day and night to repair the pipe, which was laid in the 1950s and had been due for replacement.",
+        "Tankers have been sent to six schools and two supermarket car parks, where residents queue with buckets and bottles for their daily ration.",
+        "The company expects supplies to return by the weekend, but warned that pressure would stay low for several days while the network refills.",
+        "Local councillors have called for an inquiry into why the replacement of the old pipe was delayed for three years.",
+    ],
+    "de": [
+        "Als Heinrich Baumann am Sonntagmorgen die Tür zu seinem Stall öffnete, lagen drei seiner Lämmer tot im nassen Gras hinter dem Zaun.",
+        "Der Schäfer aus dem Landkreis ist einer von mehreren Tierhaltern, deren Herden in den vergangenen Wochen von einem Wolf angegriffen wurden.",
+        "Nach Angaben des Umweltministeriums wurden seit dem Sommer mindestens vierzig Schafe und Ziegen gerissen, die meisten davon auf ungeschützten Weiden.",
+        "Das Land zahlt den betroffenen Schäfern eine Entschädigung, wenn ihre Weiden mit einem Elektrozaun oder Herdenschutzhunden gesichert waren.",
+        "Viele Tierhalter halten die Regeln jedoch für zu streng und fordern, dass der Wolf leichter abgeschossen werden darf.",
+        "Naturschutzverbände lehnen das ab und verweisen darauf, dass gut geschützte Herden kaum angegriffen werden.",
+    ],
+    "es": [
+        "Cada mañana, antes de que salga el sol, Rosa Jiménez camina dos kilómetros con un cántaro en la cabeza hasta el único pozo que le queda al pueblo.",
+        "La sequía que sufre la provincia desde hace tres años ha dejado sin agua corriente a más de veinte municipios, según los datos del gobierno regional.",
+        "Los embalses de la cuenca están al doce por ciento de su capacidad, el nivel más bajo desde que comenzaron los registros, y los camiones cisterna ya no dan abasto.",
+        "El gobierno regional aprobó el martes un plan de emergencia que incluye nuevos pozos, la reparación de tuberías y ayudas para los agricultores afectados.",
+        "Los alcaldes de la comarca consideran que las medidas llegan tarde y piden que el Estado declare la zona catastrófica.",
+        "Los meteorólogos no prevén lluvias importantes antes de la primavera.",
+    ],
+    "fr": [
+        "Le dernier client est parti peu après minuit, et Jeanne Morel a retourné les chaises sur les tables comme elle le fait depuis trente ans.",
+        "Son bistrot, l'un des derniers du quartier, fermera définitivement ses portes à la fin du mois, victime de la hausse des loyers commerciaux.",
+        "Selon la chambre de commerce, près d'un commerce de proximité sur cinq a disparu du centre-ville depuis 2015, remplacé par des agences et des locations touristiques.",
+        "La mairie affirme vouloir préempter certains locaux commerciaux pour y installer des artisans, mais le dispositif reste limité faute de budget.",
+        "Les associations de commerçants réclament un plafonnement des loyers dans les rues les plus touchées.",
+        "Une réunion publique est prévue le mois prochain à la mairie d'arrondissement.",
+    ],
+    "ru": [
+        "Когда Анна Петровна в пятницу вечером открыла дверь своей квартиры на пятом этаже, из-под ванны уже текла горячая вода прямо на новый линолеум.",
+        "Жители трёх многоэтажных домов на окраине города почти неделю живут без отопления после аварии на теплотрассе, которую коммунальщики не могут устранить.",
+        "По словам представителей управляющей компании, трубу теплотрассы прорвало из-за сильного износа: её не меняли больше сорока лет.",
+        "Ремонтные бригады работают круглосуточно, но из-за морозов восстановить подачу тепла в дома удастся не раньше понедельника.",
+        "Жители домов жалуются, что о сроках ремонта их никто не предупредил, и собираются обратиться в прокуратуру.",
+        "В администрации города пообещали проверить состояние всех теплотрасс района до конца зимы.",
+    ],
+    "pt": [
+        "Quando Dona Lúcia abriu a porta da padaria às cinco da manhã, a farinha do estoque já estava coberta por uma camada de lama e os fornos não acendiam.",
+        "A enchente que atingiu o bairro na madrugada de sábado deixou mais de duas mil famílias desalojadas e causou prejuízos a centenas de comerciantes da região.",
+        "Segundo a Defesa Civil, o nível do rio subiu quase três metros em poucas horas depois de uma chuva de mais de cem milímetros na cabeceira.",
+        "A prefeitura decretou situação de emergência e abriu quatro abrigos em escolas municipais para receber as famílias desalojadas pela enchente.",
+        "Os comerciantes do bairro pedem uma linha de crédito especial para recuperar os estoques e reformar as lojas atingidas.",
+        "A previsão é de mais chuva na região até o fim da semana.",
+    ],
+    "ja": [
+        "金曜日の朝、山田花子さんが店のシャッターを開けると、冷蔵庫の中の魚はすべて傷んでいた。",
+        "市内の商店街では、台風による停電が三日間続き、多くの飲食店や鮮魚店が営業を続けられない状態となっている。",
+        "電力会社によると、倒れた電柱や切れた電線の復旧作業に時間がかかっており、商店街の全面的な復旧は週明けになる見込みだという。",
+        "市は商店街の店舗に対し、停電で生じた損害を補償する緊急の支援制度を設けることを決めた。",
+        "商店街の組合は、支援の手続きを簡単にするよう市に求めている。",
+    ],
+    "zh": [
+        "凌晨四点，李建国像往常一样推着三轮车来到菜市场门口，却发现大门上贴着一张搬迁通知。",
+        "这个有三十年历史的老菜市场将于下月底关闭，原址将改建为商业综合体，两百多名摊主需要在一个月内另找出路。",
+        "区政府表示，新的农贸市场正在距离原址约两公里的地方建设，预计明年春天投入使用，届时原有摊主可优先租用摊位。",
+        "不少摊主认为，新市场的租金比现在高出一倍，而且位置偏远，担心老顾客不会跟过去。",
+        "区政府称将为摊主提供过渡期的租金补贴，具体方案将在下周公布。",
+    ],
+    "ko": [
+        "지난 토요일 새벽, 김영수 씨는 창밖에서 들리는 사이렌 소리에 잠에서 깨어 서둘러 두 아이를 깨웠다.",
+        "이날 새벽 시내 한 아파트 단지 지하 주차장에서 발생한 화재로 주민 이백여 명이 대피하고 차량 서른 대가 불에 탔다.",
+        "소방당국은 주차장에 세워진 전기차에서 불이 시작된 것으로 보고 정확한 화재 원인을 조사하고 있다.",
+        "화재가 난 아파트 주민들은 지하 주차장의 스프링클러가 제대로 작동하지 않았다며 관리사무소에 책임을 묻고 있다.",
+        "시는 관내 아파트 지하 주차장의 소방 설비를 일제히 점검하겠다고 밝혔다.",
+    ],
+}
+for _lang in ("en", "es", "fr", "ru", "pt", "ja", "zh", "ko"):  # "de": KNOWN
+    PAGES[f"anecdote_{_lang}"] = _wrapped(ANECDOTES[_lang])
+    PAGES[f"anecdote_{_lang}_bare"] = ANECDOTES[_lang]
+
+
+def _ad_slots(lines: list[str], label: str) -> list[str]:
+    """An advertisement slot's label above the lead and again between the paragraphs: no
+    frame (classify._within_frame), a [parse] boilerplate line in each language."""
+    return [Drop(label), *lines[:4], Drop(label), *lines[4:]]
+
+
+PAGES["ad_slots_en"] = _wrapped(_ad_slots(ANECDOTES["en"], "ADVERTISEMENT"))
+PAGES["ad_slots_de"] = _wrapped(_ad_slots(PAGES["addr_mid_email"], "Anzeige"))
+PAGES["ad_slots_de_bare"] = _ad_slots(PAGES["addr_mid_email"], "Werbung")
+PAGES["ad_slots_es"] = _wrapped(_ad_slots(ANECDOTES["es"], "Publicidad"))
+PAGES["ad_slots_fr"] = _wrapped(_ad_slots(ANECDOTES["fr"], "- Publicité -"))
+PAGES["ad_slots_ru"] = _wrapped(_ad_slots(ANECDOTES["ru"], "Реклама"))
+PAGES["ad_slots_ja"] = _wrapped(_ad_slots(ANECDOTES["ja"], "広告"))
+
+# A feature that opens with a quotation and names its speaker in the next paragraph: the
+# quotation is the lead (linetypes.is_quotation holds for it; the speaker is named below).
+QUOTE_OPENERS: dict[str, list[str]] = {
+    "ko": [
+        "“한밤중에 물이 들어왔고, 아침이 되자 학교 1층 전체가 1미터 높이의 진흙에 잠겨 있었습니다.”",
+        "마을 초등학교 교장 김은영 씨는 강물이 계곡의 누구도 본 적 없는 속도로 불어난 홍수의 밤을 아직도 쉽게 이야기하지 못한다.",
+        "학교는 벽을 말리고 바닥을 교체하는 공사로 3주째 문을 닫았고, 학생 이백여 명은 마을 회관에서 수업을 받고 있다.",
+        "도는 금요일 수리비를 부담하고 내년 겨울 전까지 강을 따라 제방을 쌓겠다고 발표했다.",
+        "학부모들은 안도하면서도 가을 장마 전에 제방이 완공되기를 바라고 있다.",
+    ],
+    "en": [
+        "“The water came in the middle of the night, and by the morning the whole ground floor of the school was under a metre of mud.”",
+        "Ana Souza, the head teacher of the village school, still finds it hard to describe the night of the flood, when the river rose faster than anyone in the valley had seen.",
+        "The school has been closed for three weeks while builders dry the walls and replace the floors, and its two hundred pupils are taught in the church hall.",
+        "The regional council said on Friday that it would pay for the repairs and build a flood wall along the river before next winter.",
+        "Parents say they are relieved but want the wall finished before the autumn rains.",
+    ],
+    "ru": [
+        "«Вода пришла посреди ночи, и к утру весь первый этаж школы был под метровым слоем грязи».",
+        "Директор сельской школы Анна Соколова до сих пор с трудом рассказывает о ночи наводнения, когда река поднялась быстрее, чем кто-либо в долине видел раньше.",
+        "Школа закрыта уже три недели, пока строители сушат стены и меняют полы, а двести её учеников занимаются в доме культуры.",
+        "Областные власти в пятницу пообещали оплатить ремонт и до следующей зимы построить дамбу вдоль реки.",
+        "Родители говорят, что рады, но хотят, чтобы дамбу закончили до осенних дождей.",
+    ],
+}
+PAGES["quote_opener_ko"] = _wrapped(QUOTE_OPENERS["ko"])
+for _lang in QUOTE_OPENERS:  # a run of prose: no model, the first paragraph is the lead
+    PAGES[f"quote_opener_{_lang}_bare"] = QUOTE_OPENERS[_lang]
+
+
 def _check(lines: list[str]) -> None:
     article = parse_text("\n".join(lines) + "\n", RULES)
     body = {b.text for b in article.blocks if b.kind == "p"}
     lost = [x for x in lines if not isinstance(x, (Drop, Any)) and x not in body]
     kept = [x for x in lines if isinstance(x, Drop) and x in body]
     assert (lost, kept) == ([], [])
-    assert article.title and lines[0].startswith(article.title.rstrip(".…"))  # the lead is the title
+    first = next(x for x in lines if not isinstance(x, (Drop, Any)))
+    # the lead is the title (a full stop inside closing quotes aside)
+    assert article.title and first.startswith(article.title.rstrip(".…\"”»」"))
 
 
 @pytest.mark.parametrize("name", list(PAGES))
@@ -363,6 +509,40 @@ def test_cjk_topic_words_are_pairs_of_characters() -> None:
     }
 
 
+
+@pytest.mark.parametrize(
+    ("sentence", "title"),
+    [
+        # a full stop that quotes close after it goes; a question or a cry stays
+        ('The mayor called the new bridge "a disgrace."', 'The mayor called the new bridge "a disgrace"'),
+        ('Residents asked one question at the meeting: "Why now?"', 'Residents asked one question at the meeting: "Why now?"'),
+        ('The crowd outside the court shouted "Shame!"', 'The crowd outside the court shouted "Shame!"'),
+        ("Die Ministerin nannte den Plan „unverantwortlich.“", "Die Ministerin nannte den Plan „unverantwortlich“"),
+        ("Le ministre a jugé le projet « irresponsable ».", "Le ministre a jugé le projet « irresponsable »"),
+        ("Министр назвал проект «безответственным».", "Министр назвал проект «безответственным»"),
+        ("市長は計画を「無責任だ。」", "市長は計画を「無責任だ」"),
+        # an ellipsis in quotes stays; so does a bracket's own full stop, before it is closed
+        ('The exhibition is called "Then and now..."', 'The exhibition is called "Then and now..."'),
+        ("The factory will close (the owners confirmed it on Monday.)", "The factory will close (the owners confirmed it on Monday)"),
+    ],
+)
+def test_a_title_ending_in_quoted_words(sentence: str, title: str) -> None:
+    text = f"{sentence} The local paper reported it on Monday, after weeks of rumours in the town.\n"
+    text += "The second paragraph says more about what happened in the town and why it matters.\n"
+    assert parse_text(text, RULES).title == title
+
+
+
+def test_an_advertisement_label_is_one_line_alone() -> None:
+    assert AD_LABEL in DEFAULT_BOILERPLATE  # dropped by default
+    label = re.compile(AD_LABEL, re.IGNORECASE)
+    assert all(label.match(x) for x in ["Advertisement", "- Anzeige -", "PUBLICIDAD", "Реклама", "广告", "광고"])
+    assert not any(
+        label.match(x)
+        for x in ["Werbung für das Sommerfest am Samstag", "Advertisement revenue fell.", "Anzeigepflicht"]
+    )
+
+
 # Known misfires, left with their reasons (strict: a fix shows up as a pass, to move to PAGES).
 KNOWN: dict[str, list[str]] = {
     "sal_open_letter": [
@@ -407,7 +587,40 @@ KNOWN: dict[str, list[str]] = {
             "Totally agree with you, and about time too. My grandfather helped build the old wall and would be very glad to see it."
         ),
     ],
+    "anecdote_de": _wrapped(ANECDOTES["de"]),
+    "quote_opener_en": _wrapped(QUOTE_OPENERS["en"]),
+    "quote_opener_ru": _wrapped(QUOTE_OPENERS["ru"]),
+    "frame_pull_quote": _wrapped(
+        [
+            Any("“It is the wall that keeps the town alive.”"),
+            *PAGES["addr_amazon"][:4],
+            Any("“It is the wall that keeps the town alive.”"),
+            *PAGES["addr_mid_email"][4:],
+        ]
+    ),
+    "frame_listen": _wrapped(
+        [Any("Listen to this article"), *ANECDOTES["en"][:4], Any("Listen to this article"), *ANECDOTES["en"][4:]]
+    ),
+    "credit_mid_story": [
+        "Photographers from across the region gathered in the museum on Saturday for the opening of an exhibition of pictures taken during the great flood of 1953.",
+        "Many of the images have never been shown in public, and some were found only last year in a box in the attic of a former newspaper office.",
+        "The curator said the exhibition tries to show how ordinary families lived through the weeks when the water stood in their streets.",
+        Any("© Harbour Museum archive"),
+        "One picture shows a baker handing loaves through the upstairs window of his shop to neighbours waiting in a rowing boat below.",
+        "Another shows children sitting on a roof with their cat, waiting for the fire brigade to reach them with a ladder.",
+        "The exhibition runs until the end of March, and entry is free for anyone who brings an old photograph of the town to be scanned for the archive.",
+    ],
+    "lettered_list_c": [
+        "A court in the capital ruled on Thursday that the city may not sell the old market hall to a private developer without first asking the market traders.",
+        "The judges said the contract signed in 2019 gave the traders three rights that the city had ignored when it agreed the sale last spring.",
+        "(a) the right to be told of any sale at least a year in advance;",
+        "(b) the right to make an offer of their own for the hall;",
+        "(c) the right to stay in the hall until a new market is built nearby.",
+        "Lawyers for the developer said they would appeal, arguing that the contract expired when the city renovated the roof in 2021.",
+        "The traders' association welcomed the ruling and said it was already raising money to make its own offer for the building.",
+    ],
 }
+KNOWN["credit_mid_story_wrapped"] = _wrapped(KNOWN["credit_mid_story"])
 
 
 WHY = {
@@ -418,13 +631,38 @@ WHY = {
     "soft_two_comments": "three headlines the model is unsure of (p >= FILL) no longer split the article "
     "from two readers' comments below (main_run's soft lines, ed6c0bb): list articles' items, which "
     "the rule keeps, have the same shape and the same prose after them",
+    "anecdote": "an anecdotal lede shares none of its topic words with the story below the next "
+    "paragraph, and that paragraph (the nut graf) shares half of its own (ON_TOPIC): on_topic_lead "
+    "takes it for a site notice above the story. A real lead's share of its words with the text "
+    "below has a median of 0.5 on the dev pages, so a higher ON_TOPIC would also spare the notices",
+    "quote_opener": "the line model takes a paragraph that opens with a quotation mark, above the "
+    "paragraph naming the speaker, for a stand-first (opens_quote), and is_quotation bars a bare "
+    "quotation from the lead: nothing but the next paragraph's 'she said' tells it from a "
+    "fact-check's claim or an epigraph",
+    "frame_pull": "a pull-quote set above the lead and again between the paragraphs is a frame "
+    "(_within_frame): the text below its lower copy is less than half the article's, as below an "
+    "author's name; neither the topic (readers' comments share it) nor the model tells them apart",
+    "frame_listen": "'Listen to this article' above the lead and again between the paragraphs is "
+    "a frame (_within_frame), as above",
+    "credit_mid_story": "a picture's credit with a copyright sign between the paragraphs is a "
+    "[parse] boilerplate line: chrome, and the paragraphs below share fewer than TOPIC of their "
+    "words with the story above (a different picture) while the model is less sure of the "
+    "article's last lines, so the article ends there (_cut_at_chrome; with no model, the topic "
+    "alone)",
+    "lettered_list_c": "a list item '(c) ...' matches the [parse] boilerplate pattern for a "
+    "notice that the copyright sign (c) opens, so the item is dropped",
 }
+
+
+def _why(name: str) -> str:
+    """The reason for a known misfire: its own, or its family's (the name up to a suffix)."""
+    return next(WHY[key] for key in sorted(WHY, key=len, reverse=True) if name.startswith(key))
 
 
 @pytest.mark.parametrize(
     "name",
     [
-        pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=WHY[name.removesuffix("_de")]))
+        pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=_why(name)))
         for name in KNOWN
     ],
 )

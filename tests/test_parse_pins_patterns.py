@@ -26,7 +26,7 @@ CASES = [
     (r"\x41nzeige\b", "Anzeige", "Bnzeige"),
     (r"\u00e9dition du soir", "Édition du soir", "edition du soir"),
     (r"\U0001F4F8 Foto", "📸 Foto: Reuters", "📷 Foto: Reuters"),
-    (r"\N{EM DASH} Advertisement", "— Advertisement —", "- Advertisement"),
+    (r"\N{EM DASH} Advertisement", "— Advertisement —", "- Advertisement 2"),  # not the label alone
     (r"Werbung\N{NO-BREAK SPACE}\d+", "Werbung\u00a012", "Werbung 12"),
     (r"\101nzeige", "Anzeige", "nzeige"),
     # classes: "]" first is a member, "^" negates, escapes inside
@@ -47,7 +47,7 @@ CASES = [
     (r"Teil{2,}en!", "Teilllen!", "Teilen!"),
     (r"a{}b Mehr", "a{}b Mehr", "ab Mehr"),  # "{}" repeats nothing: two plain characters
     (r"\s*X\.com/\w+", "Follow us: x.com/harbournews", "Follow us: x.org/harbournews"),
-    (r"[\.\]]Werbung", ".Werbung", "Werbung"),
+    (r"[\.\]]Werbung", ".Werbung", "Werbung 2"),
     (r"[a]]b Seite", "a]b Seite", "ab Seite"),
     # no literal at all: the regex runs on every line
     (r"^\W+$", "• • •", "• a •"),

@@ -25,6 +25,7 @@ from .lead import is_date_line
 from .lead import opens_with_dateline
 from .lead import strip_dateline
 from .linetypes import _PLACE
+from .linetypes import AD_LABEL
 from .linetypes import byline_name
 from .linetypes import is_byline
 from .linetypes import is_credit
@@ -74,6 +75,7 @@ class Line(NamedTuple):
 
 
 _WORD = re.compile(r"\w+")
+_AD_LABEL = re.compile(AD_LABEL, re.IGNORECASE)
 
 
 _CJK = features.NAMES.index("cjk")
@@ -539,10 +541,12 @@ def _is_chrome(
     line of text with an address (a contact line, "follow us @...", a promotion's link) that
     has less text below it than TAIL_SHARE of the article's above it: the story told, what
     follows is the site's. "Below it" ends at the next line that is not text (lines the rules
-    decided aside): a cookie notice after a break is no part of what the line closes."""
+    decided aside): a cookie notice after a break is no part of what the line closes. An
+    advertisement slot's label (linetypes.AD_LABEL) ends nothing: the story goes on below the
+    slot, often about a side of it that shares few words with the paragraphs above."""
     rule = fixed[b]
     if rule is not None:
-        return rule.kind == "boilerplate"
+        return rule.kind == "boilerplate" and not _AD_LABEL.match(kept[b])
     if not (addresses and addresses[b] and text[b]):
         return False
     below = 0

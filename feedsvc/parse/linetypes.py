@@ -13,6 +13,15 @@ import re
 from . import features
 from .dates import find_named_date
 
+# An advertisement slot's label alone on its line ("Advertisement", "- Anzeige -", "Реклама"),
+# in the languages of the dev set and their neighbours: a default [parse] boilerplate pattern
+# (config), so dropped, and no frame of the article (classify._within_frame) when it stands
+# above the lead too; it ends nothing (classify._is_chrome): the story goes on below the slot.
+AD_LABEL = (
+    r"^\W*(?:advertisement|advert|sponsored|anzeige|werbung|publicidad|publicidade|publicité|"
+    r"pubblicità|реклама|广告|広告|광고)\W*$"
+)
+
 # "By Jane Smith", "Por Ana", "Von Hans": a byline's first word, in the languages of the
 # dev set and their neighbours (a fixed phrase, so a pattern).
 _BY = re.compile(

@@ -9,7 +9,8 @@ from ..config import Settings
 from ..parse import data_fingerprint
 
 # Bump when the parser changes what it makes of the same text: every file is parsed again.
-PARSER_VERSION = 15  # 15: a single word above the lead and below it frames nothing (an ad label);
+PARSER_VERSION = 16  # 16: an advertisement label in any language is boilerplate and ends nothing;
+# 15: a single word above the lead and below it frames nothing (an ad label);
 # 14: a run of prose ends at chrome then another topic; a line
 # repeated above the lead and below it frames the article (classify._within_frame);
 # 13: a title drops a full stop that quotes or brackets close after it;
