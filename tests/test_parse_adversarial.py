@@ -619,6 +619,22 @@ KNOWN: dict[str, list[str]] = {
         "Lawyers for the developer said they would appeal, arguing that the contract expired when the city renovated the roof in 2021.",
         "The traders' association welcomed the ruling and said it was already raising money to make its own offer for the building.",
     ],
+    "editors_note": _wrapped(
+        [
+            Any(
+                "Editor's note: This article was first published in March 2024 and has been updated with the latest figures from the regional health authority."
+            ),
+            *PAGES["addr_amazon"][:4],
+        ]
+    ),
+    "editors_note_es": _wrapped(
+        [
+            Any(
+                "Nota del editor: este artículo se publicó por primera vez en marzo de 2024 y se ha actualizado con las últimas cifras del gobierno regional."
+            ),
+            *ANECDOTES["es"][1:],
+        ]
+    ),
 }
 KNOWN["credit_mid_story_wrapped"] = _wrapped(KNOWN["credit_mid_story"])
 
@@ -649,6 +665,10 @@ WHY = {
     "words with the story above (a different picture) while the model is less sure of the "
     "article's last lines, so the article ends there (_cut_at_chrome; with no model, the topic "
     "alone)",
+    "editors_note": "an editor's note above the story ('first published in ...', 'updated with') is "
+    "a full paragraph the lead model takes for the lead, so the title is the note: it shares too "
+    "many words with the story for on_topic_lead, and a label ending in ':' also opens datelines "
+    "and interviews' answers",
     "lettered_list_c": "a list item '(c) ...' matches the [parse] boilerplate pattern for a "
     "notice that the copyright sign (c) opens, so the item is dropped",
 }
