@@ -25,6 +25,8 @@ import pytest
 from feedsvc.config import Settings
 from feedsvc.parse import features
 from feedsvc.parse import parse_text
+from feedsvc.parse.classify import Line
+from feedsvc.parse.classify import _labelled_text
 from feedsvc.parse.classify import classify
 from feedsvc.parse.linetypes import find_date
 from feedsvc.parse.linetypes import is_credit
@@ -806,3 +808,87 @@ def test_two_salutations_to_one_name_are_no_thread() -> None:
         (p2, 0.9),
     ]
     assert classes(page) == ["boilerplate", "lead", "body", "body", "body", "body", "body"]
+
+
+# --------------------------------------------------------------------------- round 7: _thread, _labelled_text
+
+# A sentence broken after a place ("In Kaapstad," / "В Москве,") looks like a salutation: two
+# words, capitals, a comma. Two of them to different places are no thread of replies, because
+# the greeting is a function word of the article's language: of Afrikaans (the stop-word lists'
+# first language, index 0) and of Russian (where a default of Afrikaans would not know "в").
+_BROKEN_AFTER_A_PLACE = {
+    "af": [
+        "Die stadsraad het Dinsdag besluit om die biblioteek in die middestad vir nog twee jaar oop "
+        "te hou nadat honderde inwoners 'n brief onderteken het.",
+        "In Kaapstad,",
+        "soos elders in die land, is die biblioteke verlede jaar gesluit.",
+        "In Pretoria,",
+        "daarenteen, is twee nuwe biblioteke oopgemaak.",
+        "Die biblioteek leen elke jaar meer as vierduisend boeke uit, die meeste aan ouer lesers "
+        "wat nie meer self na die groot dorp ry nie.",
+    ],
+    "ru": [
+        STORY["ru"][0],
+        "В Москве,",
+        "как и в других городах, бассейны зимой закрывали.",
+        "В Казани,",
+        "напротив, открыли два новых бассейна.",
+        STORY["ru"][1],
+    ],
+}
+
+
+@pytest.mark.parametrize("lang", sorted(_BROKEN_AFTER_A_PLACE))
+def test_lines_broken_after_a_place_are_no_thread_of_replies(lang: str) -> None:
+    lines = _BROKEN_AFTER_A_PLACE[lang]
+    assert is_salutation(lines[1]) and is_salutation(lines[3])
+    page = [("Home", 0.1), *((line, 0.9) for line in lines)]
+    assert classes(page) == ["boilerplate", "lead"] + ["body"] * (len(lines) - 1)
+
+
+def test_a_line_without_a_label_is_no_labelled_text() -> None:
+    """_labelled_text answers for a labelled line only: a line without a label ("Q" is too
+    short to be one) is not one of a run of labelled lines, whatever follows it."""
+    lines = ["Q: What changes for commuters on Monday", "Step two: The first boat leaves earlier"]
+    assert _labelled_text(lines, [None, None], 0) is False
+    lines = ["Step one: Mix the flour and water", "Step two: Knead the dough on a floured table"]
+    assert _labelled_text(lines, [None, None], 0) is True
+
+
+def test_a_step_a_parse_pattern_decided_is_no_sibling_of_a_labelled_line() -> None:
+    """A "Step two: ..." line that a [parse] pattern decided is not the text's: it does not make
+    "Step one: ..." one of a run of labelled lines."""
+    steps = ["Step one: Mix the flour and water", "The dough rests.", "Step two: Knead the dough on a table"]
+    rule = Line(steps[2], "caption", 0.0, "a [parse] caption pattern", rule=True)
+    assert _labelled_text(steps, [None, None, None], 0) is True
+    assert _labelled_text(steps, [None, None, rule], 0) is False
+
+
+# --------------------------------------------------------------------------- round 7: credits beside the text
+
+_CREDIT_LINE = "Jo Bloggs | Northfield Images"
+_PICTURED = "The minister, pictured in May, at the harbour."
+
+
+def test_a_credit_beside_the_text_at_either_edge_of_the_page() -> None:
+    """A credit is a picture's (a caption) when the line right above or right below it is text,
+    also when that line is the page's first; a credit with no text next to it is chrome, even
+    when the page's last line is text (no wrapping around)."""
+    p0, p1, p2 = STORY["en"]
+    page = [(p0, 0.9), (_CREDIT_LINE, 0.1), ("Home", 0.1), ("Contact", 0.1)]
+    assert classes(page) == ["lead", "caption", "boilerplate", "boilerplate"]
+    page = [(_CREDIT_LINE, 0.1), ("Home", 0.1), (p0, 0.9), (p1, 0.9)]
+    assert classes(page) == ["boilerplate", "boilerplate", "lead", "body"]
+    page = [("Home", 0.1), (p0, 0.9), (p1, 0.9), ("Advertisement", 0.1), (_CREDIT_LINE, 0.1), (p2, 0.9)]
+    assert classes(page) == ["boilerplate", "lead", "body", "boilerplate", "caption", "body"]
+
+
+def test_a_sentence_below_an_opening_credit_that_is_not_text_is_no_caption() -> None:
+    """The sentence below a credit is its caption only when it is the first line of text; a
+    sentence the model does not take for text is left to the model (chrome here), and the
+    credit, with no text or caption beside it, is chrome too."""
+    p0, p1, _ = STORY["en"]
+    page = [(_CREDIT_LINE, 0.1), (_PICTURED, 0.1), (p0, 0.9), (p1, 0.9)]
+    assert classes(page) == ["boilerplate", "boilerplate", "lead", "body"]
+    page = [(_CREDIT_LINE, 0.1), (_PICTURED, 0.9), (p0, 0.9), (p1, 0.9)]
+    assert classes(page) == ["caption", "caption", "lead", "body"]
