@@ -26,6 +26,7 @@ from feedsvc.parse.classify import Line
 from feedsvc.parse.classify import _below_byline
 from feedsvc.parse.classify import _datelined_lead
 from feedsvc.parse.classify import on_topic_lead
+from feedsvc.parse.linetypes import is_place_line
 
 RULES = Settings(seeds_dir=Path("seeds"), db_path=Path("x")).parse_rules()
 
@@ -391,3 +392,33 @@ def test_on_topic_lead_needs_a_next_paragraph_with_topic_words() -> None:
     # a next paragraph of short words only has nothing to share: no evidence, the lead stays
     lines, fixed, text, prose = _topic_lines(_NOTICE, "It is so, and we do it as we go on.", [_STORY])
     assert on_topic_lead(lines, fixed, text, prose, 0) == 0
+
+
+def test_below_byline_passes_over_the_candidates_above_a_place_line() -> None:
+    # a dateline on a line of its own opens the story as a byline does: the cookie notice
+    # above it is no candidate
+    for place in ("BAAR, SWITZERLAND", "SÃO PAULO, BRASIL", "НОВОСИБИРСК, РОССИЯ", "KUALA LUMPUR, MALAYSIA"):
+        lines = ["We use cookies on this site.", place, "The lead.", "More.", "Yet more."]
+        assert _below_byline(lines, [0, 2, 3, 4]) == [2, 3, 4], place
+    # a subhead in capitals is no dateline: it opens nothing
+    for subhead in ("THE DEAL", "FRANCE WINS AGAIN", "POINT GUARDS BEHAVE"):
+        lines = ["The lead.", "More.", subhead, "Yet more.", "And more."]
+        assert _below_byline(lines, [0, 1, 3, 4]) == [0, 1, 3, 4], subhead
+
+
+@pytest.mark.parametrize(
+    ("line", "place"),
+    [
+        ("BAAR, SWITZERLAND", True),
+        ("NEW YORK, N.Y.", True),
+        ("МОСКВА, РОССИЯ", True),
+        ("SÃO PAULO, BRASIL", True),
+        ("WASHINGTON", False),  # no region: a subhead as much as a place
+        ("THE DEAL", False),
+        ("Baar, Switzerland", False),  # not in capitals
+        ("YES, WE CAN DO IT ALL AGAIN AND AGAIN AND AGAIN, AND THEN SOME MORE", False),  # too long
+        ("BAAR, SWITZERLAND, 3 MAY", False),  # a date: a timestamp's line, not a place's
+    ],
+)
+def test_is_place_line(line: str, place: bool) -> None:
+    assert is_place_line(line) is place

@@ -29,6 +29,7 @@ from .linetypes import AD_LABEL
 from .linetypes import byline_name
 from .linetypes import is_byline
 from .linetypes import is_credit
+from .linetypes import is_place_line
 from .linetypes import is_salutation
 from .linetypes import is_teaser
 from .linetypes import is_timestamp
@@ -270,11 +271,11 @@ def lead_candidates(prose: Sequence[bool]) -> list[int]:
 
 
 def _below_byline(lines: Sequence[str], candidates: list[int]) -> list[int]:
-    """A byline or a timestamp opens the article: the candidates above the first one that
-    lies between two candidates (a cookie notice, a stand-first above "By Jane Smith") are
-    not its lead."""
+    """A byline, a timestamp or a place line (is_place_line: "BAAR, SWITZERLAND") opens the
+    article: the candidates above the first one that lies between two candidates (a cookie
+    notice, a stand-first above "By Jane Smith") are not its lead."""
     for m in range(candidates[0] + 1, candidates[-1]):
-        if m not in candidates and (is_byline(lines[m]) or is_timestamp(lines[m])):
+        if m not in candidates and (is_byline(lines[m]) or is_timestamp(lines[m]) or is_place_line(lines[m])):
             return [c for c in candidates if c > m]
     return candidates
 

@@ -196,3 +196,10 @@ def is_salutation(line: str) -> bool:
         and words[0][:1].isupper()
         and words[-1][:1].isupper()
     )
+
+
+def is_place_line(line: str) -> bool:
+    """A place and its region in capitals on a line of their own ("BAAR, SWITZERLAND",
+    "SÃO PAULO, BRASIL"): a dateline that opens the story. A subhead in capitals ("THE DEAL",
+    "FRANCE WINS") has no comma between a place and a region."""
+    return "," in line and _PLACE.match(line) is not None and is_upper_line(line)

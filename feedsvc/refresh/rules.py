@@ -9,7 +9,8 @@ from ..config import Settings
 from ..parse import data_fingerprint
 
 # Bump when the parser changes what it makes of the same text: every file is parsed again.
-PARSER_VERSION = 16  # 16: an advertisement label in any language is boilerplate and ends nothing;
+PARSER_VERSION = 17  # 17: a place line in capitals ("BAAR, SWITZERLAND") opens the article as a byline does;
+# 16: an advertisement label in any language is boilerplate and ends nothing;
 # 15: a single word above the lead and below it frames nothing (an ad label);
 # 14: a run of prose ends at chrome then another topic; a line
 # repeated above the lead and below it frames the article (classify._within_frame);
