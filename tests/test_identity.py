@@ -182,6 +182,48 @@ def test_rename_keeps_identity_and_redirects(
     assert client.get("/articles/never-was").status_code == 404
 
 
+@pytest.mark.parametrize(("target", "missed"), [("archive/story.txt", False), ("zz-later.txt", True)])
+def test_a_move_during_the_walk_is_a_rename(
+    settings: Settings, seeds: Path, store: SQLiteStore, monkeypatch: pytest.MonkeyPatch, target: str,
+    missed: bool,
+) -> None:
+    """`mv` while a full walk runs: the walk calls the old path unchanged, then finds the same
+    bytes at the new one (in a folder listed later). That is the move, not a copy: one
+    article, its guid, and the old path gone, in this very pass (the watcher's event for the
+    old path may have been taken in by an earlier pass). A move within a folder already
+    listed is not seen at all: the next pass (the watcher's) makes it the rename."""
+    write(seeds / "story.txt", TEXT)
+    write(seeds / "other.txt", OTHER)
+    write(seeds / "same-size.txt", TEXT.replace("a", "b"))  # a size twin that stays put
+    (seeds / "archive").mkdir()
+    refresh(settings, store, T0)
+    before = by_path(store)
+    real_scan = feedsvc.refresh.pass_.scan
+
+    def scan_moving(root: Path, **kw: object) -> object:
+        told = kw["unchanged"]
+
+        def unchanged(relpath: str, size: int, mtime_ns: int) -> bool:
+            same = told(relpath, size, mtime_ns)  # type: ignore[operator]
+            if relpath == "story.txt":
+                (seeds / "story.txt").rename(seeds / target)  # listed: now it moves
+            return same
+
+        return real_scan(root, **{**kw, "unchanged": unchanged})  # type: ignore[arg-type]
+
+    monkeypatch.setattr(feedsvc.refresh.pass_, "scan", scan_moving)
+    stats = refresh(settings, store, T1)
+    if missed:
+        assert counts(stats) == (0, 0, 0, 3)
+        assert by_path(store) == before  # nothing seen changed: nothing is
+        stats = run_refresh(settings, store, now=lambda: T2, paths=["story.txt", target])
+    assert counts(stats) == (0, 1, 0, 2 if not missed else 0)
+    after = by_path(store)
+    assert sorted(after) == sorted(["other.txt", "same-size.txt", target])
+    assert (after[target].guid, after[target].published) == (before["story.txt"].guid, before["story.txt"].published)
+    assert after["same-size.txt"] == before["same-size.txt"]
+
+
 def test_rename_back_and_forth(settings: Settings, seeds: Path, store: SQLiteStore) -> None:
     write(seeds / "first.txt", TEXT)
     refresh(settings, store, T0)

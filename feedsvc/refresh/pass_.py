@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import time
 from collections.abc import Callable
 from collections.abc import Collection
@@ -10,6 +11,7 @@ from collections.abc import Iterable
 from datetime import UTC
 from datetime import datetime
 from datetime import timedelta
+from pathlib import Path
 from typing import NamedTuple
 
 from ..config import Settings
@@ -244,6 +246,7 @@ def _plan(settings: Settings, store: Store, paths: Collection[str] | None, repar
             log.debug("full refresh: %s", e)
             found = None
     unchanged = 0
+    walked = False  #: the whole tree was walked (not just ``paths``)
     retry: dict[str, str] = {}  # path -> reason: skipped for a cause that may have gone: read again
 
     def same_stamp(relpath: str, size: int, mtime_ns: int) -> bool:
@@ -270,6 +273,7 @@ def _plan(settings: Settings, store: Store, paths: Collection[str] | None, repar
         if skipped_paths:
             retry.update((s.path, s.reason) for s in store.skipped() if is_transient(s.reason))
         found = scan(settings.seeds_dir, follow_symlinks=follow, unchanged=same_stamp)
+        walked = True
     elif skipped_paths:
         retry.update(
             (s.path, s.reason) for s in store.skipped() if s.path in skipped_paths and is_transient(s.reason)
@@ -285,7 +289,44 @@ def _plan(settings: Settings, store: Store, paths: Collection[str] | None, repar
     scan_skipped = {s.path: s for s in found.skipped}
     keep = tuple(found.unreadable_dirs)
     gone = sorted(p for p in stamps if p not in scan_skipped and not (keep and p.startswith(keep)))
+    if walked:
+        moved = _moved_while_walked(settings.seeds_dir, store, changed, known_changed,
+                                    set(gone) | scan_skipped.keys(), keep)  # fmt: skip
+        gone += moved
+        unchanged -= sum(1 for path in moved if path not in skipped_paths)  # same_stamp counted them
     return _Plan(changed, known_changed, gone, scan_skipped, skipped_paths, unchanged, retry)
+
+
+def _moved_while_walked(seeds_dir: Path, store: Store, changed: list[SourceFile], known_changed: set[str],
+                        settled: set[str], keep: tuple[str, ...]) -> list[str]:  # fmt: skip
+    """Indexed paths the walk called unchanged that are gone now, and whose size a new file
+    has: a file moved (``mv``) while the walk ran, listed at its old path and again at its new
+    one. Without this the new path would publish a copy, and the old path's article would be
+    removed by the next pass: a new guid for a renamed file. Asked only when a walk found new
+    files, of the index's paths with their sizes (same bytes, same size). ``settled``: paths
+    the pass decided on already; ``keep``: folders it could not list (a file in one is not
+    gone because it cannot be seen)."""
+    sizes = {src.size for src in changed if src.relpath not in known_changed}
+    if not sizes:
+        return []
+    seen = {src.relpath for src in changed}
+    stamps, _ = store.stamps()
+    return sorted(
+        path for path, (size, _mtime) in stamps.items()
+        if size in sizes and path not in settled and path not in seen and not (keep and path.startswith(keep))
+        and _not_there(os.path.join(seeds_dir, path))
+    )  # fmt: skip
+
+
+def _not_there(path: str) -> bool:
+    """No file at ``path`` (not: one that cannot be looked at now, which lexists also says)."""
+    try:
+        os.lstat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return True
+    except OSError:
+        return False
+    return False
 
 
 def run_refresh(
