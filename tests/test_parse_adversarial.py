@@ -10,9 +10,10 @@ caption below it (is_credit, _credited_captions); a teaser between the paragraph
 _before_replies); a caption ending in a credit in brackets (config.DEFAULT_CAPTIONS); a lead
 about something else gives way to the next paragraph (classify.on_topic_lead); a line above
 the lead repeated below it frames the article (classify._within_frame); a title drops a full
-stop that quotes or brackets close after it (lead._without_full_stop). Pages wrapped in a
-site's menu and footer (_wrapped) go through the line model, as a scrape does; bare pages of
-prose skip it (classify._one_run_of_prose).
+stop that quotes or brackets close after it (lead._without_full_stop); a lead above a picture
+within the story stays the lead (a stand-first above the page's picture has its shape). Pages
+wrapped in a site's menu and footer (_wrapped) go through the line model, as a scrape does;
+bare pages of prose skip it (classify._one_run_of_prose).
 """
 
 from __future__ import annotations
@@ -288,6 +289,25 @@ PAGES: dict[str, list[str]] = {
         Drop(
             "The children grow beans, potatoes and strawberries and sell them at a stall outside the school gate every Friday afternoon."
         ),
+    ],
+    # a picture within the story, its caption sharing none of the lead's words, above a
+    # paragraph that repeats them: the lead stays the lead (a stand-first above the page's
+    # picture has the same shape: KNOWN's standfirst_picture)
+    "picture_in_story": [
+        "The city council voted on Tuesday to rebuild the old harbour wall, which storms tore open two winters ago, and to reopen the promenade to walkers next spring.",
+        Any("A fisherman mends his nets by the lighthouse at dawn."),
+        Any("Photo: Jane Smith/Harbour Press"),
+        "Rebuilding the harbour wall, the council said, will let walkers back onto the promenade next spring, two winters after the storms tore it open.",
+        "Engineers say the work will take eighteen months and cost about four million pounds, most of it paid by a national fund for coastal defences.",
+        "Fishermen who moor their boats behind the wall welcomed the decision but asked the council to keep one slipway open while the builders are there.",
+    ],
+    "picture_in_story_es": [
+        "El ayuntamiento aprobó el martes reconstruir el viejo muro del puerto, que los temporales abrieron hace dos inviernos, y reabrir el paseo marítimo la próxima primavera.",
+        Any("Un pescador remienda sus redes junto al faro al amanecer."),
+        Any("Foto: Ana García/Diario del Puerto"),
+        "Reconstruir el muro del puerto, según el ayuntamiento, permitirá reabrir el paseo marítimo la próxima primavera, dos inviernos después de que los temporales lo abrieran.",
+        "Los ingenieros calculan que la obra durará dieciocho meses y costará unos cuatro millones de euros, pagados en su mayor parte por un fondo nacional.",
+        "Los pescadores que amarran sus barcas tras el muro celebraron la decisión, pero pidieron que una rampa siga abierta mientras duren las obras.",
     ],
 }
 
@@ -637,6 +657,55 @@ KNOWN: dict[str, list[str]] = {
     ),
 }
 KNOWN["credit_mid_story_wrapped"] = _wrapped(KNOWN["credit_mid_story"])
+# A stand-first, the page's picture (caption, credit), then the story; a site's menu around it.
+KNOWN["standfirst_picture"] = _wrapped(
+    [
+        Any(
+            "The regional government has approved a plan to rebuild the flooded railway line between the two valley towns, with trains expected to return by next summer."
+        ),
+        Any("A volunteer clears mud from the platform of the old station in April."),
+        Any("Photo: Jane Smith/Valley Press"),
+        "The regional government approved on Tuesday a plan to rebuild the railway line between the two valley towns that floods washed away in the spring, and said trains should return by next summer.",
+        "Engineers will first repair the two bridges over the river, which lost their supports when the water rose, before new track is laid along the old route.",
+        "Commuters have relied on a replacement bus service since March, and many say the journey to work now takes them more than an hour each way.",
+    ]
+)
+KNOWN["standfirst_picture_pt"] = _wrapped(
+    [
+        Any(
+            "O governo estadual aprovou um plano para reconstruir a ferrovia inundada entre as duas cidades do vale, com os trens previstos para voltar no próximo verão."
+        ),
+        Any("Um voluntário limpa a lama da plataforma da antiga estação em abril."),
+        Any("Foto: Ana Souza/Gazeta do Vale"),
+        "O governo estadual aprovou nesta terça-feira um plano para reconstruir a ferrovia entre as duas cidades do vale que as enchentes destruíram na primavera, e disse que os trens devem voltar no próximo verão.",
+        "Os engenheiros vão primeiro consertar as duas pontes sobre o rio, que perderam os seus apoios quando a água subiu, antes de assentar os novos trilhos no traçado antigo.",
+        "Os passageiros dependem desde março de um serviço de ônibus, e muitos dizem que a viagem para o trabalho agora leva mais de uma hora em cada sentido.",
+    ]
+)
+KNOWN["standfirst_picture_ru"] = _wrapped(
+    [
+        Any(
+            "Областное правительство утвердило план восстановления затопленной железной дороги между двумя городами долины, поезда должны вернуться следующим летом."
+        ),
+        Any("Волонтёр убирает грязь с платформы старой станции в апреле."),
+        Any("Фото: Ирина Соколова"),
+        "Областное правительство во вторник утвердило план восстановления железной дороги между двумя городами долины, которую весной разрушило наводнение, и пообещало, что поезда вернутся следующим летом.",
+        "Сначала инженеры отремонтируют два моста через реку, которые лишились опор во время паводка, а затем уложат новые пути по старому маршруту.",
+        "С марта жители ездят на замещающих автобусах, и многие говорят, что дорога на работу теперь занимает больше часа в одну сторону.",
+    ]
+)
+KNOWN["standfirst_picture_id"] = _wrapped(
+    [
+        Any(
+            "Pemerintah provinsi menyetujui rencana pembangunan kembali jalur kereta api yang terendam banjir antara dua kota lembah, dan kereta diperkirakan kembali tahun depan."
+        ),
+        Any("Seorang relawan membersihkan lumpur dari peron stasiun lama pada bulan April."),
+        Any("Foto: Budi Santoso/Kabar Lembah"),
+        "Pemerintah provinsi pada hari Selasa menyetujui rencana pembangunan kembali jalur kereta api antara dua kota lembah yang rusak diterjang banjir pada awal tahun, dan mengatakan kereta akan kembali beroperasi tahun depan.",
+        "Para insinyur akan lebih dulu memperbaiki dua jembatan di atas sungai yang kehilangan penyangganya saat air naik, sebelum rel baru dipasang di jalur lama.",
+        "Sejak bulan Maret para penumpang bergantung pada bus pengganti, dan banyak yang mengatakan perjalanan ke tempat kerja kini memakan waktu lebih dari satu jam.",
+    ]
+)
 
 
 WHY = {
@@ -669,6 +738,14 @@ WHY = {
     "a full paragraph the lead model takes for the lead, so the title is the note: it shares too "
     "many words with the story for on_topic_lead, and a label ending in ':' also opens datelines "
     "and interviews' answers",
+    "standfirst_picture": "a stand-first, then the page's picture (a caption, then 'Photo: ...'), "
+    "then the lead: the lead model takes the stand-first, a full paragraph, for the lead. Passing "
+    "over the candidates above a credit that lies between them (as above a byline) loses the "
+    "first paragraphs of a story with a picture set within it (ru_story); weighing the words "
+    "the first paragraph shares with the one below the picture against those it shares with "
+    "the lines between still fires on a story whose paragraph below the picture repeats the "
+    "lead (picture_in_story) or one word of it (test_parse_pins_classify's credit pages), and "
+    "no corpus file but one dev page has the layout to set a bar by",
     "lettered_list_c": "a list item '(c) ...' matches the [parse] boilerplate pattern for a "
     "notice that the copyright sign (c) opens, so the item is dropped",
 }
