@@ -223,6 +223,65 @@ def test_main_run_below_the_article_an_unsure_line_is_no_gap(
     assert main_run(text, sizes, [None] * len(text)) == hard
 
 
+# A meal plan's or a schedule's days repeat one template; a few unsure lines between two days
+# cut the list in two runs, and the second, smaller, would go as chrome.
+_DAY = ["Frühstück vor dem Training", "Haferbrei mit Beeren", "Mittagessen", "Ensalada de tomate"]
+_MENU = ["Inicio", "Inicio", "x", "y"]
+
+
+@pytest.mark.parametrize(
+    ("lines", "text", "out"),
+    [
+        # the next day repeats the first day's lines: it stays, to its last repeated line
+        (
+            [*_DAY, "Menu", "Share", "Print", "Frühstück vor dem Training", "Haferbrei mit Beeren", "Gemüse"],
+            [T, T, T, T, F, F, F, T, F, T],
+            [T, T, T, T, F, F, F, T, F, F],
+        ),
+        # exactly half of the run's lines repeat: enough
+        (
+            [*_DAY, "a", "b", "c", "Mittagessen", "otro plato", "Haferbrei mit Beeren", "otra cosa"],
+            [T, T, T, T, F, F, F, T, T, T, T],
+            [T, T, T, T, F, F, F, T, T, T, F],
+        ),
+        # fewer than half: chrome, whatever it shares with the article
+        (
+            [*_DAY, "a", "b", "c", "Mittagessen", "Newsletter", "Kontakt", "Impressum"],
+            [T, T, T, T, F, F, F, T, T, T, T],
+            [T, T, T, T, F, F, F, F, F, F, F],
+        ),
+        # one line alone that repeats one of the article's (its author, a heading) is no list
+        ([*_DAY, "a", "b", "c", "Mittagessen"], [T, T, T, T, F, F, F, T], [T, T, T, T, F, F, F, F]),
+        # what repeats a line above the main run (a menu above the article) counts for nothing
+        (
+            [*_MENU, *_DAY, "a", "b", "c", "Inicio", "Inicio"],
+            [T, F, F, F, T, T, T, T, F, F, F, T, T],
+            [F, F, F, F, T, T, T, T, F, F, F, F, F],
+        ),
+    ],
+)
+def test_main_run_keeps_a_run_that_repeats_the_articles_lines(
+    lines: list[str], text: list[bool], out: list[bool]
+) -> None:
+    main = range(4, 8) if lines[0] == "Inicio" else range(4)
+    sizes = [40 if i in main else 10 for i in range(len(lines))]
+    fixed: list[Line | None] = [None] * len(lines)
+    assert main_run(text, sizes, fixed, (), lines) == out
+    # without the lines, every run apart from the main one goes, as before
+    assert main_run(text, sizes, fixed) == [t and i in main for i, t in enumerate(text)]
+
+
+def test_main_run_a_repeated_run_is_measured_without_the_lines_the_rules_decided() -> None:
+    lines = [*_DAY, "a", "b", "c", "Mittagessen", "Share on", "Share on", "Ensalada de tomate", "Gemüse"]
+    text = [T, T, T, T, F, F, F, T, F, F, T, T]
+    sizes = [40, 40, 40, 40, 10, 10, 10, 10, 10, 10, 10, 10]
+    # two of the three lines from the run's first to its last (rules aside) repeat: it stays
+    # to its last repeated line; as plain lines, the two "Share on" make it two of five
+    fixed: list[Line | None] = [None] * 8 + [_RULE, _RULE, None, None]
+    assert main_run(text, sizes, fixed, (), lines) == [*text[:11], F]
+    assert main_run(text, sizes, [None] * 12, (), lines) == [*text[:4], *[F] * 8]
+
+
 # --------------------------------------------------------------------------- is_full_paragraph
 
 _ELEVEN = " ".join(["word"] * 11)

@@ -150,3 +150,44 @@ def test_a_headline_in_capitals_never_fills_a_gap_in_the_text() -> None:
         model=cast(LineModel, _LowMiddle()),
     )
     assert out[2].kind == "body"
+
+
+# A headline in capitals that keeps a few small letters of its own: a plural of an
+# abbreviation, a name's prefix (classify._mostly_upper).
+MOSTLY_UPPER = {
+    "en": "CITY COUNCIL APPROVES NEW BUDGET FOR LIBRARIES AND PARKS AFTER MPs OBJECT",
+    "pt": "PREFEITURA APROVA NOVO ORÇAMENTO PARA AS ONGs E PARQUES DA CIDADE",
+    "de": "STADTRAT BESCHLIESST NEUEN HAUSHALT FÜR DIE KiTAs UND PARKS IN DER STADT",
+    "ru": "ГОРОДСКОЙ СОВЕТ УТВЕРДИЛ НОВЫЙ БЮДЖЕТ ДЛЯ НКОшек И ПАРКОВ ГОРОДА",
+}
+
+
+@pytest.mark.parametrize("lang", sorted(MOSTLY_UPPER))
+def test_a_headline_with_a_few_small_letters_is_still_shouted(lang: str) -> None:
+    assert kinds(page(lang, MOSTLY_UPPER[lang])) == ["lead", "body", "boilerplate", "body", "body"]
+
+
+@pytest.mark.parametrize(
+    "middle",
+    [
+        # more than a tenth of the cased letters small: a title-cased line, a list item
+        "City Council Approves New Budget For Libraries And Parks After Long Debate",
+        # two capitals per word is the most a name or an abbreviation has: "NHS Trust", "US Army"
+        "NHS Trust And US Army Sign Deal On Care For Veterans In The North",
+    ],
+)
+def test_a_line_with_more_small_letters_is_no_headline(middle: str) -> None:
+    assert kinds(page("en", middle))[2] == "body"
+
+
+def test_mostly_upper_bounds() -> None:
+    from feedsvc.parse.classify import UPPER_LETTERS
+    from feedsvc.parse.classify import UPPER_SHARE
+    from feedsvc.parse.classify import _mostly_upper
+
+    assert (UPPER_SHARE, UPPER_LETTERS) == (0.9, 20)
+    assert _mostly_upper("A" * 18 + "bb")  # exactly nine in ten
+    assert not _mostly_upper("A" * 17 + "bbb")
+    assert _mostly_upper("A" * 20 + " 123 -- !!")  # what has no case does not count
+    assert not _mostly_upper("A" * 19)  # too few letters to tell
+    assert not _mostly_upper("広告広告広告広告広告広告広告広告広告広告広告")  # no case at all

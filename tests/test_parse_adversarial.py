@@ -448,6 +448,20 @@ for _lang in QUOTE_OPENERS:  # a run of prose: no model, the first paragraph is 
     PAGES[f"quote_opener_{_lang}_bare"] = QUOTE_OPENERS[_lang]
 
 
+# A story's own closing lines that name a newsletter or two social networks
+# (linetypes.is_promotion): as the last line of text, or with the story going on below, they
+# end nothing (classify._addresses).
+PAGES["promo_closing_newsletter"] = _wrapped(
+    [*PAGES["addr_amazon"][:4], "The club's newsletter will carry the full results next month."]
+)
+PAGES["promo_closing_networks_de"] = _wrapped(
+    [*ANECDOTES["de"][:4], "Das Video wurde seitdem tausendfach auf Facebook und Twitter geteilt."]
+)
+PAGES["promo_mid_story_es"] = _wrapped(
+    [*ANECDOTES["es"][:2], "La alcaldía lo anunció en Facebook y en Twitter el lunes.", *ANECDOTES["es"][2:]]
+)
+
+
 def _check(lines: list[str]) -> None:
     article = parse_text("\n".join(lines) + "\n", RULES)
     body = {b.text for b in article.blocks if b.kind == "p"}
@@ -706,6 +720,16 @@ KNOWN["standfirst_picture_id"] = _wrapped(
         "Sejak bulan Maret para penumpang bergantung pada bus pengganti, dan banyak yang mengatakan perjalanan ke tempat kerja kini memakan waktu lebih dari satu jam.",
     ]
 )
+KNOWN["promo_story_line"] = _wrapped(
+    [
+        *PAGES["addr_amazon"][:4],
+        "Her newsletter on local history has twelve thousand readers.",
+        "She lives in the valley with two dogs.",
+    ]
+)
+KNOWN["promo_story_line_networks"] = _wrapped(
+    [*ANECDOTES["en"][:4], "The mayor shared the news on Facebook and Instagram.", "Buses will run as normal."]
+)
 
 
 WHY = {
@@ -746,6 +770,11 @@ WHY = {
     "the lines between still fires on a story whose paragraph below the picture repeats the "
     "lead (picture_in_story) or one word of it (test_parse_pins_classify's credit pages), and "
     "no corpus file but one dev page has the layout to set a bar by",
+    "promo_story_line": "a short line of the story that names a newsletter or two social networks "
+    "(linetypes.is_promotion) near its end, with one short line below it that shares no topic word "
+    "with the story and that the model is less sure of, ends the article as the site's promotion "
+    "would (_addresses, _cut_at_chrome): nothing in the two lines tells a story's closing aside "
+    "from the site's offer and the notice below it",
     "lettered_list_c": "a list item '(c) ...' matches the [parse] boilerplate pattern for a "
     "notice that the copyright sign (c) opens, so the item is dropped",
 }

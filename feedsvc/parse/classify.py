@@ -30,6 +30,7 @@ from .linetypes import byline_name
 from .linetypes import is_byline
 from .linetypes import is_credit
 from .linetypes import is_place_line
+from .linetypes import is_promotion
 from .linetypes import is_salutation
 from .linetypes import is_teaser
 from .linetypes import is_timestamp
@@ -123,6 +124,7 @@ def main_run(
     sizes: Sequence[int],
     fixed: Sequence[Line | None],
     soft: Sequence[bool] = (),
+    lines: Sequence[str] = (),
 ) -> list[bool]:
     """The article is one run of text: runs of text lines split by more than GAP lines of chrome
     (lines the rules decided do not count) are compared by size, and a run much smaller than
@@ -138,12 +140,31 @@ def main_run(
         runs = _runs(text, fixed, soft, runs[size.index(max(size))][0])
         size = [sum(sizes[i] for i in run) for run in runs]
     biggest = max(size)
+    main = runs[size.index(biggest)]
     out = list(text)
     for run, n in zip(runs, size, strict=True):
         if n < RUN_SHARE * biggest:
+            end = _repeated_end(lines, fixed, main, run) if lines else -1
             for i in run:
-                out[i] = False
+                if i > end:
+                    out[i] = False
     return out
+
+
+REPEATS = 0.5  #: a run apart from the article's stays when this share of its lines repeat the article's
+
+
+def _repeated_end(lines: Sequence[str], fixed: Sequence[Line | None], main: list[int], run: list[int]) -> int:
+    """Where a run apart from the main one ends as the article's: at its last line that repeats
+    a line between the main run's first and last, when REPEATS of the lines from its first to
+    its last (rules aside) do so; -1 when they do not. Such a run is the next part of a list
+    that repeats one template (a meal plan's next week, a schedule's next day) that a few
+    unsure lines cut off; chrome repeats nothing of the article, and the chrome below the
+    last repeated line (a footer's notices) is no part of the list."""
+    seen = {lines[i] for i in range(main[0], main[-1] + 1) if fixed[i] is None}
+    span = [i for i in range(run[0], run[-1] + 1) if fixed[i] is None]
+    again = [i for i in span if lines[i] in seen]
+    return again[-1] if len(span) > 1 and len(again) >= REPEATS * len(span) else -1
 
 
 def is_full_paragraph(line: str, words: int = 0) -> bool:
@@ -408,7 +429,7 @@ def classify(
         prose = [x and i not in captions for i, x in enumerate(prose)]
     lead = choose_lead(model, kept, shapes, p1, probs, prose)
     lead = on_topic_lead(kept, fixed, text, prose, lead)
-    addresses = [bool(s.values[_URL]) and s.words <= ADDRESS_WORDS for s in shapes]
+    addresses = _addresses(kept, fixed, shapes, text)
     text = _cut_at_chrome(kept, fixed, text, lead, probs, addresses)
     text = _within_frame(kept, fixed, text, lead, probs)
     text = _without_teasers(kept, fixed, text, lead)
@@ -460,11 +481,54 @@ def _credited_captions(kept: Sequence[str], fixed: Sequence[Line | None], text: 
 SHOUT_WORDS = 8  #: a line in capitals with no full stop and this many words is a headline
 
 
-def _shouted(shape: features.LineShape) -> bool:
+def _shouted(shape: features.LineShape, line: str = "") -> bool:
     """A headline in capitals, not a subhead: another story's title or a call to act ("CLICK
     HERE TO GET THE APP") set between the paragraphs. A subhead in capitals is a few words, a
-    sentence in capitals ends like one; scripts without capitals have neither."""
-    return bool(shape.values[_UPPER]) and not shape.terminal and shape.words >= SHOUT_WORDS
+    sentence in capitals ends like one; scripts without capitals have neither. A few small
+    letters do not make it prose: a plural or a name keeps its own ("FEUD AT THE AMAs",
+    "McDONALD'S": _mostly_upper)."""
+    if shape.terminal or shape.words < SHOUT_WORDS:
+        return False
+    return bool(shape.values[_UPPER]) or _mostly_upper(line)
+
+
+UPPER_SHARE = 0.9  #: a line in capitals has at least this share of its cased letters in capitals
+UPPER_LETTERS = 20  #: ... of this many cased letters at least: an abbreviation or two is no headline
+
+
+def _mostly_upper(line: str) -> bool:
+    """UPPER_SHARE or more of the line's cased letters (UPPER_LETTERS at least) are capitals."""
+    upper = sum(map(str.isupper, line))
+    cased = upper + sum(map(str.islower, line))
+    return cased >= UPPER_LETTERS and upper >= UPPER_SHARE * cased
+
+
+# Links at the end of a line: an embedded post's ("... ourselves? pic.twitter.com/s96jjh8AlD"),
+# glued to the full stop or not.
+_TRAILING_LINKS = re.compile(r"(?:\s*(?:https?://|www\.|pic\.twitter\.com/)\S*)+$")
+
+
+def _ends_before_link(line: str) -> bool:
+    """A sentence that ends like one before the links at the end of the line: an embedded
+    post (a tweet's text, then its picture's link), the story's quote of it."""
+    cut = _TRAILING_LINKS.search(line)
+    if cut is None or cut.start() == 0:
+        return False
+    head = line[: cut.start()].rstrip(features.CLOSERS)
+    return bool(head) and head[-1] in features.TERMINAL
+
+
+_ADDRESS = re.compile(r"https?://|www\.|\.com\b|\.org\b|@\w")  #: as features' "url"
+
+
+def _embedded_post(line: str) -> bool:
+    """A sentence, then only links (_ends_before_link), and no address before them: a post
+    the story embeds (a tweet's text, then its picture's link), not a contact line: "Write
+    to jo@example.com.", "More at example.com. https://example.com/more" keep theirs."""
+    if not _ends_before_link(line):
+        return False
+    cut = _TRAILING_LINKS.search(line)
+    return cut is not None and _ADDRESS.search(line, 0, cut.start()) is None
 
 
 def _text_mask(
@@ -476,13 +540,18 @@ def _text_mask(
     """Which lines are the article's text: the model's, continued, cut to the main run, filled;
     never a headline in capitals (_shouted), whatever the model says of it."""
     # A headline in capitals or a picture's credit is never text, whatever the model says.
-    shouted = [_shouted(shape) or is_credit(line) for shape, line in zip(shapes, kept, strict=True)]
+    shouted = [_shouted(shape, line) or is_credit(line) for shape, line in zip(shapes, kept, strict=True)]
     text = [f is None and p >= THRESHOLD and not x for f, p, x in zip(fixed, probs, shouted, strict=True)]
     previous = False  # is the line above (rule-decided lines aside) text?
-    for i in range(len(kept)):  # a sentence right after text goes on with it
+    for i in range(len(kept)):  # a sentence (an embedded post's too) right after text goes on with it
         if fixed[i] is not None:
             continue
-        if not text[i] and previous and shapes[i].terminal and probs[i] >= CONTINUE:
+        if (
+            not text[i]
+            and previous
+            and probs[i] >= CONTINUE
+            and (shapes[i].terminal or _ends_before_link(kept[i]))
+        ):
             text[i] = True
         previous = text[i]
     # Bylines and timestamps sit between chrome and the article: they never join two runs.
@@ -492,7 +561,7 @@ def _text_mask(
     ]
     unsure = [p >= FILL for p in probs]  # a line of a list, more often than chrome
     runs = main_run(
-        [t and not m for t, m in zip(text, meta, strict=True)], [len(x) for x in kept], fixed, unsure
+        [t and not m for t, m in zip(text, meta, strict=True)], [len(x) for x in kept], fixed, unsure, kept
     )
     text = [r or m for r, m in zip(runs, meta, strict=True)]
     marks = [i for i, t in enumerate(text) if t]
@@ -528,6 +597,26 @@ def _topic_words(line: str) -> set[str]:
 
 ADDRESS_WORDS = 40  #: a line with an address (link, e-mail, handle) and at most this many words...
 TAIL_SHARE = 0.5  #: ... ends the article when the text below it is less than this share of the text above
+
+
+def _addresses(
+    kept: Sequence[str],
+    fixed: Sequence[Line | None],
+    shapes: Sequence[features.LineShape],
+    text: Sequence[bool],
+) -> list[bool]:
+    """The lines that may end the article near its end (_is_chrome): a short line with an
+    address (a link, an e-mail, a handle: a contact line; a post the story embeds, a sentence
+    and its links, has none: _embedded_post), or the site's promotion
+    (linetypes.is_promotion: its newsletter, two social networks) with text below it. As the
+    last line of text, a promotion is as often the story's closing sentence ("The club's
+    newsletter will carry the results.", "The video was shared on Facebook and Twitter.")."""
+    last = max((i for i, t in enumerate(text) if t and fixed[i] is None), default=-1)
+    return [
+        (bool(s.values[_URL]) and s.words <= ADDRESS_WORDS and not _embedded_post(line))
+        or (i < last and is_promotion(line))
+        for i, (s, line) in enumerate(zip(shapes, kept, strict=True))
+    ]
 
 
 def _is_chrome(

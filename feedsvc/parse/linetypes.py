@@ -203,3 +203,41 @@ def is_place_line(line: str) -> bool:
     "SÃO PAULO, BRASIL"): a dateline that opens the story. A subhead in capitals ("THE DEAL",
     "FRANCE WINS") has no comma between a place and a region."""
     return "," in line and _PLACE.match(line) is not None and is_upper_line(line)
+
+
+# A newsletter, in the languages of the dev set and their neighbours (most write the English
+# word), and the social networks a site asks its readers to follow it on (names in any
+# language): fixed words. Looked for as parts of the casefolded line ("Newsletter-Abo",
+# "рассылку"), not by a case-blind regular expression: that tries every alternative at every
+# position of every short line of an article, and costs several times more.
+_NEWSLETTER = (
+    "newsletter",
+    "nieuwsbrief",
+    "infolettre",
+    "boletín",
+    "рассылк",
+    "розсилк",
+    "뉴스레터",
+    "ニュースレター",
+    "电子报",
+    "電子報",
+)
+_NETWORKS = (
+    "facebook", "twitter", "instagram", "youtube", "linkedin", "pinterest", "tiktok", "telegram",
+    "whatsapp", "snapchat", "vkontakte", "вконтакте", "одноклассники",
+)  # fmt: skip
+PROMOTION_WORDS = 20  #: a promotion ("Subscribe to our newsletter") has at most this many words
+
+
+def is_promotion(line: str) -> bool:
+    """The site's offer to the reader: a short line (PROMOTION_WORDS words at most; CJK: 60
+    characters) about its newsletter ("Subscribe to our newsletter", "Abonnieren Sie unseren
+    Newsletter") or naming two social networks ("Follow us on Facebook and Instagram"). A
+    sentence of a story names a newsletter or the networks in a longer line, or one network."""
+    if features.is_cjk_line(line):
+        if len(line) > 3 * PROMOTION_WORDS:
+            return False
+    elif line.count(" ") >= PROMOTION_WORDS:
+        return False
+    folded = line.casefold()
+    return any(word in folded for word in _NEWSLETTER) or sum(name in folded for name in _NETWORKS) >= 2

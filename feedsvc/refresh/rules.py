@@ -9,7 +9,11 @@ from ..config import Settings
 from ..parse import data_fingerprint
 
 # Bump when the parser changes what it makes of the same text: every file is parsed again.
-PARSER_VERSION = 17  # 17: a place line in capitals ("BAAR, SWITZERLAND") opens the article as a byline does;
+PARSER_VERSION = 18  # 18: a run apart from the article that repeats its lines (a list's next
+# part) stays; the site's promotion (a newsletter, two social networks) ends it as a contact line
+# does; a headline in capitals with a few small letters ("AT THE AMAs") is still no text; an
+# embedded post (a sentence, then its links) goes on with the text and is no contact line;
+# 17: a place line in capitals ("BAAR, SWITZERLAND") opens the article as a byline does;
 # 16: an advertisement label in any language is boilerplate and ends nothing;
 # 15: a single word above the lead and below it frames nothing (an ad label);
 # 14: a run of prose ends at chrome then another topic; a line

@@ -1,0 +1,130 @@
+"""A post the story embeds (a tweet: its text, then its picture's link) right after the text
+goes on with it, as a sentence does (classify._ends_before_link, CONTINUE), and is no contact
+line that ends the article (classify._embedded_post, _addresses).
+
+The pages are invented (no publisher's text), in English, Spanish and German. A model double
+scores each line, so the rules are what decide.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from dataclasses import field
+from typing import cast
+
+import pytest
+
+from feedsvc.parse import features
+from feedsvc.parse.classify import _embedded_post
+from feedsvc.parse.classify import _ends_before_link
+from feedsvc.parse.classify import classify
+from feedsvc.parse.model_lines import LineModel
+
+STORIES = {
+    "en": [
+        "The governor launched the new road safety campaign on Monday with posters, radio spots and a website for young drivers.",
+        "Within hours the slogan was trending, and not for the reasons her office had hoped, as thousands of people mocked it online.",
+        "Her spokesman said the campaign had done exactly what it was meant to do, which was to get people talking about safe driving.",
+        "One driver summed up the mood of the day in a single post that was shared more than ten thousand times by the evening.",
+    ],
+    "es": [
+        "La gobernadora presentó el lunes la nueva campaña de seguridad vial con carteles, anuncios de radio y una web para conductores jóvenes.",
+        "En pocas horas el lema se convirtió en tendencia, aunque no por las razones que esperaba su oficina, y miles de personas se burlaron de él.",
+        "Su portavoz dijo que la campaña había logrado justo lo que buscaba, que la gente hablara de conducir con prudencia.",
+        "Un conductor resumió el ánimo del día en una sola publicación que se compartió más de diez mil veces antes de la noche.",
+    ],
+    "de": [
+        "Die Gouverneurin stellte am Montag die neue Kampagne für Verkehrssicherheit mit Plakaten, Radiospots und einer Webseite für junge Fahrer vor.",
+        "Binnen Stunden wurde der Slogan zum Trend, allerdings nicht aus den Gründen, die ihr Büro erhofft hatte, und Tausende spotteten im Netz.",
+        "Ihr Sprecher sagte, die Kampagne habe genau das erreicht, was sie erreichen sollte: Die Leute redeten über vorsichtiges Fahren.",
+        "Ein Autofahrer fasste die Stimmung des Tages in einem einzigen Beitrag zusammen, der bis zum Abend mehr als zehntausendmal geteilt wurde.",
+    ],
+}
+POSTS = {
+    "en": "Honestly the best ad campaign of the year, and I mean that. pic.twitter.com/Ab3dE5fG7h",
+    "es": "Sinceramente, la mejor campaña del año, y lo digo en serio.https://t.co/xY12abCD9z",
+    "de": "Ehrlich gesagt die beste Kampagne des Jahres, und das meine ich ernst! https://t.co/Qw34ErTy56 pic.twitter.com/Zx78CvBn90",
+}
+
+
+@dataclass(frozen=True)
+class _FirstLead:
+    def probability(self, row: Sequence[float], tokens: frozenset[str] = frozenset()) -> float:
+        return row[0]  # rank0: the first paragraph is the lead
+
+
+@dataclass(frozen=True)
+class _Scores:
+    """The story's lines sure, the last one unsure (below THRESHOLD, above CONTINUE)."""
+
+    probs: tuple[float, ...]
+    lead: _FirstLead = field(default_factory=_FirstLead)
+
+    def probabilities(self, shapes: Sequence[features.LineShape]) -> tuple[list[float], list[float]]:
+        return list(self.probs), list(self.probs)
+
+
+def kinds(lines: list[str], probs: list[float]) -> list[str]:
+    out = classify(
+        ["Home", *lines],  # a menu word: not one run of prose, the model decides
+        is_boilerplate=lambda line: False,
+        is_caption=lambda line: False,
+        cut_debris=lambda line: line,
+        model=cast(LineModel, _Scores((0.1, *probs))),
+    )
+    return [line.kind for line in out][1:]
+
+
+@pytest.mark.parametrize("lang", sorted(STORIES))
+def test_an_embedded_post_after_the_text_is_text(lang: str) -> None:
+    lines = [*STORIES[lang], POSTS[lang]]
+    assert kinds(lines, [0.9, 0.9, 0.9, 0.9, 0.3]) == ["lead", "body", "body", "body", "body"]
+
+
+@pytest.mark.parametrize("lang", sorted(STORIES))
+def test_a_line_with_links_and_no_sentence_before_them_is_not(lang: str) -> None:
+    post = POSTS[lang].replace(".", "").replace("!", "")  # no full stop before the links
+    assert kinds([*STORIES[lang], post], [0.9, 0.9, 0.9, 0.9, 0.3])[-1] != "body"
+
+
+def test_an_embedded_post_too_unsure_or_away_from_the_text_is_not() -> None:
+    lines = [*STORIES["en"], POSTS["en"]]
+    assert kinds(lines, [0.9, 0.9, 0.9, 0.9, 0.1])[-1] != "body"  # below CONTINUE
+    # after a line that is not text (a picture's caption the model rejects), nothing goes on
+    caption = "The campaign poster on a motorway bridge outside the capital"
+    out = kinds([*STORIES["en"], caption, POSTS["en"]], [0.9, 0.9, 0.9, 0.9, 0.1, 0.3])
+    assert out[-1] != "body"
+
+
+@pytest.mark.parametrize(
+    ("line", "before_link"),
+    [
+        ("Honestly the best ad campaign of the year. pic.twitter.com/Ab3dE5fG7h", True),
+        ("¿Quién aprobó esto?https://t.co/xY12abCD9z", True),  # glued to the question mark
+        ("Das meine ich ernst!“ https://t.co/Qw34ErTy56 pic.twitter.com/Zx78CvBn90", True),  # a closing quote
+        ("Voir la vidéo. www.example.fr/video", True),
+        ("Honestly the best ad campaign of the year pic.twitter.com/Ab3dE5fG7h", False),  # no full stop
+        ("https://t.co/xY12abCD9z", False),  # only a link
+        ("The best ad campaign of the year.", False),  # no link at the end
+        ("See https://example.com/more for the details.", False),  # a link inside the sentence
+    ],
+)
+def test_ends_before_link(line: str, before_link: bool) -> None:
+    assert _ends_before_link(line) is before_link
+
+
+@pytest.mark.parametrize(
+    ("line", "embedded"),
+    [
+        ("Honestly the best ad campaign of the year. pic.twitter.com/Ab3dE5fG7h", True),
+        # an address before the links: a contact line, which may end the article
+        ("Write to jo@example.org. https://example.org/contact", False),
+        ("More at example.com. https://example.com/more", False),
+        ("Follow @example for more. https://t.co/xY12abCD9z", False),
+        ("Questions? Write to www.example.org/ask", False),
+        ("No links at all.", False),
+    ],
+)
+def test_embedded_post(line: str, embedded: bool) -> None:
+    assert _embedded_post(line) is embedded
