@@ -469,7 +469,10 @@ class _Trace:
         for name, module in list(sys.modules.items()):
             if name == "feedsvc" or name.startswith("feedsvc."):
                 for value in list(vars(module).values()):
-                    clear = getattr(value, "cache_clear", None)
+                    try:  # a proxy (flask's request) raises outside its context
+                        clear = getattr(value, "cache_clear", None)
+                    except Exception:  # noqa: BLE001
+                        continue
                     if callable(clear) and getattr(value, "__module__", None) == name:
                         clear()
 

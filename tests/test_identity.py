@@ -3,6 +3,7 @@ from mtime. Through run_refresh and the Flask app; tests/test_renames_e2e.py doe
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import sqlite3
@@ -28,6 +29,7 @@ from feedsvc.identity import stem
 from feedsvc.model import Article
 from feedsvc.model import RefreshStats
 from feedsvc.refresh import run_refresh
+from feedsvc.sources import Scan
 from feedsvc.store.sqlite import SQLiteStore
 from feedsvc.web import create_app
 
@@ -222,6 +224,142 @@ def test_a_move_during_the_walk_is_a_rename(
     assert sorted(after) == sorted(["other.txt", "same-size.txt", target])
     assert (after[target].guid, after[target].published) == (before["story.txt"].guid, before["story.txt"].published)
     assert after["same-size.txt"] == before["same-size.txt"]
+
+
+def _walk_moving(seeds: Path, moves: dict[str, str], unlisted: str = "") -> object:
+    """A stand-in for pass_.scan: the real walk, where each file in ``moves`` is moved to its
+    target just after the walk listed it (``mv`` while the walk runs), and the folder
+    ``unlisted`` (a relpath ending in "/") is one the walk could not list: none of its files is
+    reported, the folder is in ``unreadable_dirs`` (as an unreadable folder is; root reads a
+    chmod-000 folder, so the tests stand in for it)."""
+    real_scan = feedsvc.refresh.pass_.scan
+
+    def scan_moving(root: Path, **kw: object) -> Scan:
+        told = kw["unchanged"]
+
+        def unchanged(relpath: str, size: int, mtime_ns: int) -> bool:
+            if unlisted and relpath.startswith(unlisted):
+                return False
+            same = told(relpath, size, mtime_ns)  # type: ignore[operator]
+            if relpath in moves:
+                (seeds / relpath).rename(seeds / moves[relpath])
+            return same
+
+        found: Scan = real_scan(root, **{**kw, "unchanged": unchanged})  # type: ignore[arg-type]
+        if not unlisted:
+            return found
+        files = [f for f in found.files if not f.relpath.startswith(unlisted)]
+        return Scan(files, found.skipped, [*found.unreadable_dirs, unlisted])
+
+    return scan_moving
+
+
+def test_a_move_during_the_walk_beside_a_folder_it_could_not_list(
+    settings: Settings, seeds: Path, store: SQLiteStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A folder the walk could not list keeps what the index has in it, even a file that is
+    gone and whose size a new file has (it cannot be seen, so it is not called moved); a file
+    moved mid-walk elsewhere in the same pass is still the rename."""
+    write(seeds / "story.txt", TEXT)
+    held = write(seeds / "locked" / "held.txt", OTHER)
+    (seeds / "archive").mkdir()
+    refresh(settings, store, T0)
+    before = by_path(store)
+    held.unlink()  # gone, in a folder the next walk cannot list
+    write(seeds / "fresh.txt", OTHER.replace("council", "cabinet"))  # held.txt's size, other bytes
+    assert len(OTHER.replace("council", "cabinet")) == len(OTHER)
+    monkeypatch.setattr(
+        feedsvc.refresh.pass_, "scan", _walk_moving(seeds, {"story.txt": "archive/story.txt"}, "locked/")
+    )
+    stats = refresh(settings, store, T1)
+    assert counts(stats) == (1, 1, 0, 0)  # fresh.txt added; the move
+    after = by_path(store)
+    assert sorted(after) == ["archive/story.txt", "fresh.txt", "locked/held.txt"]
+    assert after["locked/held.txt"] == before["locked/held.txt"]
+    assert after["archive/story.txt"].guid == before["story.txt"].guid
+    assert after["fresh.txt"].guid != before["locked/held.txt"].guid
+
+
+def test_a_file_past_path_max_is_no_move_of_a_new_file_of_its_size(
+    settings: Settings, seeds: Path, store: SQLiteStore
+) -> None:
+    """A new file with the size of an indexed one: the indexed path is asked whether it is
+    still there. One that cannot be looked at by its path (longer than PATH_MAX: lstat says
+    ENAMETOOLONG, not "no such file") is not gone: it stays, and the new file is a new article."""
+    deep = ["d" * 200 + f"{i:03d}" for i in range(25)]  # as tests/test_walk.py: > 4,096 bytes
+    folder = os.open(seeds, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        for name in deep:
+            os.mkdir(name, dir_fd=folder)
+            step = os.open(name, os.O_RDONLY | os.O_DIRECTORY, dir_fd=folder)
+            os.close(folder)
+            folder = step
+        fd = os.open("deep.txt", os.O_WRONLY | os.O_CREAT, 0o644, dir_fd=folder)
+        os.write(fd, TEXT.encode("utf-8"))
+        os.close(fd)
+    finally:
+        os.close(folder)
+    rel = "/".join([*deep, "deep.txt"])
+    with pytest.raises(OSError) as e:
+        os.lstat(seeds / rel)
+    assert e.value.errno == errno.ENAMETOOLONG
+    refresh(settings, store, T0)
+    before = by_path(store)
+    assert list(before) == [rel]
+    write(seeds / "near.txt", TEXT.replace("a", "b"))  # the same size, other bytes
+    stats = refresh(settings, store, T1)
+    assert counts(stats) == (1, 0, 0, 1)
+    after = by_path(store)
+    assert sorted(after) == sorted([rel, "near.txt"])
+    assert after[rel] == before[rel]
+
+
+def test_a_targeted_pass_calls_nothing_outside_its_paths_moved(
+    settings: Settings, seeds: Path, store: SQLiteStore
+) -> None:
+    """The moved-while-walked check is the full walk's: a watcher's pass over a new file does
+    not remove an indexed file of its size that is gone elsewhere (that path waits for its own
+    event or the next walk), and the new file is a new article."""
+    old = write(seeds / "old.txt", TEXT)
+    refresh(settings, store, T0)
+    before = by_path(store)
+    old.unlink()
+    write(seeds / "new.txt", TEXT.replace("a", "b"))  # old.txt's size, other bytes
+    stats = run_refresh(settings, store, now=lambda: T1, paths=["new.txt"])
+    assert counts(stats) == (1, 0, 0, 0)
+    after = by_path(store)
+    assert sorted(after) == ["new.txt", "old.txt"]
+    assert after["old.txt"] == before["old.txt"]
+    stats = refresh(settings, store, T2)  # the next walk: old.txt is gone
+    assert counts(stats) == (0, 0, 1, 1)
+    assert sorted(by_path(store)) == ["new.txt"]
+
+
+def test_a_walk_without_a_new_file_asks_the_index_once(
+    settings: Settings, seeds: Path, store: SQLiteStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The moved-while-walked check costs a second stamps query only when the walk found a new
+    file (commit ba360dd): a pass where files changed or went, and none came, asks once."""
+    write(seeds / "story.txt", TEXT)
+    gone = write(seeds / "other.txt", OTHER)
+    refresh(settings, store, T0)
+    asked: list[object] = []
+    real = store.stamps
+
+    def stamps(paths: object = None) -> object:
+        asked.append(paths)
+        return real(paths)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(store, "stamps", stamps)
+    gone.unlink()
+    write(seeds / "story.txt", TEXT.replace("morning", "evening"), mtime=1_700_000_100)
+    stats = refresh(settings, store, T1)
+    assert counts(stats) == (0, 1, 1, 0)
+    assert asked == [None]
+    write(seeds / "third.txt", OTHER)
+    stats = refresh(settings, store, T2)
+    assert counts(stats) == (1, 0, 0, 1)
+    assert asked == [None, None, None]  # a new file: the second query
 
 
 def test_rename_back_and_forth(settings: Settings, seeds: Path, store: SQLiteStore) -> None:
