@@ -53,13 +53,15 @@ class Identities:
 
     def __init__(self, store: Store, *, bulk: bool, now: datetime, moment: Callable[[], datetime],
                  window: timedelta, suffixes: tuple[str, ...], date_from: str,
-                 key: Callable[[str], int] = hash) -> None:  # fmt: skip
+                 since: datetime | None = None, key: Callable[[str], int] = hash) -> None:  # fmt: skip
         self.store = store
         self.bulk = bulk
         self.key = key  #: the hash the filters use (tests pass one that always collides)
         self.now = now
         self.moment = moment  #: a new instant per call: the first_seen of a new identity
         self.window = window
+        #: the oldest vanished record this pass may continue (default ``now - window``)
+        self.since = now - window if since is None else since
         self.suffixes = suffixes
         self.date_from = date_from
         self._new: list[Identity] = []  # written in batches by flush()
@@ -170,7 +172,7 @@ class Identities:
         """What vanished in earlier refreshes within the window (this pass's own records win)."""
         if not self._window_loaded:
             self._window_loaded = True
-            for v in self.store.vanished(self.now - self.window):
+            for v in self.store.vanished(self.since):
                 if v.id not in self._vanished:
                     self._remember(v)
 

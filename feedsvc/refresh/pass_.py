@@ -49,6 +49,7 @@ def utcnow() -> datetime:
 
 
 LAST_MOMENT = "last_moment"  #: store state: the last instant a pass gave an article
+LAST_END = "last_refresh_end"  #: store state: when the last pass ended (its start: "last_refresh")
 
 
 def _start(store: Store, now: datetime) -> datetime:
@@ -75,6 +76,7 @@ class _Pass:
     def __init__(self, settings: Settings, store: Store, now: datetime, bulk: bool) -> None:
         self.store = store
         self.now = now
+        self.since = window_start(store, now, rename_window(settings))  #: see window_start
         self.added = self.updated = self.removed = self.unchanged = 0
         self.deferred: list[str] = []
         self.deferred_reasons: list[str] = []
@@ -83,7 +85,7 @@ class _Pass:
         self._tick = 0
         self._new_articles: list[tuple[Article, str]] = []
         self.ids = Identities(
-            store, bulk=bulk, now=now, moment=self.moment, window=rename_window(settings),
+            store, bulk=bulk, now=now, moment=self.moment, window=rename_window(settings), since=self.since,
             suffixes=(ARTICLE_SUFFIX,), date_from=settings.date_from,
         )  # fmt: skip
 
@@ -214,6 +216,21 @@ def rename_window(settings: Settings) -> timedelta:
     the same refresh, or within ``[seeds] settle_seconds`` (a file moved out and back, or two
     watcher events that fell into two refreshes)."""
     return timedelta(seconds=settings.settle_seconds)
+
+
+def window_start(store: Store, now: datetime, window: timedelta) -> datetime:
+    """The oldest vanished record a pass starting ``now`` may continue: ``now - window``, or
+    the start of the last pass when that pass ended within the window. A pass stamps what it
+    found gone with its start (``gone_at``), but a walk finds a file gone at any moment of its
+    run: a file moved out of a folder the walk had yet to list, into one it had listed, is
+    gone for the walk and new for the next pass (the watcher's events for the move wait for
+    it, and it starts when the walk ends). Counted from the walk's start, a walk longer than
+    the window made that move a new article."""
+    since = now - window
+    start, end = store.state("last_refresh"), store.state(LAST_END)
+    if start is not None and end is not None and parse_time(end) >= since:
+        since = min(since, parse_time(start))
+    return since
 
 
 class _Plan(NamedTuple):
@@ -370,6 +387,7 @@ def run_refresh(
                 store.set_state("rules", key)
             if state.last_moment is not None:
                 store.set_state(LAST_MOMENT, format_time(state.last_moment))
+            store.set_state(LAST_END, format_time(max(state.now, now())))  # see window_start
         skipped_now = tuple(store.skipped())
     if progress is not None:
         progress(done, done)
@@ -392,7 +410,7 @@ def _write(settings: Settings, store: Store, plan: _Plan, state: _Pass, settle: 
     far when the walk is streamed."""
     # Deletions first: an Id: a deleted file held is free for a file of this same pass, and
     # its identity for a file with the same bytes (a rename).
-    store.prune_vanished(state.now - rename_window(settings))
+    store.prune_vanished(state.since)
     for path in plan.gone:
         state.gone(path)
     rules, max_bytes, total = settings.parse_rules(), settings.max_file_bytes, len(plan.changed)
