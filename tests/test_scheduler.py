@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from datetime import UTC
 from datetime import datetime
 from datetime import timedelta
@@ -281,3 +282,81 @@ def test_a_refresh_outlasting_the_interval_is_said_once_at_warning(caplog: pytes
     assert [lv for lv, _ in levels] == [logging.DEBUG, logging.WARNING, logging.DEBUG], levels
     assert "running for 11.0s, longer than [refresh] interval_seconds (10s)" in levels[1][1]
     assert runner.turn_busy(10.0) is False
+
+
+class _LateLock:
+    """The runner's run lock, with a request arriving just before each release: after run()'s
+    loop last looked for requests and before the lock is free (a watcher thread's timing that
+    load makes common)."""
+
+    def __init__(self, late: Callable[[], None]) -> None:
+        self._lock = threading.Lock()
+        self.late = late
+
+    def acquire(self, blocking: bool = True) -> bool:
+        return self._lock.acquire(blocking)
+
+    def locked(self) -> bool:
+        return self._lock.locked()
+
+    def release(self) -> None:
+        late, self.late = self.late, lambda: None  # once
+        late()
+        self._lock.release()
+
+
+def test_a_request_as_a_run_ends_runs_as_asked_not_as_a_full_walk() -> None:
+    """A request that lands after run()'s last look and before it lets go of the lock saw the
+    runner busy (so it woke nobody): the run wakes the runner's thread for it on its way out.
+    What it asked for stays asked: the named path, not a walk of everything (before: a full
+    refresh, which on 100,000 files costs what the watcher exists to avoid)."""
+    calls: list[dict[str, object]] = []
+    ran = threading.Semaphore(0)
+
+    def refresh(**named: object) -> RefreshStats:
+        calls.append(named)
+        ran.release()
+        return RefreshStats()
+
+    runner = RefreshRunner(refresh)
+    runner._running = _LateLock(lambda: runner.request(0.0, ["late.txt"], {"late.txt": (3, 4)}))  # type: ignore[assignment]
+    runner.start()
+    try:
+        runner.request(0.0, ["first.txt"])
+        assert ran.acquire(timeout=WAIT) and ran.acquire(timeout=WAIT), calls  # not lost
+    finally:
+        runner.stop()
+    assert calls == [
+        {"paths": frozenset({"first.txt"}), "complete": {}},
+        {"paths": frozenset({"late.txt"}), "complete": {"late.txt": (3, 4)}},
+    ]
+
+
+def test_a_delayed_request_during_a_run_waits_its_delay() -> None:
+    """request(delay=...) while a refresh runs: the delay holds (before, the running loop took
+    it in at once, as it does an undelayed request)."""
+    ran: list[float] = []
+    started, asked = threading.Event(), threading.Event()
+    done = threading.Semaphore(0)
+
+    def refresh() -> RefreshStats:
+        ran.append(time.monotonic())
+        if len(ran) == 1:
+            started.set()
+            assert asked.wait(WAIT)  # the request comes while this refresh runs
+        done.release()
+        return RefreshStats()
+
+    runner = RefreshRunner(refresh)
+    runner.start()
+    try:
+        runner.request()
+        assert started.wait(WAIT)
+        when = time.monotonic()
+        runner.request(delay=0.3)
+        asked.set()
+        assert done.acquire(timeout=WAIT) and done.acquire(timeout=WAIT)
+        assert ran[1] - when >= 0.3
+        assert not done.acquire(timeout=0.3)  # once
+    finally:
+        runner.stop()

@@ -148,7 +148,7 @@ class RefreshRunner:
 
     ``request()`` (from the file watcher or an HTTP call) marks a refresh as wanted and wakes
     the runner's own thread (``start()``); if a refresh is already running, it runs once more
-    when done. The interval job (build_scheduler) calls ``run()`` from APScheduler's pool. A failed
+    when done (a request with a ``delay`` waits it out instead). The interval job (build_scheduler) calls ``run()`` from APScheduler's pool. A failed
     refresh is logged and the last good index stays published. Files a refresh deferred (still
     being written) are looked at again by themselves when the refresh says they may be ready,
     backing off while they stay open; and at least every ``full_every`` seconds a run walks
@@ -237,8 +237,8 @@ class RefreshRunner:
         finally:
             self._since = None
             self._running.release()
-        if self._wanted.is_set():  # asked for between our last check and the release
-            self.request()
+        if self._wanted.is_set():  # asked for between our last check and the release: that
+            self._wake(0.0)  # request saw us busy and woke nobody (what it asked for is pending)
         return stats
 
     @property
@@ -325,10 +325,13 @@ class RefreshRunner:
                 self._paths.update(paths)
             if complete:
                 self._complete.update(complete)
+        if delay > 0:  # not the running job's next turn: the runner's thread's, when due
+            self._wake(delay)
+            return
         self._wanted.set()
         if self._running.locked():
             return  # the running job sees the flag and runs again
-        self._wake(delay)
+        self._wake(0.0)
 
     def _wake(self, delay: float) -> None:
         """Have the runner's thread run ``delay`` seconds from now, if that is sooner than
