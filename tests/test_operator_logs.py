@@ -18,6 +18,11 @@ from feedsvc.refresh import run_refresh
 from feedsvc.store.sqlite import SQLiteStore
 
 ARTICLE = "Article number {n} has a first sentence. It also has a second one.\n"
+#: scheduler.RefreshRunner.turn_busy's WARNING, with an interval of 1 s
+OVERDUE = re.compile(
+    r" WARNING feedsvc\.serve\.scheduler: a refresh has been running for \d+\.\ds, longer than"
+    r" \[refresh\] interval_seconds \(1s\): the next turns are skipped until it ends$"
+)
 SUMMARY = re.compile(r"refresh: added \d+, updated \d+, removed \d+, unchanged \d+, skipped \d+.* in \d+\.\d\ds$")
 
 
@@ -90,12 +95,22 @@ def test_a_bulk_move_into_a_watched_folder_logs_refreshes_not_files(tmp_path: Pa
     refreshes = [line for line in lines if " INFO feedsvc.refresh: refresh: " in line]
     assert refreshes and all(SUMMARY.search(line) for line in refreshes), log
     assert sum(int(re.search(r"added (\d+)", line).group(1)) for line in refreshes) == count
-    assert not [line for line in lines if re.search(r" (WARNING|ERROR|CRITICAL) ", line)], log
+    # No false alarm. The one warning a loaded machine may earn is a true one: the refresh of
+    # the 400 files ran longer than the 1 s interval, and says so once; the refresh line that
+    # follows it shows that it did (a warning with no such refresh after it fails).
+    alarms = [n for n, line in enumerate(lines) if re.search(r" (WARNING|ERROR|CRITICAL) ", line)]
+    ends = []
+    for n in alarms:
+        assert OVERDUE.search(lines[n]), log
+        end = next((m for m in range(n + 1, len(lines)) if " INFO feedsvc.refresh: refresh: " in lines[m]), None)
+        assert end is not None and float(lines[end].rsplit(" in ", 1)[1].rstrip("s")) >= 1.0, log
+        ends.append(end)
+    assert len(set(ends)) == len(ends), log  # said once per refresh
     assert not [line for line in lines if "apscheduler" in line], log
     assert not [line for line in lines if re.search(r"feedsvc\.refresh: (added|updated|deferred) ", line)], log
     # Everything else is the start-up lines and the access log of the polling above.
     others = [
         line for line in lines
-        if line not in refreshes and " INFO feedsvc.access: " not in line
+        if line not in refreshes and " INFO feedsvc.access: " not in line and not OVERDUE.search(line)
     ]  # fmt: skip
     assert len(others) <= 3, others
