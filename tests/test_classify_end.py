@@ -305,3 +305,71 @@ def test_no_address_mask_no_address_rule() -> None:
     lines = [*LONG_STORY, ADDRESS, *OTHER]
     text = [True] * len(lines)
     assert _cut_at_chrome(lines, [None] * len(lines), text, 0, [0.95, 0.95, 0.9, 0.7, 0.7]) == text
+
+
+# --------------------------------------------------------------------------- two ends on one page
+
+# An article with a contact line in the middle (an address; the story goes on below it, about
+# the same thing), then a line of chrome a [parse] pattern names, then teasers of other stories
+# (off topic): the second end is decided by the model's sureness alone, measured against the
+# article's average probability, which counts the contact line the story went on after (once,
+# with its own probability). Invented pages: story (3 lines), contact line, the story going
+# on, chrome, two teasers.
+TWO_ENDS = {
+    "de": [
+        "Die Gemeinde erneuert in diesem Sommer die Wasserleitungen unter der Lindenstraße und sperrt dafür die Straße abschnittsweise für den Verkehr.",
+        "Die Arbeiten an den Wasserleitungen beginnen im Juni am Marktplatz und sollen bis zum Herbst die gesamte Lindenstraße erfassen, teilte die Gemeinde mit.",
+        "Anwohner der Lindenstraße können ihre Grundstücke während der Arbeiten jederzeit erreichen, nur das Parken am Straßenrand ist nicht erlaubt.",
+        "Fragen an das Bauamt: bauamt@gemeinde-beispiel.de",
+        "Die Gemeinde bittet Anwohner der Lindenstraße um Geduld während der Arbeiten.",
+        "Diesen Artikel teilen",
+        "Freibad sucht Rettungsschwimmer.",
+        "Kirchenchor singt zum Jubiläum.",
+    ],
+    "es": [
+        "El ayuntamiento renovará este verano las tuberías de agua bajo la calle Mayor y cortará el tráfico por tramos mientras duren las obras previstas.",
+        "Las obras en las tuberías comenzarán en junio junto a la plaza del mercado y llegarán hasta el final de la calle Mayor antes del otoño, según el ayuntamiento.",
+        "Los vecinos de la calle Mayor podrán entrar en sus casas durante las obras, aunque no estará permitido aparcar junto a la acera en esos meses.",
+        "Consultas sobre las obras: obras@ayuntamiento-ejemplo.es",
+        "El ayuntamiento pide paciencia a los vecinos de la calle Mayor durante las obras.",
+        "Compartir este artículo",
+        "Piscina municipal busca socorristas.",
+        "Coro parroquial celebra aniversario.",
+    ],
+    "ru": [
+        "Администрация района этим летом заменит водопроводные трубы под улицей Садовой и будет перекрывать движение по участкам на время работ.",
+        "Работы по замене труб начнутся в июне у рыночной площади и до осени охватят всю улицу Садовую, сообщили в администрации района.",
+        "Жители улицы Садовой смогут подъехать к своим домам во время работ, однако парковка вдоль тротуара будет запрещена на эти месяцы.",
+        "Вопросы о работах: stroy@rayon-primer.ru",
+        "Во время работ жители улицы Садовой могут звонить в администрацию района.",
+        "Поделиться статьёй",
+        "Бассейн ищет спасателей.",
+        "Хор отмечает юбилей.",
+    ],
+}
+SHARE = Line("Share", "boilerplate", 0.0, "a [parse] boilerplate pattern", rule=True)
+
+
+def two_ends(lang: str, probs: list[float]) -> list[bool]:
+    lines = TWO_ENDS[lang]
+    fixed: list[Line | None] = [SHARE if i == 5 else None for i in range(len(lines))]
+    text = [i != 5 for i in range(len(lines))]
+    addresses = [i == 3 for i in range(len(lines))]
+    return _cut_at_chrome(lines, fixed, text, 0, probs, addresses)
+
+
+@pytest.mark.parametrize("lang", list(TWO_ENDS))
+def test_the_contact_line_the_story_went_on_after_is_no_end_and_counts_in_its_average(lang: str) -> None:
+    lines = TWO_ENDS[lang]
+    # the contact line is an end by its place (little text below it), but the story goes on
+    # about the same thing: the first end is passed by topic, whatever the probabilities
+    assert len(lines[4]) + len(lines[6]) + len(lines[7]) < 0.5 * sum(len(x) for x in lines[:3])
+    # The model unsure of the contact line (0.3): the article's average is (3 x 0.9 + 0.3 +
+    # 0.9) / 5 = 0.78, the teasers (0.85) are as sure as that: no second end. Without the
+    # contact line in the average (0.9), counted as 1.0 (0.92), or divided by one line fewer
+    # (0.975), the teasers would be cut.
+    assert two_ends(lang, [0.9, 0.9, 0.9, 0.3, 0.9, 0.0, 0.85, 0.85]) == [True] * 5 + [False, True, True]
+    # The model sure of it (0.99): (3 x 0.7 + 0.99 + 0.7) / 5 = 0.758, teasers at 0.72 are less
+    # sure: the article ends at the chrome. Without its probability but with its line (0.56), with
+    # it subtracted (0.362) or counted as two lines (0.632), they would stay.
+    assert two_ends(lang, [0.7, 0.7, 0.7, 0.99, 0.7, 0.0, 0.72, 0.72]) == [True] * 5 + [False] * 3

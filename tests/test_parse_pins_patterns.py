@@ -8,6 +8,7 @@ boilerplate through. Each case below failed or was unpinned in the mutation run 
 from __future__ import annotations
 
 import re
+from datetime import UTC
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from feedsvc.config import DEFAULT_BOILERPLATE
 from feedsvc.config import DEFAULT_CAPTIONS
 from feedsvc.config import DEFAULT_DEBRIS
 from feedsvc.config import Settings
+from feedsvc.model import ParseRules
 from feedsvc.parse import parse_text
 from feedsvc.parse.patterns import required_literal
 from feedsvc.parse.patterns import rule_matchers
@@ -29,6 +31,8 @@ CASES = [
     (r"\N{EM DASH} Advertisement", "— Advertisement —", "- Advertisement 2"),  # not the label alone
     (r"Werbung\N{NO-BREAK SPACE}\d+", "Werbung\u00a012", "Werbung 12"),
     (r"\101nzeige", "Anzeige", "nzeige"),
+    (r"^Preis in \044", "Preis in $", "Preis in €"),  # an octal escape ends the pattern
+    (r"^(\W)\1", "——", "—a"),  # a back reference ends it (round 8: read past the end)
     # classes: "]" first is a member, "^" negates, escapes inside
     (r"[^]x]yz Newsletter", "ayz Newsletter", "xyz Newsletter"),
     (r"[]a]bc Abonnieren", "]bc Abonnieren", "bbc Abonnieren"),
@@ -147,3 +151,65 @@ def test_a_user_boilerplate_pattern_with_an_escape_keeps_the_line_out_of_the_fee
     )
     assert "▶ Video: Die ersten Schiffe" not in article.paragraphs
     assert len(article.paragraphs) == 2
+
+
+# --------------------------------------------------------------------------- the fast path itself
+# Round 8 (bench/MUTATION.md): the mutants below give the same answers, slower. The Matcher's
+# promise (its docstring) is both: the answers of asking every pattern, and anchored patterns
+# asked as one regex at position 0, the rule set's matchers built once per ParseRules object (a
+# refresh asks them of every line of every file). These pin the second half.
+
+IC = re.IGNORECASE
+
+
+def test_two_anchored_patterns_are_one_regex() -> None:
+    from feedsvc.parse.patterns import _matcher
+
+    menu, login = re.compile(r"^Menü", IC), re.compile(r"\AIniciar sesi[oó]n", IC)  # "^" and "\A"
+    matcher = _matcher((menu, login))
+    assert matcher.anchored is not None and matcher.hinted == ()
+    assert matcher.anchored.pattern == r"^(?:(?:^Menü)|(?:\AIniciar sesi[oó]n))"
+    assert matcher.search("Iniciar sesión", "iniciar sesión") and matcher.search("MENÜ", "menü")
+    assert not matcher.search("Der Menüplan der Mensa", "der menüplan der mensa")
+
+
+def test_a_pattern_that_cannot_be_joined_leaves_the_others_joined() -> None:
+    """A pattern opening with an inline global flag ("(?s)^...": the flag must open the whole
+    pattern) is not anchored by its first character: it is asked alone, the others still as
+    one."""
+    from feedsvc.parse.patterns import _joinable
+    from feedsvc.parse.patterns import _matcher
+
+    flagged = re.compile(r"(?s)^Реклама.*", IC)
+    assert flagged.pattern.startswith("(?s)^") and not _joinable(flagged)
+    menu, share = re.compile(r"^Menü", IC), re.compile(r"^Teilen\b", IC)
+    assert _joinable(menu) and _joinable(share)
+    matcher = _matcher((menu, flagged, share))
+    assert matcher.anchored is not None and matcher.anchored.pattern == r"^(?:(?:^Menü)|(?:^Teilen\b))"
+    assert [p for _, p in matcher.hinted] == [flagged]
+    assert matcher.search("Реклама\nи ещё", "реклама\nи ещё") and matcher.search("Teilen", "teilen")
+
+
+def test_patterns_with_other_flags_are_asked_alone() -> None:
+    """ParseRules built in code may mix flags (config compiles every pattern ignoring case):
+    only the patterns with the first one's flags are joined, and each answers as itself."""
+    strict = re.compile(r"^NEWS\b")  # case matters
+    loose = (re.compile(r"^Menu\b", IC), re.compile(r"^Log ?in\b", IC))
+    rules = ParseRules(captions=(), boilerplate=(*loose, strict), debris=(), timezone=UTC)
+    is_boilerplate, _, _ = rule_matchers(rules)
+    assert is_boilerplate("NEWS in brief") and not is_boilerplate("News of the day was grim.")
+    assert is_boilerplate("MENU") and is_boilerplate("login")
+    rules = ParseRules(captions=(), boilerplate=(strict, *loose), debris=(), timezone=UTC)  # strict first
+    is_boilerplate, _, _ = rule_matchers(rules)
+    assert is_boilerplate("NEWS in brief") and not is_boilerplate("News of the day was grim.")
+    assert is_boilerplate("MENU") and is_boilerplate("login")
+
+
+def test_a_rule_set_is_worked_out_once_per_rules_object() -> None:
+    from feedsvc.parse.patterns import _rule_set
+    from feedsvc.parse.patterns import _Same
+
+    rules = _rules()
+    first = _rule_set(_Same(rules))
+    assert _rule_set(_Same(rules)) is first  # the same object: the cached matchers
+    assert _rule_set(_Same(_rules())) is not first  # an equal one: its own (hashing patterns costs)
