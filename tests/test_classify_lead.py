@@ -3,7 +3,9 @@ or a stand-first above it is passed over (classify._below_byline); a wire dateli
 story, so an editor's note or a caption above it is not the lead (classify._datelined_lead); a
 paragraph with a copyright sign is the site's notice, not the lead (classify.choose_lead); a
 paragraph that shares next to none of its words with the story below is about something else
-(classify.on_topic_lead).
+(classify.on_topic_lead); a stand-first above the page's picture (a caption, then its credit)
+is a shorter telling of the lead below the picture (classify._below_picture; its pages in seven
+languages are in test_parse_adversarial.py).
 
 The pages are invented (no publisher's text), in Portuguese, Russian, English, Spanish and
 Indonesian.
@@ -24,6 +26,7 @@ from feedsvc.parse.classify import STEM
 from feedsvc.parse.classify import TOPIC_EVIDENCE
 from feedsvc.parse.classify import Line
 from feedsvc.parse.classify import _below_byline
+from feedsvc.parse.classify import _below_picture
 from feedsvc.parse.classify import _datelined_lead
 from feedsvc.parse.classify import on_topic_lead
 from feedsvc.parse.linetypes import is_place_line
@@ -422,3 +425,61 @@ def test_below_byline_passes_over_the_candidates_above_a_place_line() -> None:
 )
 def test_is_place_line(line: str, place: bool) -> None:
     assert is_place_line(line) is place
+
+
+# A stand-first, then the page's picture (its caption, then its credit), then the lead: the
+# stand-first's first sentence is a shorter telling of the lead (classify._below_picture). The
+# lines are bare lists of topic words, counted as _content_words counts them (words of four
+# or more letters, cut to STEM letters): the stand-first's first sentence has ten.
+_DEK = "Harbour council rebuilds wall after storm; walkers return, engineers bring stones."
+_CAPTION = "A fisherman mends his nets by the lighthouse."
+_CREDIT = "Photo: Jane Smith/Valley Press"
+_OTHER = "Fishermen asked that one slipway stay open while the builders are there."
+
+
+def _picture(dek: str, caption: str, lead: str) -> list[int]:
+    return _below_picture([dek, caption, _CREDIT, lead, _OTHER], [0, 1, 3, 4])
+
+
+def test_below_picture_passes_over_a_stand_first_that_the_lead_tells_at_more_length() -> None:
+    # the lead holds five of the stand-first's ten words (ON_TOPIC) and has eleven of its own
+    lead = "Harbour council wall storm walkers: ferries tickets bridges meadows lanterns cottages."
+    assert _picture(_DEK, _CAPTION, lead) == [3, 4]
+    # four of the ten are too few to say the lead again
+    fewer = "Harbour council wall storm: ferries tickets bridges meadows lanterns cottages orchards."
+    assert _picture(_DEK, _CAPTION, fewer) == [0, 1, 3, 4]
+    # ten words of its own, as many as the stand-first: it tells no more (a paragraph below a
+    # picture within the story that says the lead again)
+    same = "Harbour council wall storm walkers: ferries tickets bridges meadows lanterns."
+    assert _picture(_DEK, _CAPTION, same) == [0, 1, 3, 4]
+
+
+def test_below_picture_weighs_the_lead_against_the_lines_between() -> None:
+    lead = "Harbour council wall storm walkers: ferries tickets bridges meadows lanterns cottages."
+    # the caption holds as many of the stand-first's words as the lead: no evidence
+    assert _picture(_DEK, "Harbour council wall storm walkers.", lead) == [0, 1, 3, 4]
+    # one fewer: the lead says the stand-first again
+    assert _picture(_DEK, "Harbour council wall storm.", lead) == [3, 4]
+    # every line between the stand-first and the credit counts, not only the caption
+    lines = [_DEK, "Harbour council.", "Wall storm walkers.", _CREDIT, lead, _OTHER]
+    assert _below_picture(lines, [0, 1, 2, 4, 5]) == [0, 1, 2, 4, 5]
+
+
+def test_below_picture_reads_the_first_sentence_of_the_stand_first() -> None:
+    # a second sentence with nine more words of its own (the title is the first sentence)
+    dek = _DEK + " Orchards pastures gardens villages chapels mills barns fountains markets."
+    lead = "Harbour council wall storm walkers: ferries tickets bridges meadows lanterns cottages."
+    assert _picture(dek, _CAPTION, lead) == [3, 4]
+    # a first sentence of seven topic words is too little to judge by
+    short = "Harbour council rebuilds wall after storm; walkers return. " + _DEK
+    assert _picture(short, _CAPTION, "Harbour council wall storm walkers: ferries tickets bridges.") == [0, 1, 3, 4]
+
+
+def test_below_picture_needs_a_caption_and_a_credit_between() -> None:
+    lead = "Harbour council wall storm walkers: ferries tickets bridges meadows lanterns cottages."
+    # a credit right below the first candidate (a picture without a caption) tells nothing
+    assert _below_picture([_DEK, _CREDIT, lead, _OTHER], [0, 2, 3]) == [0, 2, 3]
+    # a line between that is no credit: no picture
+    assert _below_picture([_DEK, _CAPTION, "Plain text here", lead, _OTHER], [0, 1, 3, 4]) == [0, 1, 3, 4]
+    # a credit below the last candidate is no picture between them
+    assert _below_picture([_DEK, _CAPTION, lead, _OTHER, _CREDIT], [0, 1, 2, 3]) == [0, 1, 2, 3]

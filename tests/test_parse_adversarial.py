@@ -1,7 +1,7 @@
 """Adversarial pages for the parser's rules of this session: ordinary article shapes that look,
 line by line, like what a rule removes, and must keep their text (and a few that must still
 lose their chrome). Each page is invented (no publisher's text), in English, German, Spanish,
-French, Russian, Japanese or Chinese.
+French, Portuguese, Russian, Indonesian, Japanese or Chinese.
 
 The rules probed: a contact line with an address ends the article (classify._cut_at_chrome,
 _is_chrome); a list's unsure lines keep its run going (main_run); a picture's credit and the
@@ -10,10 +10,11 @@ caption below it (is_credit, _credited_captions); a teaser between the paragraph
 _before_replies); a caption ending in a credit in brackets (config.DEFAULT_CAPTIONS); a lead
 about something else gives way to the next paragraph (classify.on_topic_lead); a line above
 the lead repeated below it frames the article (classify._within_frame); a title drops a full
-stop that quotes or brackets close after it (lead._without_full_stop); a lead above a picture
-within the story stays the lead (a stand-first above the page's picture has its shape). Pages
-wrapped in a site's menu and footer (_wrapped) go through the line model, as a scrape does;
-bare pages of prose skip it (classify._one_run_of_prose).
+stop that quotes or brackets close after it (lead._without_full_stop); a stand-first above the
+page's picture (a caption, then its credit) that the lead below the picture tells at more
+length is not the lead, and a lead above a picture within the story stays the lead
+(classify._below_picture). Pages wrapped in a site's menu and footer (_wrapped) go through
+the line model, as a scrape does; bare pages of prose skip it (classify._one_run_of_prose).
 """
 
 from __future__ import annotations
@@ -291,8 +292,8 @@ PAGES: dict[str, list[str]] = {
         ),
     ],
     # a picture within the story, its caption sharing none of the lead's words, above a
-    # paragraph that repeats them: the lead stays the lead (a stand-first above the page's
-    # picture has the same shape: KNOWN's standfirst_picture)
+    # paragraph that repeats them and tells no more: the lead stays the lead (a stand-first
+    # above the page's picture is told again at more length below it: standfirst_picture)
     "picture_in_story": [
         "The city council voted on Tuesday to rebuild the old harbour wall, which storms tore open two winters ago, and to reopen the promenade to walkers next spring.",
         Any("A fisherman mends his nets by the lighthouse at dawn."),
@@ -671,8 +672,9 @@ KNOWN: dict[str, list[str]] = {
     ),
 }
 KNOWN["credit_mid_story_wrapped"] = _wrapped(KNOWN["credit_mid_story"])
-# A stand-first, the page's picture (caption, credit), then the story; a site's menu around it.
-KNOWN["standfirst_picture"] = _wrapped(
+# A stand-first, the page's picture (caption, credit), then the story; a site's menu around it:
+# the stand-first is a shorter telling of the lead below the picture (classify._below_picture).
+PAGES["standfirst_picture"] = _wrapped(
     [
         Any(
             "The regional government has approved a plan to rebuild the flooded railway line between the two valley towns, with trains expected to return by next summer."
@@ -684,7 +686,7 @@ KNOWN["standfirst_picture"] = _wrapped(
         "Commuters have relied on a replacement bus service since March, and many say the journey to work now takes them more than an hour each way.",
     ]
 )
-KNOWN["standfirst_picture_pt"] = _wrapped(
+PAGES["standfirst_picture_pt"] = _wrapped(
     [
         Any(
             "O governo estadual aprovou um plano para reconstruir a ferrovia inundada entre as duas cidades do vale, com os trens previstos para voltar no próximo verão."
@@ -696,7 +698,7 @@ KNOWN["standfirst_picture_pt"] = _wrapped(
         "Os passageiros dependem desde março de um serviço de ônibus, e muitos dizem que a viagem para o trabalho agora leva mais de uma hora em cada sentido.",
     ]
 )
-KNOWN["standfirst_picture_ru"] = _wrapped(
+PAGES["standfirst_picture_ru"] = _wrapped(
     [
         Any(
             "Областное правительство утвердило план восстановления затопленной железной дороги между двумя городами долины, поезда должны вернуться следующим летом."
@@ -708,7 +710,7 @@ KNOWN["standfirst_picture_ru"] = _wrapped(
         "С марта жители ездят на замещающих автобусах, и многие говорят, что дорога на работу теперь занимает больше часа в одну сторону.",
     ]
 )
-KNOWN["standfirst_picture_id"] = _wrapped(
+PAGES["standfirst_picture_id"] = _wrapped(
     [
         Any(
             "Pemerintah provinsi menyetujui rencana pembangunan kembali jalur kereta api yang terendam banjir antara dua kota lembah, dan kereta diperkirakan kembali tahun depan."
@@ -718,6 +720,54 @@ KNOWN["standfirst_picture_id"] = _wrapped(
         "Pemerintah provinsi pada hari Selasa menyetujui rencana pembangunan kembali jalur kereta api antara dua kota lembah yang rusak diterjang banjir pada awal tahun, dan mengatakan kereta akan kembali beroperasi tahun depan.",
         "Para insinyur akan lebih dulu memperbaiki dua jembatan di atas sungai yang kehilangan penyangganya saat air naik, sebelum rel baru dipasang di jalur lama.",
         "Sejak bulan Maret para penumpang bergantung pada bus pengganti, dan banyak yang mengatakan perjalanan ke tempat kerja kini memakan waktu lebih dari satu jam.",
+    ]
+)
+# ... with a stand-first of two sentences (the title is the first)
+PAGES["standfirst_picture_es"] = _wrapped(
+    [
+        Any(
+            "El gobierno regional aprobó un plan para reabrir el hospital comarcal cerrado tras el incendio del invierno pasado. Las consultas volverán en otoño y las urgencias, a finales de año."
+        ),
+        Any("Una enfermera recorre el pasillo de la planta quemada en enero."),
+        Any("Foto: Lucía Fernández/Diario del Valle"),
+        "El gobierno regional aprobó el jueves un plan de doce millones de euros para reabrir el hospital comarcal, que un incendio obligó a cerrar el invierno pasado, y prometió que las consultas externas volverán a funcionar en otoño.",
+        "Las obras empezarán el mes que viene por la planta baja, donde estaban las urgencias, y seguirán por los quirófanos del primer piso.",
+        "Mientras tanto, los vecinos de la comarca tienen que viajar más de una hora hasta el hospital de la capital para cualquier prueba.",
+    ]
+)
+PAGES["standfirst_picture_de"] = _wrapped(
+    [
+        Any(
+            "Die Landesregierung will das nach dem Brand geschlossene Kreiskrankenhaus bis zum Herbst wieder öffnen. Die Notaufnahme soll bis zum Jahresende folgen."
+        ),
+        Any("Eine Pflegerin geht im Januar durch den ausgebrannten Flur der Station."),
+        Any("Foto: Jana Schmidt/Talbote"),
+        "Die Landesregierung hat am Donnerstag zwölf Millionen Euro bewilligt, um das Kreiskrankenhaus wieder zu öffnen, das nach einem Brand im vergangenen Winter geschlossen wurde, und die Sprechstunden sollen schon im Herbst wieder beginnen.",
+        "Die Bauarbeiten beginnen im nächsten Monat im Erdgeschoss, wo die Notaufnahme lag, und gehen danach in den Operationssälen im ersten Stock weiter.",
+        "Bis dahin müssen die Menschen im Landkreis für jede Untersuchung mehr als eine Stunde in die Klinik der Landeshauptstadt fahren.",
+    ]
+)
+PAGES["standfirst_picture_fr"] = _wrapped(
+    [
+        Any(
+            "La région va rouvrir l'hôpital du canton, fermé depuis l'incendie de l'hiver dernier. Les consultations reprendront à l'automne et les urgences avant la fin de l'année."
+        ),
+        Any("Une infirmière traverse le couloir du service incendié, en janvier."),
+        Any("Photo : Marie Dupont/Le Courrier du Val"),
+        "Le conseil régional a voté jeudi une enveloppe de douze millions d'euros pour rouvrir l'hôpital du canton, fermé depuis l'incendie de l'hiver dernier, et promet la reprise des consultations dès l'automne.",
+        "Les travaux commenceront le mois prochain au rez-de-chaussée, où se trouvaient les urgences, puis se poursuivront dans les blocs opératoires du premier étage.",
+        "En attendant, les habitants du canton doivent faire plus d'une heure de route jusqu'à l'hôpital de la préfecture pour le moindre examen.",
+    ]
+)
+# A picture within the story, below the lead, then a paragraph that tells the lead again at
+# more length: the lead has the shape of a stand-first above the page's picture.
+KNOWN["picture_retold"] = _wrapped(
+    [
+        "The city council voted on Tuesday to rebuild the harbour wall and reopen the promenade next spring.",
+        Any("A fisherman mends his nets by the lighthouse at dawn."),
+        Any("Photo: Jane Smith/Harbour Press"),
+        "Rebuilding the harbour wall, which storms tore open two winters ago, will cost four million pounds, the council said, and walkers should be back on the promenade next spring once engineers have finished.",
+        "Fishermen who moor their boats behind the wall welcomed the decision but asked the council to keep one slipway open while the builders are there.",
     ]
 )
 KNOWN["promo_story_line"] = _wrapped(
@@ -762,14 +812,10 @@ WHY = {
     "a full paragraph the lead model takes for the lead, so the title is the note: it shares too "
     "many words with the story for on_topic_lead, and a label ending in ':' also opens datelines "
     "and interviews' answers",
-    "standfirst_picture": "a stand-first, then the page's picture (a caption, then 'Photo: ...'), "
-    "then the lead: the lead model takes the stand-first, a full paragraph, for the lead. Passing "
-    "over the candidates above a credit that lies between them (as above a byline) loses the "
-    "first paragraphs of a story with a picture set within it (ru_story); weighing the words "
-    "the first paragraph shares with the one below the picture against those it shares with "
-    "the lines between still fires on a story whose paragraph below the picture repeats the "
-    "lead (picture_in_story) or one word of it (test_parse_pins_classify's credit pages), and "
-    "no corpus file but one dev page has the layout to set a bar by",
+    "picture_retold": "a lead above a picture within the story (caption, then credit) whose "
+    "paragraph below the picture tells it again at more length (half of the lead's topic words "
+    "and more of its own) has the shape of a stand-first above the page's picture and the lead "
+    "below it (classify._below_picture): nothing but the meaning tells them apart",
     "promo_story_line": "a short line of the story that names a newsletter or two social networks "
     "(linetypes.is_promotion) near its end, with one short line below it that shares no topic word "
     "with the story and that the model is less sure of, ends the article as the site's promotion "

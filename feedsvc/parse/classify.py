@@ -22,6 +22,7 @@ from typing import NamedTuple
 
 from . import features
 from .lead import is_date_line
+from .lead import iter_sentences
 from .lead import opens_with_dateline
 from .lead import strip_dateline
 from .linetypes import _PLACE
@@ -301,6 +302,36 @@ def _below_byline(lines: Sequence[str], candidates: list[int]) -> list[int]:
     return candidates
 
 
+def _below_picture(lines: Sequence[str], candidates: list[int]) -> list[int]:
+    """A stand-first, then the page's picture (its caption, then its credit: is_credit), then
+    the lead: the stand-first's first sentence (the title it would give) is a shorter telling
+    of the lead. So when the first paragraph below a credit holds at least ON_TOPIC of the topic
+    words of the first candidate's first sentence, more of them than all the lines between
+    (the caption, any paragraph) hold, and has more topic words than that sentence (it tells
+    more), the candidates above the credit are not the lead. A paragraph below a picture within
+    the story that says the lead again tells no more than the lead does; one that goes on with
+    the story shares few of its words. A credit right below the first candidate (a picture
+    without a caption) or a sentence with fewer than TOPIC_EVIDENCE topic words tells nothing."""
+    first = candidates[0]
+    credit = next((m for m in range(first + 2, candidates[-1]) if m not in candidates and is_credit(lines[m])), -1)
+    if credit < 0:
+        return candidates
+    language = features.article_language(lines)
+    stop = features.stop_words().sets[language] if language >= 0 else frozenset()
+    own = _content_words(next(iter_sentences(lines[first]), ""), stop)
+    if len(own) < TOPIC_EVIDENCE:
+        return candidates
+    between: set[str] = set()
+    for i in range(first + 1, credit):
+        between |= _content_words(lines[i], stop)
+    after = [c for c in candidates if c > credit]
+    lead = _content_words(lines[after[0]], stop)
+    restated = len(own & lead)
+    if restated >= ON_TOPIC * len(own) and restated > len(own & between) and len(lead) > len(own):
+        return after
+    return candidates
+
+
 def choose_lead(
     model: LineModel,
     lines: Sequence[str],
@@ -317,7 +348,7 @@ def choose_lead(
     candidates = candidates or lead_candidates(prose)
     if not candidates:
         return len(lines)
-    candidates = _below_byline(lines, candidates)
+    candidates = _below_picture(lines, _below_byline(lines, candidates))
     datelined = [i in candidates and strip_dateline(line) != line for i, line in enumerate(lines)]
     rows = lead_vectors(candidates, shapes, p1, probs, prose, datelined)
     scores = [model.lead.probability(r) for r in rows]
