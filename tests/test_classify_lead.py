@@ -473,6 +473,9 @@ def test_below_picture_reads_the_first_sentence_of_the_stand_first() -> None:
     # a first sentence of seven topic words is too little to judge by
     short = "Harbour council rebuilds wall after storm; walkers return. " + _DEK
     assert _picture(short, _CAPTION, "Harbour council wall storm walkers: ferries tickets bridges.") == [0, 1, 3, 4]
+    # ... and one of TOPIC_EVIDENCE (eight) is enough
+    eight = "Harbour council rebuilds wall after storm; walkers return, engineers. " + _DEK
+    assert _picture(eight, _CAPTION, "Harbour council wall storm walkers: ferries tickets bridges meadows.") == [3, 4]
 
 
 def test_below_picture_needs_a_caption_and_a_credit_between() -> None:
@@ -481,5 +484,7 @@ def test_below_picture_needs_a_caption_and_a_credit_between() -> None:
     assert _below_picture([_DEK, _CREDIT, lead, _OTHER], [0, 2, 3]) == [0, 2, 3]
     # a line between that is no credit: no picture
     assert _below_picture([_DEK, _CAPTION, "Plain text here", lead, _OTHER], [0, 1, 3, 4]) == [0, 1, 3, 4]
+    # the credit may lie right above the last candidate
+    assert _below_picture([_DEK, _CAPTION, _CREDIT, lead], [0, 1, 3]) == [3]
     # a credit below the last candidate is no picture between them
     assert _below_picture([_DEK, _CAPTION, lead, _OTHER, _CREDIT], [0, 1, 2, 3]) == [0, 1, 2, 3]
