@@ -402,6 +402,31 @@ def on_topic_lead(
     return nxt if len(after & below) >= ON_TOPIC * len(after) > 0 else lead
 
 
+# A label in brackets after a headline: one word in capitals, in any script ("[VIDEO]", "[FOTOS]",
+# "[ВИДЕО]"). A footnote's "[1]" and an editor's "[We]" are none.
+_TAG = re.compile(r"\[([^\W\d_]{2,20})\]")
+TAGS = 2  #: a row of other stories' headlines has at least this many labels in brackets...
+TAGGED_WORDS = 2  #: ... each after a headline of at least this many words
+_ROW_SEPARATORS = " |/\u00b7\u2022-\u2013\u2014"  #: what a row of links sets between its headlines
+
+
+def _tagged_row(line: str) -> bool:
+    """Other stories' headlines strung in one line, each closed by a label in capitals in
+    brackets ("Storm shuts the port [VIDEO] Mayor quits [REACTION]"): a row of links, never a
+    sentence of the story, whatever the model says of it. Every bracketed word of the line is
+    such a label, and every headline opens with a capital or a digit (separators aside); a
+    sentence quoting "[the minister]", a line of footnotes "[1]" or a how-to's "Click the
+    button [OK] and then [CANCEL]" is none."""
+    parts = _TAG.split(line)
+    tags = parts[1::2]
+    if len(tags) < TAGS or not all(t.isupper() for t in tags):
+        return False
+    heads = [head.lstrip(_ROW_SEPARATORS) for head in parts[0:-1:2]]
+    return all(
+        len(head.split()) >= TAGGED_WORDS and (head[0].isupper() or head[0].isdigit()) for head in heads
+    )
+
+
 def _name_other(
     line: str, shape: features.LineShape, index: int, first_text: int, last_text: int
 ) -> tuple[Kind, str]:
@@ -416,6 +441,8 @@ def _name_other(
         return "byline", "a name in a short line above the text"
     if index > last_text and is_salutation(line):
         return "comment", "a salutation below the text: a reply to a reader's comment"
+    if _tagged_row(line):
+        return "related", "other stories' headlines, each closed by a label in capitals in brackets"
     if first_text < index < last_text and is_teaser(line):
         return "related", "a label and another story's headline, set in the text"
     if index > last_text and _is_prose(shape, line):
@@ -465,6 +492,8 @@ def classify(
     text = _within_frame(kept, fixed, text, lead, probs)
     text = _without_teasers(kept, fixed, text, lead)
     text = _before_replies(kept, fixed, text, lead)
+    text = _without_tail_teasers(kept, fixed, text, lead, probs)
+    text = _before_notes_end(kept, fixed, text, lead)
     out = _labelled(kept, fixed, shapes, probs, text, prose, lead, captions)
     return _with_features(out, fixed, model, shapes) if explain else out
 
@@ -570,8 +599,12 @@ def _text_mask(
 ) -> list[bool]:
     """Which lines are the article's text: the model's, continued, cut to the main run, filled;
     never a headline in capitals (_shouted), whatever the model says of it."""
-    # A headline in capitals or a picture's credit is never text, whatever the model says.
-    shouted = [_shouted(shape, line) or is_credit(line) for shape, line in zip(shapes, kept, strict=True)]
+    # A headline in capitals, a picture's credit or a row of tagged headlines is never text,
+    # whatever the model says.
+    shouted = [
+        _shouted(shape, line) or is_credit(line) or _tagged_row(line)
+        for shape, line in zip(shapes, kept, strict=True)
+    ]
     text = [f is None and p >= THRESHOLD and not x for f, p, x in zip(fixed, probs, shouted, strict=True)]
     previous = False  # is the line above (rule-decided lines aside) text?
     for i in range(len(kept)):  # a sentence (an embedded post's too) right after text goes on with it
@@ -691,14 +724,16 @@ def _cut_at_chrome(
 ) -> list[bool]:
     """The article ends at a line of site chrome below the lead (_is_chrome: a copyright
     notice, "Share this on", "Related:", a contact line with an address near the end) when
-    the text right below it is about something else (few of its longer words are the
-    article's) and the model is less sure of it than of the article: another story's teasers,
-    a promotion, a cookie notice. After an advertisement slot, the article goes on about the
-    same thing. Chrome right below the first line of text (fewer than CUT_ABOVE lines above
+    the text right below it is about something else (few of its longer words, the function
+    words of the article's language aside, are the article's: "have", "been", "these" say
+    nothing of a topic) and the model is less sure of it than of the article: another story's
+    teasers, a promotion, a cookie notice. After an advertisement slot, the article goes on
+    about the same thing. Chrome right below the first line of text (fewer than CUT_ABOVE lines above
     it) ends nothing: that line is a notice or a stand-first taken for the lead more often
     than a whole article. ``addresses`` marks the lines with an address (empty: none);
     ``probs`` None (a run of prose the model skipped): the topic alone decides."""
     above_sum, above_n = 0.0, 0
+    stop: frozenset[str] | None = None  # the function words of the article's language, once needed
     for b in range(lead, len(kept)):
         if above_n < CUT_ABOVE or not _is_chrome(b, kept, fixed, text, lead, addresses):
             if fixed[b] is None and text[b]:
@@ -707,11 +742,14 @@ def _cut_at_chrome(
             continue
         below = [i for i in range(b + 1, len(kept)) if text[i]][:NEXT]
         if below:
+            if stop is None:
+                language = features.article_language(kept)
+                stop = features.stop_words().sets[language] if language >= 0 else frozenset()
             words_above: set[str] = set()
             for i in range(lead, b):
                 if text[i] and fixed[i] is None:
-                    words_above |= _topic_words(kept[i])
-            words_below = set().union(*(_topic_words(kept[i]) for i in below))
+                    words_above |= {w for w in _topic_words(kept[i]) if w not in stop}
+            words_below = set().union(*({w for w in _topic_words(kept[i]) if w not in stop} for i in below))
             topic = len(words_below & words_above) / len(words_below) if words_below else 0.0
             sure = sum(probs[i] for i in below) / len(below) if probs is not None else 0.0
             if topic >= TOPIC or (probs is not None and sure >= above_sum / above_n):
@@ -840,6 +878,79 @@ def _before_replies(
     if not thread:
         return text
     return [t and i < thread[0] for i, t in enumerate(text)]
+
+
+TAIL_EVIDENCE = 3  #: topic words a last line needs for its share to tell anything
+TAIL_OFF = 0.2  #: ... it is off the article's topic when at most this share of them are the article's
+TAIL_WORDS = 25  #: ... and it has at most this many words (a headline, not a paragraph)
+TAIL_LINES = 2  #: such lines that end the text, at least, make a list of other stories
+TAIL_MARGIN = 0.1  #: ... when the model is less sure of them than of the story by this much
+
+
+def _without_tail_teasers(
+    kept: Sequence[str], fixed: Sequence[Line | None], text: list[bool], lead: int, probs: Sequence[float]
+) -> list[bool]:
+    """The last lines of text, when TAIL_LINES or more in a row are short (TAIL_WORDS) and
+    about something else (at most TAIL_OFF of their topic words, function words aside, are the
+    article's above them), are a list of other stories' headlines below the story ("most
+    read"), not its end: the text ends above them. One such line alone is as often the
+    story's closing note ("This report was first published in Spanish."), and is kept. The
+    list is less than TAIL_SHARE of the story, and the model is less sure of it than of the
+    story by TAIL_MARGIN on average: a list article's own items (each about another thing) are
+    its bulk, and the story's own last paragraphs about another side of it (the neighbours'
+    wishes, the next review) are about as likely text to the model as the rest."""
+    marks = [i for i, t in enumerate(text) if t and fixed[i] is None and i > lead]
+    if len(marks) < TAIL_LINES or any(len(kept[i].split()) > TAIL_WORDS for i in marks[-TAIL_LINES:]):
+        return text
+    language = features.article_language(kept)
+    stop = features.stop_words().sets[language] if language >= 0 else frozenset()
+    words = [
+        _content_words(x, stop) if t and f is None else set()
+        for x, f, t in zip(kept, fixed, text, strict=True)
+    ]
+    cut = len(kept)
+    for m in reversed(marks):
+        own = words[m]
+        if len(own) < TAIL_EVIDENCE or len(kept[m].split()) > TAIL_WORDS:
+            break
+        if len(own & set().union(*words[lead:m])) > TAIL_OFF * len(own):
+            break
+        cut = m
+    tail = [m for m in marks if m >= cut]
+    story = [lead, *(m for m in marks if m < cut)]
+    if len(tail) < TAIL_LINES:
+        return text
+    if sum(len(kept[i]) for i in tail) >= TAIL_SHARE * sum(len(kept[i]) for i in story):
+        return text
+    if sum(probs[i] for i in tail) / len(tail) > sum(probs[i] for i in story) / len(story) - TAIL_MARGIN:
+        return text
+    return [t and i < cut for i, t in enumerate(text)]
+
+
+# A note's number in brackets at the start of a line: "[1] Smith J. Alarm fatigue. 2015."
+_NOTE = re.compile(r"\[(\d{1,3})\]\s")
+NOTES = 2  #: numbered notes, at least, that close the article
+
+
+def _before_notes_end(
+    kept: Sequence[str], fixed: Sequence[Line | None], text: list[bool], lead: int
+) -> list[bool]:
+    """The notes close the article: NOTES or more lines of text in a row below the lead, each
+    opening with its number in brackets, numbered from 1 up ("[1] ...", "[2] ..."), are its
+    end matter, and the text below them (the publisher's "about us", an offer) is not the
+    article, when it is less than TAIL_SHARE of the text above them. Notes in the middle of
+    the story have the story going on below them at length."""
+    marks = [i for i in range(lead + 1, len(kept)) if text[i] and fixed[i] is None]
+    notes = [(k, int(m.group(1))) for k, i in enumerate(marks) if (m := _NOTE.match(kept[i]))]
+    n = len(notes)
+    if n < NOTES or notes != [(notes[0][0] + j, j + 1) for j in range(n)]:  # in a row, from 1 up
+        return text
+    first, last = marks[notes[0][0]], marks[notes[-1][0]]
+    below = sum(len(kept[i]) for i in marks if i > last)
+    above = sum(len(kept[i]) for i in [lead, *marks] if i < first)
+    if below >= TAIL_SHARE * above:
+        return text
+    return [t and i <= last for i, t in enumerate(text)]
 
 
 def _labelled(

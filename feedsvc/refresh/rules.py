@@ -9,7 +9,11 @@ from ..config import Settings
 from ..parse import data_fingerprint
 
 # Bump when the parser changes what it makes of the same text: every file is parsed again.
-PARSER_VERSION = 19  # 19: a stand-first above the page's picture (a caption, then its credit)
+PARSER_VERSION = 20  # 20: a list of short lines off the article's topic below it ("most read")
+# is not the text; text below the article's numbered notes ("[1] ...") is not; a row of headlines
+# each closed by a label in brackets ("[VIDEO]") is never text; a topic is its words less the
+# function words of its language when chrome may end the article;
+# 19: a stand-first above the page's picture (a caption, then its credit)
 # that the lead below the picture tells at more length is not the lead;
 # 18: a run apart from the article that repeats its lines (a list's next
 # part) stays; the site's promotion (a newsletter, two social networks) ends it as a contact line
