@@ -477,6 +477,14 @@ class _Trace:
                         clear()
 
     def pytest_runtest_logfinish(self, nodeid, location):  # type: ignore[no-untyped-def]
+        # A test that runs into the recursion limit (tests/test_parse_pins_patterns.py nests
+        # groups as deep as re's parser goes) can raise the RecursionError inside the tracer,
+        # and Python then turns tracing off: that test's calls from there on, and every later
+        # test's, would go unrecorded. Such a test counts as calling every function ("*"),
+        # and the tracer is set again for the next.
+        if sys.gettrace() != self.tracer:  # a bound method: equal, never the same object
+            self.calls.setdefault("*", set()).add(nodeid)
+            sys.settrace(self.tracer)
         self.current = None
 
 
@@ -592,12 +600,14 @@ def _selector(source: str, calls: dict[str, list[str]], every: list[str]):  # ty
         users = [f for f, n in funcs.items() if refs(n) & seen]
         if any(f in cached for f in users):
             return every
-        return sorted({t for f in users for t in calls.get(f, [])})
+        return sorted({*(t for f in users for t in calls.get(f, [])), *lost})
+
+    lost = calls.get("*", [])  # tests whose trace was turned off (_Trace): every function's
 
     def select(m: Mutant) -> list[str]:
         name = owner.get(m.line)
         if name is not None:
-            return every if name in cached else calls.get(name, [])
+            return every if name in cached else sorted({*calls.get(name, []), *lost})
         for names, n in assigns:
             if n.lineno <= m.line <= (n.end_lineno or n.lineno):
                 return for_names(names)

@@ -135,3 +135,33 @@ def test_the_month_table_is_complete_and_unambiguous() -> None:
     for names in wide.values():
         assert [months[n] for n in names] == list(range(1, 13))
     assert all(name == name.casefold() and len(name) >= 3 for name in months)
+
+
+# Round 9 (bench/MUTATION.md): dates.py's first mutation run left these forms unpinned.
+@pytest.mark.parametrize(
+    ("line", "iso"),
+    [
+        ("1º de mayo de 2020", "2020-05-01"),  # an ordinal mark after the day (es, pt)
+        ("Publicado em 1° de janeiro de 2021", "2021-01-01"),  # the degree sign, as often typed for it
+        ("Actualizado el 18 de noviembre de 1999", "1999-11-18"),  # the last century
+        ("1999年12月31日", "1999-12-31"),
+    ],
+)
+def test_a_named_date_of_each_form(line: str, iso: str) -> None:
+    found = find_named_date(line)
+    assert found is not None and found.iso == iso
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Publicado en noviembre de 2019",  # a month and a year: no day
+        "2019年11月日本政府は発表した",  # year and month, then "日本" (Japan): no day
+        "2019年月18日に発表",  # no month
+        "Heft 012 März 2020",  # a number of three digits is no day
+        "2019年011月5日",  # nor a month, the CJK way
+        "2019年11月005日",  # nor a day
+    ],
+)
+def test_no_named_date_without_a_day(line: str) -> None:
+    assert find_named_date(line) is None

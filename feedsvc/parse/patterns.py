@@ -7,6 +7,7 @@ Pure functions: nothing here opens a file or reads configuration.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
 from collections.abc import Callable
@@ -19,35 +20,37 @@ from .text import clean_line
 _ESCAPE_ARGS = {"x": 2, "u": 4, "U": 8}
 
 
+# The scanner below reads the source of a compiled pattern, so every class and group it meets
+# closes and no backslash ends it: it has no checks for text re refuses. Two constructs hold
+# free text that re does not read as syntax, and the scanner does not either: a comment
+# "(?#...)" and a verbose group "(?x:...)" (a "#" comment to the line's end). A "[" or "(" in
+# that text would put the scanner out of step with re and name a literal no match holds, so a
+# pattern with either is not read at all (no literal, not joined).
+_FREE_TEXT = re.compile(r"\(\?(?:#|\w*x)")  # "(?#", and "(?x" among a group's flags
+
+
 def _class_end(src: str, i: int) -> int:
-    """The index of the ``]`` closing the character class that opens at ``src[i]``; -1."""
+    """The index of the ``]`` closing the character class that opens at ``src[i]``."""
     j = i + 1
-    if j < len(src) and src[j] == "^":
+    if src[j] == "^":
         j += 1
-    if j < len(src) and src[j] == "]":  # a "]" first in a class is a plain character
+    if src[j] == "]":  # a "]" first in a class is a plain character
         j += 1
-    while j < len(src):
-        if src[j] == "\\":
-            j += 2
-            continue
-        if src[j] == "]":
-            return j
-        j += 1
-    return -1
+    while src[j] != "]":
+        j += 2 if src[j] == "\\" else 1
+    return j
 
 
 def _group_end(src: str, i: int) -> int:
-    """The index of the ``)`` closing the group that opens at ``src[i]``; -1."""
+    """The index of the ``)`` closing the group that opens at ``src[i]``."""
     depth, j = 0, i
-    while j < len(src):
+    while True:
         c = src[j]
         if c == "\\":
             j += 2
             continue
         if c == "[":
             j = _class_end(src, j)
-            if j < 0:
-                return -1
         elif c == "(":
             depth += 1
         elif c == ")":
@@ -55,7 +58,6 @@ def _group_end(src: str, i: int) -> int:
             if depth == 0:
                 return j
         j += 1
-    return -1
 
 
 _QUANTIFIER = re.compile(r"\{\d*(?:,\d*)?\}")
@@ -64,14 +66,12 @@ _QUANTIFIER = re.compile(r"\{\d*(?:,\d*)?\}")
 def _escape(src: str, i: int) -> tuple[str | None, int]:
     """The escape at ``src[i]`` (a backslash): the plain character it stands for, or None
     for a class, an anchor, a reference or a code point (never guessed), and where it ends."""
-    if i + 1 >= len(src):
-        raise ValueError("a trailing backslash")
     e = src[i + 1]
     if not e.isalnum():
         return e, i + 2  # "\\." "\\[": the character itself
     end = i + 2 + _ESCAPE_ARGS.get(e, 0)
     if e == "N":  # \N{NAME}
-        end = src.find("}", i) + 1 or len(src)
+        end = src.index("}", i) + 1
     elif e.isdigit():  # a back reference or an octal escape
         while end < len(src) and end < i + 4 and src[end].isdigit():
             end += 1
@@ -81,8 +81,8 @@ def _escape(src: str, i: int) -> tuple[str | None, int]:
 def _atoms(pattern: re.Pattern[str]) -> list[str | None] | None:
     """The top-level atoms of ``pattern``, in order: a plain character that every match holds
     there, or None for anything else (a class, a group, an anchor, an escape class, a repeated
-    atom). None when the pattern has a top-level alternation, is verbose, or cannot be read."""
-    if pattern.flags & re.VERBOSE:
+    atom). None when the pattern has a top-level alternation, is verbose, or holds free text."""
+    if pattern.flags & re.VERBOSE or _FREE_TEXT.search(pattern.pattern):
         return None
     src, out, i = pattern.pattern, [], 0
     try:
@@ -93,11 +93,8 @@ def _atoms(pattern: re.Pattern[str]) -> list[str | None] | None:
                 out.append(atom)
                 continue
             if c in "[(":
-                end = _class_end(src, i) if c == "[" else _group_end(src, i)
-                if end < 0:
-                    return None
                 out.append(None)
-                i = end + 1
+                i = (_class_end(src, i) if c == "[" else _group_end(src, i)) + 1
                 continue
             if c == "|":
                 return None
@@ -113,7 +110,7 @@ def _atoms(pattern: re.Pattern[str]) -> list[str | None] | None:
                 continue
             out.append(None if c in ".^$" else c)
             i += 1
-    except ValueError:
+    except (IndexError, ValueError):  # a safety net: read past the end, out of step with re
         return None
     return out
 
@@ -135,7 +132,17 @@ def required_literal(pattern: re.Pattern[str]) -> str | None:
         run = run + atom if atom is not None else ""
         if len(run) > len(best):
             best = run
-    return best.casefold() or None
+    return _fold(best) or None
+
+
+def _fold(text: str) -> str:
+    """``text`` casefolded, so that a match's literal is in the folded line: re's IGNORECASE
+    takes "I", "i", "İ" and the Turkish dotless "ı" for one letter, which casefold alone keeps
+    apart ("ı" stays, "İ" becomes "i" and a combining dot U+0307)."""
+    folded = text.casefold()
+    if "ı" in folded or "\u0307" in folded:
+        folded = folded.replace("ı", "i").replace("\u0307", "")
+    return folded
 
 
 def _joinable(pattern: re.Pattern[str]) -> bool:
@@ -145,7 +152,7 @@ def _joinable(pattern: re.Pattern[str]) -> bool:
         return False
     try:
         re.compile(f"^(?:(?:{pattern.pattern}))", pattern.flags)
-    except re.error:  # "(?i)^...": global flags must open the whole pattern
+    except (re.error, RecursionError):  # groups nested as deep as re's parser goes: two more fail
         return False
     return True
 
@@ -167,7 +174,7 @@ class Matcher:
     hinted: Hinted
 
     def search(self, line: str, folded: str) -> bool:
-        """``folded`` is ``line.casefold()``."""
+        """``folded`` is ``_fold(line)``."""
         if self.anchored is not None and self.anchored.search(line):
             return True
         for hint, pattern in self.hinted:  # noqa: SIM110 (a plain loop is faster than any())
@@ -189,12 +196,12 @@ def _matcher(patterns: tuple[re.Pattern[str], ...]) -> Matcher:
     joined = [p for p in joined if p.flags == joined[0].flags]
     combined = None
     if len(joined) > 1:
-        try:
+        # nested no deeper than each pattern's own test above; the test's compile may have come
+        # from re's cache, though, worked out in a call less deep than this one
+        with contextlib.suppress(re.error, RecursionError):
             combined = re.compile(
                 "^(?:" + "|".join(f"(?:{p.pattern})" for p in joined) + ")", joined[0].flags
             )
-        except re.error:  # e.g. inline global flags, which must open a pattern
-            combined = None
     rest = patterns if combined is None else tuple(p for p in patterns if p not in joined)
     return Matcher(combined, _hinted(rest))
 
@@ -235,7 +242,7 @@ def rule_matchers(
 
     def folded(line: str) -> str:
         if line is not last[0]:
-            last[0], last[1] = line, line.casefold()
+            last[0], last[1] = line, _fold(line)
         return last[1]
 
     def is_boilerplate(line: str) -> bool:
