@@ -246,6 +246,12 @@ def _check_strings(where: str, values: list[Any]) -> tuple[str, ...]:
     return tuple(values)
 
 
+def _pattern_shown(value: str, limit: int = 80) -> str:
+    """A user's value for a one-line message: its repr, cut to ``limit`` characters."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 def _check_patterns(where: str, values: list[Any]) -> tuple[str, ...]:
     out = []
     for value in values:
@@ -254,7 +260,11 @@ def _check_patterns(where: str, values: list[Any]) -> tuple[str, ...]:
         try:
             re.compile(value)
         except re.error as e:
-            raise ConfigError(f"{where}: invalid regular expression {value!r}: {e}") from e
+            raise ConfigError(f"{where}: invalid regular expression {_pattern_shown(value)}: {e}") from e
+        except RecursionError as e:  # groups nested deeper than re's parser goes
+            raise ConfigError(
+                f"{where}: invalid regular expression {_pattern_shown(value)}: nested too deeply"
+            ) from e
         out.append(value)
     return tuple(out)
 

@@ -22,7 +22,6 @@ RFC3339 = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d
 CONFIG = '[seeds]\ndir = "seeds"\n[store]\npath = "var/index.sqlite"\n'
 
 
-
 @pytest.fixture
 def config(tmp_path: Path, seeds_dir: Path) -> Path:
     path = tmp_path / "config.toml"
@@ -96,8 +95,13 @@ def test_config_from_environment(config: Path) -> None:
         ("[feed\nmax_items = 3\n", ("invalid TOML",)),
         ("[feed]\nmax_itemz = 3\n", ("unknown key", "max_itemz")),
         ('[feed]\nmax_items = "ten"\n', ("max_items", "must be an integer", "'ten'")),
+        ('[parse]\nboilerplate = ["Werbung[", "ok"]\n', ("[parse] boilerplate", "'Werbung['")),
+        (
+            '[parse]\ncaptions = ["' + "(" * 1200 + "a" + ")" * 1200 + '"]\n',
+            ("[parse] captions", "nested too deeply", "'((((", "..."),
+        ),
     ],
-    ids=["missing", "invalid-toml", "unknown-key", "wrong-type"],
+    ids=["missing", "invalid-toml", "unknown-key", "wrong-type", "bad-regex", "deep-regex"],
 )
 @pytest.mark.parametrize("command", ["refresh", "list"])
 def test_bad_config_is_a_one_line_error(
@@ -106,7 +110,9 @@ def test_bad_config_is_a_one_line_error(
     path = tmp_path / "config.toml"
     if text is not None:
         path.write_text(text, "utf-8")
-    assert_one_line_error(run("--config", path, command), *fragments)
+    result = run("--config", path, command)
+    assert_one_line_error(result, *fragments)
+    assert len(result.stderr) < 300  # a user's long pattern is cut short in the message
 
 
 def test_missing_seeds_dir_is_a_one_line_error(config: Path, seeds_dir: Path) -> None:
