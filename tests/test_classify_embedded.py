@@ -8,14 +8,11 @@ scores each line, so the rules are what decide.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
-from dataclasses import field
 from typing import cast
 
 import pytest
+from fake_models import GivenModel
 
-from feedsvc.parse import features
 from feedsvc.parse.classify import _embedded_post
 from feedsvc.parse.classify import _ends_before_link
 from feedsvc.parse.classify import classify
@@ -48,30 +45,13 @@ POSTS = {
 }
 
 
-@dataclass(frozen=True)
-class _FirstLead:
-    def probability(self, row: Sequence[float], tokens: frozenset[str] = frozenset()) -> float:
-        return row[0]  # rank0: the first paragraph is the lead
-
-
-@dataclass(frozen=True)
-class _Scores:
-    """The story's lines sure, the last one unsure (below THRESHOLD, above CONTINUE)."""
-
-    probs: tuple[float, ...]
-    lead: _FirstLead = field(default_factory=_FirstLead)
-
-    def probabilities(self, shapes: Sequence[features.LineShape]) -> tuple[list[float], list[float]]:
-        return list(self.probs), list(self.probs)
-
-
 def kinds(lines: list[str], probs: list[float]) -> list[str]:
     out = classify(
         ["Home", *lines],  # a menu word: not one run of prose, the model decides
         is_boilerplate=lambda line: False,
         is_caption=lambda line: False,
         cut_debris=lambda line: line,
-        model=cast(LineModel, _Scores((0.1, *probs))),
+        model=cast(LineModel, GivenModel((0.1, *probs))),
     )
     return [line.kind for line in out][1:]
 

@@ -10,14 +10,13 @@ The lines are invented, in Spanish, German, Portuguese and English.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
 
 import pytest
+from fake_models import GivenModel
 
 from feedsvc.config import Settings
-from feedsvc.parse import features
 from feedsvc.parse import parse_text
 from feedsvc.parse.classify import Line
 from feedsvc.parse.classify import _within_frame
@@ -125,23 +124,6 @@ def test_rule_lines_and_lines_below_the_lead_only_are_no_frame() -> None:
     assert frame(lines, [0.9] * 6, lead=0) == [True] * 6
 
 
-@dataclass(frozen=True)
-class _FirstLead:
-    def probability(self, row: Sequence[float], tokens: frozenset[str] = frozenset()) -> float:
-        return row[0]  # rank0: the first paragraph is the lead
-
-
-@dataclass(frozen=True)
-class _Given:
-    """A model whose first and second stages give fixed scores; its lead, the first paragraph."""
-
-    probs: tuple[float, ...]
-    lead: _FirstLead = _FirstLead()
-
-    def probabilities(self, shapes: Sequence[features.LineShape]) -> tuple[list[float], list[float]]:
-        return list(self.probs), list(self.probs)
-
-
 def test_classify_drops_the_frame_and_what_follows_it() -> None:
     """English: share buttons above and below a three-paragraph story, then the author's bio
     and a comment form's notice; the model (given) is less sure of them than of the story."""
@@ -160,7 +142,7 @@ def test_classify_drops_the_frame_and_what_follows_it() -> None:
         is_boilerplate=lambda line: False,
         is_caption=lambda line: False,
         cut_debris=lambda line: line,
-        model=cast(LineModel, _Given(probs)),
+        model=cast(LineModel, GivenModel(probs)),
     )
     assert [x.kind for x in out][1:4] == ["lead", "body", "body"]
     assert [x.kind in ("lead", "body") for x in out][4:] == [False] * 3

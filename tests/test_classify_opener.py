@@ -10,15 +10,13 @@ model is asked too, on the same pages.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
 
 import pytest
+from fake_models import GivenModel
 
 from feedsvc.config import Settings
-from feedsvc.parse import features
 from feedsvc.parse import parse_text
 from feedsvc.parse.classify import classify
 from feedsvc.parse.model_lines import LineModel
@@ -68,23 +66,6 @@ OPENER = 3  #: the byline or the date
 ARTICLE = slice(4, None)
 
 
-@dataclass(frozen=True)
-class _FirstLead:
-    def probability(self, row: Sequence[float], tokens: frozenset[str] = frozenset()) -> float:
-        return row[0]  # rank0: the first paragraph is the lead
-
-
-@dataclass(frozen=True)
-class _Given:
-    """Each line's probability of being text, as given: navigation low, the rest high."""
-
-    probs: tuple[float, ...]
-    lead: _FirstLead = _FirstLead()
-
-    def probabilities(self, shapes: Sequence[features.LineShape]) -> tuple[list[float], list[float]]:
-        return list(self.probs), list(self.probs)
-
-
 def kinds(lines: list[str]) -> list[str]:
     probs = (0.1, 0.9, 0.9, 0.9, *([0.95] * (len(lines) - 4)))
     out = classify(
@@ -92,7 +73,7 @@ def kinds(lines: list[str]) -> list[str]:
         is_boilerplate=lambda line: False,
         is_caption=lambda line: False,
         cut_debris=lambda line: line,
-        model=cast(LineModel, _Given(probs)),
+        model=cast(LineModel, GivenModel(probs)),
     )
     return [line.kind for line in out]
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import cast
 
 import pytest
+from fake_models import FirstLead
 
 from feedsvc.config import Settings
 from feedsvc.parse import features
@@ -61,16 +62,10 @@ HEADLINE = {
 
 
 @dataclass(frozen=True)
-class _FirstLead:
-    def probability(self, row: Sequence[float], tokens: frozenset[str] = frozenset()) -> float:
-        return row[0]  # rank0: the first paragraph is the lead
-
-
-@dataclass(frozen=True)
 class _AllText:
     """Every line is text, as far as the model goes."""
 
-    lead: _FirstLead = _FirstLead()
+    lead: FirstLead = FirstLead()
 
     def probabilities(self, shapes: Sequence[features.LineShape]) -> tuple[list[float], list[float]]:
         return [0.9] * len(shapes), [0.9] * len(shapes)
@@ -126,7 +121,7 @@ def test_a_headline_in_capitals_never_fills_a_gap_in_the_text() -> None:
 
     @dataclass(frozen=True)
     class _LowMiddle:
-        lead: _FirstLead = _FirstLead()
+        lead: FirstLead = FirstLead()
 
         def probabilities(self, shapes: Sequence[features.LineShape]) -> tuple[list[float], list[float]]:
             p = [0.9, 0.9, 0.3, 0.9, 0.9]

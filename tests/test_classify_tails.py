@@ -10,15 +10,13 @@ French and Russian.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
 
 import pytest
+from fake_models import GivenModel
 
 from feedsvc.config import Settings
-from feedsvc.parse import features
 from feedsvc.parse.article import classify_lines
 from feedsvc.parse.classify import TAIL_WORDS
 from feedsvc.parse.classify import TEXT_KINDS
@@ -76,23 +74,6 @@ HEADLINES: dict[str, list[str]] = {
 }
 
 
-@dataclass(frozen=True)
-class _FirstLead:
-    def probability(self, row: Sequence[float], tokens: frozenset[str] = frozenset()) -> float:
-        return row[0]  # rank0: the first paragraph is the lead
-
-
-@dataclass(frozen=True)
-class _Given:
-    """A model whose first and second stages give fixed scores; its lead, the first paragraph."""
-
-    probs: tuple[float, ...]
-    lead: _FirstLead = _FirstLead()
-
-    def probabilities(self, shapes: Sequence[features.LineShape]) -> tuple[list[float], list[float]]:
-        return list(self.probs), list(self.probs)
-
-
 def given(lines: list[str], probs: tuple[float, ...]) -> list[bool]:
     """Which lines classify keeps as the article's text, the model's probabilities given."""
     out = classify(
@@ -100,7 +81,7 @@ def given(lines: list[str], probs: tuple[float, ...]) -> list[bool]:
         is_boilerplate=lambda line: False,
         is_caption=lambda line: False,
         cut_debris=lambda line: line,
-        model=cast(LineModel, _Given(probs)),
+        model=cast(LineModel, GivenModel(probs)),
     )
     return [x.kind in TEXT_KINDS for x in out]
 

@@ -14,16 +14,16 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from dataclasses import field
 from datetime import UTC
 from datetime import datetime
 from pathlib import Path
 from typing import cast
 
 import pytest
+from fake_models import FirstLead
+from fake_models import GivenModel
 
 from feedsvc.config import Settings
-from feedsvc.parse import features
 from feedsvc.parse import parse_text
 from feedsvc.parse.classify import Line
 from feedsvc.parse.classify import _labelled_text
@@ -151,31 +151,11 @@ def test_find_date_reads_a_time_with_a_five_letter_zone() -> None:
 
 
 @dataclass(frozen=True)
-class _FirstLead:
-    """A lead model that rates the first candidate paragraph highest."""
-
-    def probability(self, row: Sequence[float], tokens: frozenset[str] = frozenset()) -> float:
-        return row[0]  # rank 0
-
-
-@dataclass(frozen=True)
 class _SurestLead:
     """A lead model that rates each candidate by the line model's probability for it."""
 
     def probability(self, row: Sequence[float], tokens: frozenset[str] = frozenset()) -> float:
         return row[2]  # p of the candidate line
-
-
-@dataclass(frozen=True)
-class _Given:
-    """Stands in for the learned model: each line's probability is given."""
-
-    probs: tuple[float, ...]
-    lead: object = field(default_factory=_FirstLead)
-
-    def probabilities(self, shapes: Sequence[features.LineShape]) -> tuple[list[float], list[float]]:
-        assert len(shapes) == len(self.probs)
-        return list(self.probs), list(self.probs)
 
 
 CHROME = "© 2024 Example Media Ltd"  #: a line a [parse] boilerplate pattern names
@@ -185,7 +165,7 @@ CAPTION = "Photo: Jane Smith / Example Agency"  #: a line a [parse] caption patt
 def classes(page: Sequence[tuple[str, float]], lead: object | None = None) -> list[str]:
     """Each line's class, with the model's probabilities given and CHROME and CAPTION decided
     by [parse] patterns, as the configured ones would."""
-    model = cast(LineModel, _Given(tuple(p for _, p in page), lead or _FirstLead()))
+    model = cast(LineModel, GivenModel(tuple(p for _, p in page), lead or FirstLead()))
     out = classify(
         [text for text, _ in page],
         is_boilerplate=lambda line: line == CHROME,
@@ -518,7 +498,7 @@ def test_the_reason_names_a_date_or_a_place_above_the_lead() -> None:
         is_boilerplate=lambda line: False,
         is_caption=lambda line: False,
         cut_debris=lambda line: line,
-        model=cast(LineModel, _Given(tuple(p for _, p in page))),
+        model=cast(LineModel, GivenModel(tuple(p for _, p in page))),
     )
     assert [(x.kind, x.reason) for x in out[:2]] == [
         ("dateline", "a place in capitals above the lead"),
@@ -585,7 +565,7 @@ def test_a_dash_glued_to_the_byline_word_still_gives_the_author(lang: str, bylin
 
 
 def reasons(page: Sequence[tuple[str, float]], lead: object | None = None) -> list[tuple[str, str]]:
-    model = cast(LineModel, _Given(tuple(p for _, p in page), lead or _FirstLead()))
+    model = cast(LineModel, GivenModel(tuple(p for _, p in page), lead or FirstLead()))
     out = classify(
         [text for text, _ in page],
         is_boilerplate=lambda line: line == CHROME,
