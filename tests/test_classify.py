@@ -510,6 +510,20 @@ def test_article_language(text: str, language: str) -> None:
 )
 def test_no_function_words_no_language(lines: list[str]) -> None:
     assert features.article_language(lines) == -1
+    assert features.article_function_words(lines) == frozenset()
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "word"),
+    [
+        ("The council said that it would not open the library before the end of the year.", "English", "the"),
+        ("Le conseil a dit qu'il ne pourrait pas ouvrir la bibliothèque avant la fin de l'année.", "French", "le"),
+    ],
+)
+def test_function_words_are_the_article_language_s_list(text: str, language: str, word: str) -> None:
+    stop = features.stop_words()
+    assert features.article_function_words([text]) == stop.sets[stop.languages.index(language)]
+    assert word in features.article_function_words([text])
 
 
 def test_article_language_reads_the_first_200_words() -> None:

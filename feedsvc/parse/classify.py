@@ -316,8 +316,7 @@ def _below_picture(lines: Sequence[str], candidates: list[int]) -> list[int]:
     credit = next((m for m in range(first + 2, candidates[-1]) if m not in candidates and is_credit(lines[m])), -1)
     if credit < 0:
         return candidates
-    language = features.article_language(lines)
-    stop = features.stop_words().sets[language] if language >= 0 else frozenset()
+    stop = features.article_function_words(lines)
     own = _content_words(next(iter_sentences(lines[first]), ""), stop)
     if len(own) < TOPIC_EVIDENCE:
         return candidates
@@ -386,8 +385,7 @@ def on_topic_lead(
     nxt = next((i for i in range(lead + 1, len(kept)) if prose[i]), -1)
     if nxt < 0 or len(_topic_words(kept[lead])) < TOPIC_EVIDENCE:
         return lead
-    language = features.article_language(kept)
-    stop = features.stop_words().sets[language] if language >= 0 else frozenset()
+    stop = features.article_function_words(kept)
     own = _content_words(kept[lead], stop)
     below: set[str] = set()
     for i in range(nxt + 1, len(kept)):
@@ -743,8 +741,7 @@ def _cut_at_chrome(
         below = [i for i in range(b + 1, len(kept)) if text[i]][:NEXT]
         if below:
             if stop is None:
-                language = features.article_language(kept)
-                stop = features.stop_words().sets[language] if language >= 0 else frozenset()
+                stop = features.article_function_words(kept)
             words_above: set[str] = set()
             for i in range(lead, b):
                 if text[i] and fixed[i] is None:
@@ -902,8 +899,7 @@ def _without_tail_teasers(
     marks = [i for i, t in enumerate(text) if t and fixed[i] is None and i > lead]
     if len(marks) < TAIL_LINES or any(len(kept[i].split()) > TAIL_WORDS for i in marks[-TAIL_LINES:]):
         return text
-    language = features.article_language(kept)
-    stop = features.stop_words().sets[language] if language >= 0 else frozenset()
+    stop = features.article_function_words(kept)
     words = [
         _content_words(x, stop) if t and f is None else set()
         for x, f, t in zip(kept, fixed, text, strict=True)

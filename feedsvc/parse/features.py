@@ -225,6 +225,12 @@ def article_language(lines: Sequence[str]) -> int:
     return _language([_sample_words(line) for line in lines])
 
 
+def article_function_words(lines: Sequence[str]) -> frozenset[str]:
+    """The function words (the stop-word list) of the article's language; none when unknown."""
+    language = article_language(lines)
+    return stop_words().sets[language] if language >= 0 else frozenset()
+
+
 def _language(words: Sequence[list[str]]) -> int:
     sample: list[str] = []
     for w in words:
