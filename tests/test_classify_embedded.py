@@ -8,15 +8,11 @@ scores each line, so the rules are what decide.
 
 from __future__ import annotations
 
-from typing import cast
-
 import pytest
-from fake_models import GivenModel
+from fake_models import classify_given
 
 from feedsvc.parse.classify import _embedded_post
 from feedsvc.parse.classify import _ends_before_link
-from feedsvc.parse.classify import classify
-from feedsvc.parse.model_lines import LineModel
 
 STORIES = {
     "en": [
@@ -46,13 +42,8 @@ POSTS = {
 
 
 def kinds(lines: list[str], probs: list[float]) -> list[str]:
-    out = classify(
-        ["Home", *lines],  # a menu word: not one run of prose, the model decides
-        is_boilerplate=lambda line: False,
-        is_caption=lambda line: False,
-        cut_debris=lambda line: line,
-        model=cast(LineModel, GivenModel((0.1, *probs))),
-    )
+    # "Home", a menu word above the story: not one run of prose, so the model decides
+    out = classify_given(["Home", *lines], (0.1, *probs))
     return [line.kind for line in out][1:]
 
 

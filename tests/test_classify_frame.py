@@ -11,18 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import cast
 
 import pytest
-from fake_models import GivenModel
+from fake_models import classify_given
 
 from feedsvc.config import Settings
 from feedsvc.parse import parse_text
 from feedsvc.parse.classify import Line
 from feedsvc.parse.classify import _within_frame
-from feedsvc.parse.classify import classify
 from feedsvc.parse.classify import is_full_paragraph
-from feedsvc.parse.model_lines import LineModel
 
 RULES = Settings(seeds_dir=Path("seeds"), db_path=Path("x")).parse_rules()
 SHARE = {"es": "Compartir es querer", "de": "Teilen macht Freude", "pt": "Compartilhe com amigos"}
@@ -137,13 +134,7 @@ def test_classify_drops_the_frame_and_what_follows_it() -> None:
         "Save my name and address in this browser for the next time I comment.",
     ]
     probs = (0.6, 0.97, 0.97, 0.97, 0.7, 0.8, 0.6)
-    out = classify(
-        lines,
-        is_boilerplate=lambda line: False,
-        is_caption=lambda line: False,
-        cut_debris=lambda line: line,
-        model=cast(LineModel, GivenModel(probs)),
-    )
+    out = classify_given(lines, probs)
     assert [x.kind for x in out][1:4] == ["lead", "body", "body"]
     assert [x.kind in ("lead", "body") for x in out][4:] == [False] * 3
 

@@ -11,15 +11,12 @@ model is asked too, on the same pages.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import cast
 
 import pytest
-from fake_models import GivenModel
+from fake_models import classify_given
 
 from feedsvc.config import Settings
 from feedsvc.parse import parse_text
-from feedsvc.parse.classify import classify
-from feedsvc.parse.model_lines import LineModel
 
 RULES = Settings(seeds_dir=Path("seeds"), db_path=Path("x")).parse_rules()
 
@@ -68,13 +65,7 @@ ARTICLE = slice(4, None)
 
 def kinds(lines: list[str]) -> list[str]:
     probs = (0.1, 0.9, 0.9, 0.9, *([0.95] * (len(lines) - 4)))
-    out = classify(
-        lines,
-        is_boilerplate=lambda line: False,
-        is_caption=lambda line: False,
-        cut_debris=lambda line: line,
-        model=cast(LineModel, GivenModel(probs)),
-    )
+    out = classify_given(lines, probs)
     return [line.kind for line in out]
 
 

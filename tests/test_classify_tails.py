@@ -11,10 +11,9 @@ French and Russian.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import cast
 
 import pytest
-from fake_models import GivenModel
+from fake_models import classify_given
 
 from feedsvc.config import Settings
 from feedsvc.parse.article import classify_lines
@@ -25,8 +24,6 @@ from feedsvc.parse.classify import _before_notes_end
 from feedsvc.parse.classify import _cut_at_chrome
 from feedsvc.parse.classify import _tagged_row
 from feedsvc.parse.classify import _without_tail_teasers
-from feedsvc.parse.classify import classify
-from feedsvc.parse.model_lines import LineModel
 
 RULES = Settings(seeds_dir=Path("seeds"), db_path=Path("x")).parse_rules()
 
@@ -76,13 +73,7 @@ HEADLINES: dict[str, list[str]] = {
 
 def given(lines: list[str], probs: tuple[float, ...]) -> list[bool]:
     """Which lines classify keeps as the article's text, the model's probabilities given."""
-    out = classify(
-        lines,
-        is_boilerplate=lambda line: False,
-        is_caption=lambda line: False,
-        cut_debris=lambda line: line,
-        model=cast(LineModel, GivenModel(probs)),
-    )
+    out = classify_given(lines, probs)
     return [x.kind in TEXT_KINDS for x in out]
 
 

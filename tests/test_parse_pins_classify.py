@@ -22,6 +22,7 @@ from typing import cast
 import pytest
 from fake_models import FirstLead
 from fake_models import GivenModel
+from fake_models import classify_given
 
 from feedsvc.config import Settings
 from feedsvc.parse import parse_text
@@ -493,13 +494,7 @@ def test_the_reason_names_a_date_or_a_place_above_the_lead() -> None:
     """`feedsvc explain` shows why a line above the lead is a timestamp or a dateline."""
     p0, p1, _ = STORY["en"]
     page = [("LONDON", 0.9), ("4 March 2024", 0.9), (p0, 0.9), (p1, 0.9)]
-    out = classify(
-        [text for text, _ in page],
-        is_boilerplate=lambda line: False,
-        is_caption=lambda line: False,
-        cut_debris=lambda line: line,
-        model=cast(LineModel, GivenModel(tuple(p for _, p in page))),
-    )
+    out = classify_given([text for text, _ in page], tuple(p for _, p in page))
     assert [(x.kind, x.reason) for x in out[:2]] == [
         ("dateline", "a place in capitals above the lead"),
         ("timestamp", "a date in a short line above the lead"),
