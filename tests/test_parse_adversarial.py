@@ -420,7 +420,7 @@ PAGES["ad_slots_ru"] = _wrapped(_ad_slots(ANECDOTES["ru"], "Реклама"))
 PAGES["ad_slots_ja"] = _wrapped(_ad_slots(ANECDOTES["ja"], "広告"))
 
 # A feature that opens with a quotation and names its speaker in the next paragraph: the
-# quotation is the lead (linetypes.is_quotation holds for it; the speaker is named below).
+# quotation is the lead (the speaker is named below).
 QUOTE_OPENERS: dict[str, list[str]] = {
     "ko": [
         "“한밤중에 물이 들어왔고, 아침이 되자 학교 1층 전체가 1미터 높이의 진흙에 잠겨 있었습니다.”",
@@ -795,8 +795,8 @@ WHY = {
     "takes it for a site notice above the story. A real lead's share of its words with the text "
     "below has a median of 0.5 on the dev pages, so a higher ON_TOPIC would also spare the notices",
     "quote_opener": "the line model takes a paragraph that opens with a quotation mark, above the "
-    "paragraph naming the speaker, for a stand-first (opens_quote), and is_quotation bars a bare "
-    "quotation from the lead: nothing but the next paragraph's 'she said' tells it from a "
+    "paragraph naming the speaker, for a stand-first (the lead model's opens_quote weighs against "
+    "it): nothing but the next paragraph's 'she said' tells it from a "
     "fact-check's claim or an epigraph",
     "frame_pull": "a pull-quote set above the lead and again between the paragraphs is a frame "
     "(_within_frame): the text below its lower copy is less than half the article's, as below an "
