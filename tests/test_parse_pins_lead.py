@@ -263,8 +263,8 @@ def test_a_title_that_shows_nine_tenths_of_its_sentence_is_not_repeated() -> Non
     assert title == SHOWN_54[:54] + "…"  # 54 of 60 shown: the summary goes on after it
     assert summary == AFTER
     title, summary = make_title_and_summary([SHOWN_53, AFTER], 58, 300)
-    assert title == SHOWN_53[:53] + "…"  # 53 of 60: the summary gives the whole sentence
-    assert summary == SHOWN_53 + " " + AFTER
+    assert title == SHOWN_53[:53] + "…"  # 53 of 60: the summary gives the rest of the sentence
+    assert summary == "…Weser. " + AFTER
 
 
 def test_a_lead_without_a_word_titles_the_first_paragraph() -> None:

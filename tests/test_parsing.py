@@ -331,19 +331,20 @@ def test_header_summary_wins() -> None:
 def test_summary_is_whole_sentences_up_to_the_limit() -> None:
     sentence = "This sentence is exactly fifty characters long ok."
     assert len(sentence) == 50
-    article = parse("\n".join([" ".join([sentence] * 4)] * 3))  # 12 sentences of 50 + spaces
-    assert article.summary == " ".join([sentence] * 7)  # 7 * 51 - 1 = 356; 8 would be 407
-    assert parse("\n".join([" ".join([sentence] * 4)] * 3), rules_for(summary_length=407)).summary == (
-        " ".join([sentence] * 8)
-    )
+    text = " ".join([sentence] * 12)  # one paragraph of 12 sentences of 50 + spaces: its end is far
+    assert parse(text).summary == " ".join([sentence] * 7)  # 7 * 51 - 1 = 356; 8 would be 407
+    assert parse(text, rules_for(summary_length=407)).summary == " ".join([sentence] * 8)
 
 
 def test_long_first_sentence_is_cut_on_a_word_boundary() -> None:
     words = [f"w{i:03d}x" for i in range(120)]  # 120 words of 5 letters, no sentence end
     article = parse(" ".join(words) + ".")
-    assert article.summary.endswith("…")
-    kept = article.summary[:-1].split(" ")
-    assert kept == words[: len(kept)]  # whole words only
+    shown = article.title[:-1].split(" ")
+    assert article.title.endswith("…") and shown == words[: len(shown)]  # whole words only
+    # the summary goes on with the next word, and is cut on a word boundary too
+    assert article.summary.startswith("…") and article.summary.endswith("…")
+    kept = article.summary[1:-1].split(" ")
+    assert kept == words[len(shown) : len(shown) + len(kept)]
     assert len(article.summary) <= 400
 
 

@@ -255,18 +255,30 @@ def test_title_and_summary_together_match_each_alone(
     whole = lead.make_summary(paragraphs, limit)
     first = list(lead.iter_sentences(lead.strip_dateline(paragraphs[0])))
     worded = [i for i, x in enumerate(first) if lead._is_title_sentence(x)]
-    # A title cut well before the end of its sentence (it shows less than TITLE_SHOWN of it)
-    # leaves the summary the whole lead.
-    cut_short = (
-        bool(worded) and title.endswith("…") and len(title) - 1 < lead.TITLE_SHOWN * len(first[worded[0]])
-    )
-    if not worded or cut_short:  # nothing to share, or a title cut short: the whole lead
+    if not worded:  # nothing to share: the summary the lead alone gives
         assert summary == whole
         return
+    # Each sentence after the title's, with whether it ends its paragraph.
+    later = [first[worded[0] + 1 :]] + [list(lead.iter_sentences(p)) for p in paragraphs[1:]]
+    after = [(x, k == len(group) - 1) for group in later for k, x in enumerate(group)]
+    sentence = first[worded[0]]
+    rest = lead._rest_after_title(sentence, title)
+    if title.endswith("…") and len(title) - 1 < lead.TITLE_SHOWN * len(sentence) and rest:
+        # A title cut short: the summary says the rest of its sentence, then goes on.
+        assert summary.startswith("…") and lead._headline_text(sentence).startswith(title[:-1])
+        continued = ("…" + rest, len(first) == worded[0] + 1)
+        expected = lead._summary_from(iter([continued, *after]), limit, lead.SUMMARY_SENTENCES + 1, True)
+        assert summary == expected
+        return
+    cut = title.endswith("…") and len(title) - 1 < lead.TITLE_SHOWN * len(sentence)
+    if cut and title != lead._without_full_stop(lead._headline_text(sentence)):
+        # A title that shows none of its sentence (the ellipsis alone): the summary gives it whole.
+        from_first = [(x, k == len(first) - 1) for k, x in enumerate(first[: worded[0] + 1])]
+        expected = lead._summary_from(iter(from_first + after), limit, lead.SUMMARY_SENTENCES + 1)
+        assert summary == expected
+        return
     # The title is the first sentence with a word, whole or nearly: the summary goes on after it.
-    rest = [x for p in paragraphs[1:] for x in lead.iter_sentences(p)]
-    after = [x for x in first[worded[0] + 1 :] + rest if lead._is_title_sentence(x)]
-    expected = lead._summary_from(iter(after), limit) or lead._summary_from(
-        iter(first[: worded[0] + 1]), limit
+    expected = lead._summary_from(iter(after), limit, lead.SUMMARY_SENTENCES, True) or lead._summary_from(
+        ((x, False) for x in first[: worded[0] + 1]), limit, worded[0] + 1
     )
     assert summary == expected

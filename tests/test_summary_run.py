@@ -105,7 +105,9 @@ def test_a_line_in_capitals_is_no_sentence_and_ends_the_summary(lang: str) -> No
     assert shout.kind == "body" and not shout.sentence  # kept in the body, not summary material
     assert out[lines[4]].sentence
     article = parse_text("\n".join(lines), RULES)
-    assert article.summary == lines[2]  # the title is cut, so the summary is the whole lead
+    # the title is cut, so the summary is the rest of the lead's sentence, and ends there
+    assert article.title.endswith("…") and article.summary.startswith("…")
+    assert lines[2].startswith(article.title[:-1]) and lines[2].endswith(article.summary[1:])
     assert lines[4][:30] not in article.summary
 
 

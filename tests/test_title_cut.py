@@ -1,7 +1,8 @@
 """A title cut a few words before the end of its sentence stands for the sentence: the summary
 goes on from the next one rather than say it twice. A title cut short (much of the sentence
-left out) leaves the summary to give the whole sentence. Invented text, in English, Portuguese
-and Russian; a small title_length makes the sentences short."""
+left out) leaves the summary to say the rest of the sentence first, after an ellipsis: a reader
+shows the summary under the title, so together they read as the sentence, once. Invented text,
+in English, Portuguese and Russian; a small title_length makes the sentences short."""
 
 from __future__ import annotations
 
@@ -39,12 +40,17 @@ def test_a_title_cut_near_the_end_of_its_sentence_is_not_restated(lang: str) -> 
 
 
 @pytest.mark.parametrize("lang", list(NEARLY_WHOLE))
-def test_a_title_cut_short_leaves_the_whole_sentence_to_the_summary(lang: str) -> None:
+def test_a_title_cut_short_leaves_the_rest_of_its_sentence_to_the_summary(lang: str) -> None:
     first, second = NEARLY_WHOLE[lang]
     longer = first[:-1] + ", " + first[:-1].lower() + "."  # twice as long: the title shows half
     title, summary = make_title_and_summary([f"{longer} {second}"], LIMIT, 400)
     assert title.endswith("…") and len(title) - 1 < TITLE_SHOWN * len(longer)
-    assert summary == f"{longer} {second}"
+    shown = title[:-1]
+    assert longer.startswith(shown)
+    # the rest of the sentence from the word after the cut (the clause's comma left out), then on
+    rest = longer[len(shown) :].lstrip(", ")
+    assert summary == f"…{rest} {second}"
+    assert shown not in summary  # what the title shows is not said twice
 
 
 def test_a_whole_sentence_title_is_not_restated_either() -> None:

@@ -347,11 +347,38 @@ def _without_full_stop(sentence: str) -> str:
     return sentence
 
 
-def _title_from(sentence: str, limit: int) -> str:
+def _headline_text(sentence: str) -> str:
+    """The sentence as a headline shows it, before any cut: without what may open a sentence but
+    not a headline (_TITLE_JUNK) and without an opening quote it never closes (_unquoted)."""
     junk = _TITLE_JUNK.match(sentence)
     if junk and sentence[junk.end() :].strip():
         sentence = sentence[junk.end() :].lstrip()
-    return shorten(_unquoted(_without_full_stop(sentence)), limit)
+    return _unquoted(sentence)
+
+
+def _title_from(sentence: str, limit: int) -> str:
+    return shorten(_without_full_stop(_headline_text(sentence)), limit)
+
+
+# What a cut title's clause mark leaves at the head of the rest of its sentence: a comma, a
+# semicolon, a colon or a dash with a space after it (not the sign of "-5 degrees").
+_CUT_MARK = re.compile(r"\s*(?:(?:[,;:]|--|[-–—])(?=\s)|[、，])?\s*")
+
+
+def _rest_after_title(sentence: str, title: str) -> str:
+    """What a title cut with an ellipsis leaves out of its sentence, from the word after the
+    cut to the sentence's end: "" when the title is not cut (the whole sentence, one that ends
+    in an ellipsis of its own), shows nothing of it (the ellipsis alone), leaves out marks only
+    or is another's."""
+    shown = title[: -len(_ELLIPSIS)]
+    text = _headline_text(sentence)
+    if not shown.strip() or not title.endswith(_ELLIPSIS) or title == _without_full_stop(text):
+        return ""
+    if not text.startswith(shown):
+        return ""
+    rest = text[len(shown) :]
+    rest = rest[_CUT_MARK.match(rest).end() :]  # type: ignore[union-attr]  # matches "" at worst
+    return rest if _is_title_sentence(rest) else ""  # marks only: nothing to go on with
 
 
 def make_title(lead: str, limit: int) -> str:
@@ -375,34 +402,63 @@ def _gap_after(sentence: str) -> str:
     return "" if end and end in _CJK_STOPS else " "
 
 
-def _summary_from(sentences: Iterator[str], limit: int) -> str:
+SUMMARY_SENTENCES = 2  #: a summary ends with its paragraph once it has this many after the title's
+
+
+def _paragraph_ends(sentences: Iterator[str]) -> Iterator[tuple[str, bool]]:
+    """Each of one paragraph's sentences, and whether it is the paragraph's last."""
+    held: str | None = None
+    for sentence in sentences:
+        if held is not None:
+            yield held, False
+        held = sentence
+    if held is not None:
+        yield held, True
+
+
+def _marked(paragraphs: Sequence[str], lead: Iterator[str] | None = None) -> Iterator[tuple[str, bool]]:
+    """The sentences of the lead paragraphs, each with whether it ends its paragraph; the first
+    paragraph's from ``lead`` when given (its sentences not yet read), else without its dateline."""
+    first = lead if lead is not None else iter_sentences(strip_dateline(paragraphs[0]))
+    yield from _paragraph_ends(first)
+    for paragraph in paragraphs[1:]:
+        yield from _paragraph_ends(iter_sentences(paragraph))
+
+
+def _summary_from(
+    sentences: Iterator[tuple[str, bool]], limit: int, enough: int, worded_only: bool = False
+) -> str:
+    """Whole sentences up to ``limit`` characters, ending with a paragraph once ``enough`` are
+    taken: a summary says a few things and stops where its paragraph does, not inside the next
+    one. With ``worded_only``, sentences of punctuation only are left out. When even the first
+    sentence is longer than ``limit``, it is cut on a word boundary with an ellipsis."""
     parts: list[str] = []  # the sentences taken, each with the gap before it
     length = 0
     gap = ""  # none before the first sentence
-    for sentence in sentences:
-        extra = len(gap) + len(sentence)
-        if length + extra > limit:
-            if not parts:
-                return shorten(sentence, limit)
+    for sentence, ends_paragraph in sentences:
+        if not worded_only or _is_title_sentence(sentence):
+            extra = len(gap) + len(sentence)
+            if length + extra > limit:
+                if not parts:
+                    return shorten(sentence, limit)
+                break
+            parts.append(gap + sentence)
+            length += extra
+            gap = _gap_after(sentence)
+        if ends_paragraph and len(parts) >= enough:
             break
-        parts.append(gap + sentence)
-        length += extra
-        gap = _gap_after(sentence)
     return "".join(parts)
 
 
-def _lead_sentences(paragraphs: Sequence[str]) -> Iterator[str]:
-    for index, paragraph in enumerate(paragraphs):
-        yield from iter_sentences(strip_dateline(paragraph) if index == 0 else paragraph)
-
-
 def make_summary(paragraphs: Sequence[str], limit: int) -> str:
-    """Whole sentences from the lead paragraphs, up to ``limit`` characters.
+    """Whole sentences from the lead paragraphs, up to ``limit`` characters, ending with a
+    paragraph once they are one more than SUMMARY_SENTENCES (no title of the text's own says
+    the first).
 
     Cut on a sentence boundary; when even the first sentence is longer than ``limit``, on a
     word boundary with an ellipsis. Never mid-word.
     """
-    return _summary_from(_lead_sentences(paragraphs), limit)
+    return _summary_from(_marked(paragraphs), limit, SUMMARY_SENTENCES + 1)
 
 
 TITLE_SHOWN = 0.9  #: a cut title that shows this share of its sentence stands for the sentence
@@ -411,21 +467,34 @@ TITLE_SHOWN = 0.9  #: a cut title that shows this share of its sentence stands f
 def make_title_and_summary(
     paragraphs: Sequence[str], title_limit: int, summary_limit: int
 ) -> tuple[str, str]:
-    """The title (make_title of the first paragraph) and a summary of the sentences after it:
-    when the title is the whole first sentence, or shows TITLE_SHOWN of it before its cut, the
-    summary does not repeat it."""
+    """The title (make_title of the first paragraph) and a summary that goes on where the title
+    stops: a reader shows both, one above the other, so the summary never says the title again.
+    When the title is the whole first sentence, or shows TITLE_SHOWN of it before its cut, the
+    summary starts with the next sentence; when the title is cut short, with an ellipsis and the
+    rest of the first sentence ("…to all cars for a year."), which counts as one of the
+    summary's sentences. It ends with a paragraph once it has SUMMARY_SENTENCES (_summary_from).
+    A title that shows nothing of its sentence (a room of a character or two) leaves the summary
+    the whole sentence."""
     lead = iter_sentences(strip_dateline(paragraphs[0]))
-    seen: list[str] = []  # the sentences of the lead read so far: the summary starts with them
+    seen: list[str] = []  # the sentences of the lead read so far
     first = _title_sentence(lead, seen)
     if first is None:  # no sentence with a word: nothing to share
         return make_title(paragraphs[0], title_limit), make_summary(paragraphs, summary_limit)
-    rest = (sentence for paragraph in paragraphs[1:] for sentence in iter_sentences(paragraph))
     title = _title_from(first, title_limit)
     if title.endswith(_ELLIPSIS) and len(title) - 1 < TITLE_SHOWN * len(first):
-        # the title is cut short: the summary gives the whole sentence
-        return title, _summary_from(chain(seen, lead, rest), summary_limit)
+        rest = _rest_after_title(first, title)
+        if rest:  # the title is cut short: the summary says the rest of its sentence first
+            following = next(lead, None)  # none: the rest ends the first paragraph
+            lead = chain([following], lead) if following is not None else lead
+            continued = chain([(_ELLIPSIS + rest, following is None)], _marked(paragraphs, lead))
+            return title, _summary_from(continued, summary_limit, SUMMARY_SENTENCES + 1, worded_only=True)
+        if title != _without_full_stop(_headline_text(first)):  # it shows nothing of it: all of it
+            return title, _summary_from(
+                _marked(paragraphs, chain(seen, lead)), summary_limit, SUMMARY_SENTENCES + 1
+            )
     # The title is the whole first sentence, or all of it but its last few words: the summary
-    # goes on from there rather than say it twice (a reader shows both), unless there is
-    # nothing else to say.
-    after = (sentence for sentence in chain(lead, rest) if _is_title_sentence(sentence))
-    return title, _summary_from(after, summary_limit) or _summary_from(iter(seen), summary_limit)
+    # goes on from there, unless there is nothing else to say.
+    after = _marked(paragraphs, lead)
+    return title, _summary_from(after, summary_limit, SUMMARY_SENTENCES, worded_only=True) or _summary_from(
+        ((sentence, False) for sentence in seen), summary_limit, len(seen)
+    )

@@ -9,7 +9,9 @@ from ..config import Settings
 from ..parse import data_fingerprint
 
 # Bump when the parser changes what it makes of the same text: every file is parsed again.
-PARSER_VERSION = 20  # 20: a list of short lines off the article's topic below it ("most read")
+PARSER_VERSION = 21  # 21: a cut title's summary goes on where the title stops, after "…";
+# a summary ends with its paragraph once it holds two sentences after the title's;
+# 20: a list of short lines off the article's topic below it ("most read")
 # is not the text; text below the article's numbered notes ("[1] ...") is not; a row of headlines
 # each closed by a label in brackets ("[VIDEO]") is never text; a topic is its words less the
 # function words of its language when chrome may end the article;
