@@ -31,6 +31,11 @@ DEFAULT_CAPTIONS = (
     # Ana Souza/Folhapress)": a picture word, then "/" or "by" in a few languages, then a capital.
     r"\((?:[^()/]{0,40}\s)?(?:pictures?|pics?|images?|photos?|photographs?|fotos?|fotografías?|bild|фото)"
     r"\s*(?:/|\s(?:by|de|von|di|par|por)\s)\s*(?-i:[A-ZÀ-ÖØ-ÞА-ЯЁ])[^()]{0,150}\)\s*$",
+    # "A train in the yard at Maschen. Foto: Peter Schulz/dpa", "... Photograph: Jo Bloggs/Agency":
+    # a picture word and a colon after the last sentence, then the credit (a capital, no sentence).
+    r"[.!?…][\"'”’»)]?\s+(?:photos?|photographs?|pictures?|pics?|images?|imagens?|imagen|fotos?|"
+    r"fotograf[íi]as?|fotografi[ae]|bild(?:er)?|фото|фотографи[яи]|φωτογραφία|φωτό|cr[ée]dits?|"
+    r"cr[ée]ditos?)(?:\s(?:by|de|von|di|par|por))?\s*:\s*(?-i:[A-ZÀ-ÖØ-ÞА-ЯЁΑ-ΩΆ-Ώ])[^!?:]{0,60}$",
 )
 DEFAULT_BOILERPLATE = (
     r"^get in touch with our news team\b",

@@ -82,3 +82,42 @@ def test_a_sentence_ending_in_other_brackets_stays_text(sentence: str) -> None:
     body, captions, _title, _summary = parts("\n".join([LEAD, sentence, SECOND, THIRD]))
     assert captions == ()
     assert body == "\n\n".join([LEAD, sentence, SECOND, THIRD])
+
+
+# The third default caption pattern: a picture word and a colon after the caption's last
+# sentence, then the credit (a capital first, no sentence after it).
+CREDIT_TAILS = [
+    "Swimmers wait outside the pool on Monday. Photo: Jane Smith/Northfield Images",
+    "Swimmers wait outside the pool on Monday. Photograph: Jo Bloggs/Agency",
+    "Schwimmer warten am Montag vor dem Hallenbad. Foto: Hans Meier/dpa",
+    "Nadadores esperam na porta da piscina municipal. Foto: Ana Souza/Agência Norte",
+    "Пловцы у входа в бассейн в понедельник. Фото: Анна Смирнова",
+    "Κολυμβητές περιμένουν έξω από την πισίνα. Φωτογραφία: Νίκος Γεωργίου",
+    "Los nadadores esperan a la puerta de la piscina. Imagen de: Lucía Fernández",
+]
+
+
+@pytest.mark.parametrize("caption", CREDIT_TAILS)
+def test_a_caption_ending_in_a_credit_after_its_sentence_is_a_caption(caption: str) -> None:
+    body, captions, title, _summary = parts("\n".join([LEAD, SECOND, caption, THIRD]))
+    assert captions == (caption,)
+    assert body == "\n\n".join([LEAD, SECOND, THIRD])
+    assert title.startswith("The town council agreed on Tuesday")
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        # no sentence before the picture word: a paragraph about a picture
+        "Photo: a word that once meant light, the curator reminds visitors on the wall text.",
+        # the credit is no name (no capital after the colon) or goes on as a sentence
+        "The museum kept only one print from the whole collection. Photos: none of the others survived.",
+        "The museum kept only one print from the whole collection. Photo: Smith took it! Nobody else.",
+        # the picture word does not open the last part
+        "The museum kept one print. The photographer's note on it: Jane Smith, 1953",
+    ],
+)
+def test_a_paragraph_about_pictures_stays_text(paragraph: str) -> None:
+    body, captions, _title, _summary = parts("\n".join([LEAD, SECOND, paragraph, THIRD]))
+    assert captions == ()
+    assert body == "\n\n".join([LEAD, SECOND, paragraph, THIRD])

@@ -16,6 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from fake_models import classify_given
 
 from feedsvc.config import Settings
 from feedsvc.parse import parse_text
@@ -488,3 +489,40 @@ def test_below_picture_needs_a_caption_and_a_credit_between() -> None:
     assert _below_picture([_DEK, _CAPTION, _CREDIT, lead], [0, 1, 3]) == [3]
     # a credit below the last candidate is no picture between them
     assert _below_picture([_DEK, _CAPTION, lead, _OTHER, _CREDIT], [0, 1, 2, 3]) == [0, 1, 2, 3]
+
+
+_WIRE_STORY = [
+    "The defending champion was knocked out in the second round of the tournament on Sunday, losing in five sets to a qualifier ranked outside the top two hundred.",
+    "The qualifier, who had never won a match at a major before this week, saved three match points in the fourth set before running away with the fifth.",
+    "The champion said she had been struggling with a shoulder injury since the start of the year.",
+]
+
+
+@pytest.mark.parametrize(
+    ("byline", "name"),
+    [
+        ("Jane Smith, AP Sports Writer", "Jane Smith"),
+        ("Anna Müller, dpa", "Anna Müller"),
+        ("Juan Pérez | EFE", "Juan Pérez"),
+    ],
+)
+def test_a_name_and_its_source_above_the_lead_is_the_byline(byline: str, name: str) -> None:
+    # the model rates the byline as text (as it does a short line right above the lead): it is
+    # still the byline, out of the body, and it names the author
+    out = classify_given(["Menu", byline, *_WIRE_STORY], (0.1, 0.6, 0.9, 0.9, 0.9))
+    assert [x.kind for x in out] == ["boilerplate", "byline", "lead", "body", "body"]
+    article = parse_text("\n".join(["Menu", byline, *_WIRE_STORY]) + "\n", RULES)
+    assert (article.author, byline in article.paragraphs) == (name, False)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Mensagens de Autoestima, Mensagens de Reflexão Sobre a Vida",  # six words and more: sections
+        "On December 3, it rained",  # a digit or a sentence's end: no name and its source
+        "Jane Smith, AP Sports Writer.",
+    ],
+)
+def test_a_line_with_a_comma_above_the_lead_that_is_no_byline(line: str) -> None:
+    out = classify_given(["Menu", line, *_WIRE_STORY], (0.1, 0.6, 0.9, 0.9, 0.9))
+    assert [x.kind for x in out] == ["boilerplate", "body", "lead", "body", "body"]

@@ -30,6 +30,7 @@ from feedsvc.parse import parse_text
 from feedsvc.parse.classify import _labelled_text
 from feedsvc.parse.classify import _thread
 from feedsvc.parse.classify import _topic_words
+from feedsvc.parse.lead import strip_dateline
 from feedsvc.parse.linetypes import AD_LABEL
 from feedsvc.parse.linetypes import is_salutation
 from feedsvc.parse.linetypes import is_teaser
@@ -840,3 +841,444 @@ def _why(name: str) -> str:
 )
 def test_known_misfires(name: str) -> None:
     _check(KNOWN[name])
+
+
+# --------------------------------------------------------------------------- unseen sites
+# Whole scrapes of pages from sites the parser never saw, in the shape a held-out page has:
+# menu, breadcrumbs, cookie notice, login, the page's headline, a byline and a timestamp, the
+# story under its wire dateline with a picture's caption inside, then links, a newsletter offer,
+# readers' comments and other stories' headlines. Invented text, one page per language.
+# Marks: Drop, a line that must not be in the body; Any, either way; Caption, a line shown as
+# a caption; every other line stays, as a paragraph (the dateline inside the lead too).
+
+
+class Caption(str):
+    """A line the page must show as a caption, not as a paragraph."""
+
+
+SITES: dict[str, tuple[list[str], str | None, str | None]] = {  # lines, author, date (UTC, ISO)
+    "wire_en": (
+        [
+            Drop("Skip to main content"),
+            Drop("Home | World | Business | Sport | Culture"),
+            Drop("World > Europe > Spain"),
+            Drop("This website uses cookies to improve your experience. Accept all"),
+            Any("Drought forces Spanish farmers to abandon olive harvest"),
+            Drop("By Jane Smith, Reuters"),
+            Drop("Updated 10:42 GMT, 3 March 2024"),
+            Any("Share on Facebook"),  # see share_above_lead below
+            "MADRID, March 3 (Reuters) — Thousands of olive growers in southern Spain have given up on this year's harvest after a third winter without proper rain left their trees with almost no fruit, farm unions said on Sunday.",
+            "The unions estimate that production in Andalusia will fall by more than half compared with an average year, pushing the price of olive oil in shops to a new record.",
+            Caption("A farmer walks between dry olive trees near Jaén on February 28. (Photo: Carlos Ruiz/Reuters)"),
+            "\"We have never seen the ground this hard in March,\" said Antonio López, who farms forty hectares near the town of Úbeda and whose family has grown olives for four generations.",
+            "The regional government has promised emergency aid of two hundred million euros, but growers say the money will arrive too late for many small farms that are already in debt.",
+            Drop("Read more: Europe's driest winter in decades"),
+            Drop("Sign up for our daily newsletter"),
+            Drop("Related stories"),
+            Drop("Portugal rations water for farmers in the Algarve"),
+            Drop("Comments (3)"),
+            Drop("MarkT: The government should have built more reservoirs years ago."),
+            Drop("© 2024 Example News. All rights reserved."),
+        ],
+        "Jane Smith",
+        "2024-03-03T10:42:00+00:00",
+    ),
+    "wire_de": (
+        [
+            Drop("Startseite > Politik > Deutschland"),
+            Drop("Wir verwenden Cookies, um Ihnen das beste Nutzererlebnis zu bieten. Alle akzeptieren"),
+            Drop("Anmelden"),
+            Any("Bahn kündigt neuen Streik im Güterverkehr an"),
+            Drop("Von Anna Müller"),
+            Drop("Stand: 03.03.2024, 10:42 Uhr"),
+            Drop("Lesezeit: 3 Min."),
+            "BERLIN, 3. März (dpa) - Die Lokführergewerkschaft hat für die kommende Woche einen weiteren Streik im Güterverkehr angekündigt, nachdem die Verhandlungen mit der Bahn am Wochenende erneut gescheitert sind.",
+            "Der Ausstand soll am Montagabend beginnen und zwei Tage dauern, teilte die Gewerkschaft am Sonntag in Frankfurt mit.",
+            Caption("Ein Güterzug steht im Rangierbahnhof von Maschen. Foto: Peter Schulz/dpa"),
+            "Die Bahn warf der Gewerkschaft vor, die Verhandlungen absichtlich scheitern zu lassen, und kündigte an, notfalls erneut vor Gericht zu ziehen.",
+            "Wirtschaftsverbände warnen, dass schon ein kurzer Streik Lieferketten in der Industrie empfindlich stören könne, weil viele Werke kaum noch Lager haben.",
+            Drop("Mehr zum Thema"),
+            Drop("Was Pendler jetzt wissen müssen"),
+            Drop("Newsletter abonnieren"),
+            Drop("Kommentare (12)"),
+            Drop("Meistgelesen"),
+            Drop("Unwetter im Süden: Straßen gesperrt"),
+            Drop("© 2024 Beispiel Zeitung"),
+        ],
+        "Anna Müller",
+        "2024-03-03T10:42:00+00:00",
+    ),
+    "wire_es": (
+        [
+            Drop("Inicio > Nacional > Sociedad"),
+            Drop("Utilizamos cookies propias y de terceros para mejorar nuestros servicios. Aceptar"),
+            Drop("Iniciar sesión | Suscríbete"),
+            Any("El Gobierno aprueba un plan para frenar la despoblación rural"),
+            Drop("Por Juan Pérez"),
+            Drop("Actualizado hace 2 horas"),
+            Drop("Actualizado: 03/03/2024 10:42"),
+            "MADRID, 3 mar (EFE).- El Consejo de Ministros aprobó este martes un plan de tres mil millones de euros para llevar fibra óptica, médicos y transporte público a los municipios de menos de cinco mil habitantes que pierden población desde hace décadas.",
+            "El plan prevé abrir doscientos consultorios médicos nuevos y ofrecer ayudas de hasta veinte mil euros a las familias jóvenes que se instalen en pueblos pequeños durante al menos cinco años.",
+            "La ministra de Transición Ecológica defendió que se trata del mayor esfuerzo inversor de la historia para la España rural y pidió a las comunidades autónomas que colaboren en su aplicación.",
+            "Las asociaciones de alcaldes de pueblos pequeños celebraron el anuncio, aunque advirtieron de que los planes anteriores se quedaron en el papel por falta de seguimiento.",
+            Drop("Lee también: La España vaciada pierde otros diez mil vecinos en un año"),
+            Drop("Suscríbete a nuestro boletín"),
+            Drop("Lo más leído"),
+            Drop("El Real Madrid golea al Sevilla en el Bernabéu"),
+            Drop("La borrasca deja nieve en el norte peninsular"),
+            Drop("© 2024 Diario Ejemplo. Todos los derechos reservados."),
+        ],
+        "Juan Pérez",
+        "2024-03-03T10:42:00+00:00",
+    ),
+    "wire_fr": (
+        [
+            Drop("Accueil > Société > Éducation"),
+            Drop("Ce site utilise des cookies. En poursuivant votre navigation, vous acceptez leur utilisation."),
+            Drop("Se connecter | S'abonner"),
+            Any("Les enseignants appelés à la grève contre la réforme du collège"),
+            Drop("Par Marie Dupont"),
+            Drop("Publié le 3 mars 2024 à 10h42"),
+            Drop("Temps de lecture : 3 min."),
+            Any("Partager sur Facebook"),
+            "PARIS, 3 mars 2024 (AFP) - Les principaux syndicats d'enseignants ont appelé dimanche à une journée de grève le 12 mars contre la réforme des groupes de niveau au collège, qu'ils jugent contraire à l'égalité des élèves.",
+            "Selon les syndicats, plus de la moitié des professeurs de collège pourraient cesser le travail ce jour-là, un chiffre que le ministère juge très exagéré.",
+            "Le ministre de l'Éducation a défendu sa réforme à la télévision, estimant qu'elle permettrait enfin d'aider les élèves en difficulté en français et en mathématiques.",
+            "Les parents d'élèves sont divisés : la première fédération soutient la grève, tandis que la seconde demande au gouvernement de reporter la réforme d'un an.",
+            Drop("Lire aussi : Réforme du collège, ce qui change à la rentrée"),
+            Drop("Abonnez-vous à notre newsletter"),
+            Drop("Les plus lus"),
+            Drop("Le prix de l'essence repart à la hausse"),
+            Drop("Tempête : trois départements en vigilance orange"),
+        ],
+        "Marie Dupont",
+        "2024-03-03T10:42:00+00:00",
+    ),
+    "wire_pt": (
+        [
+            Drop("Início / País / Saúde"),
+            Drop("Este site utiliza cookies para melhorar a sua experiência. Aceitar"),
+            Drop("Entrar | Assinar"),
+            Any("Hospitais do Norte reforçam urgências para o pico da gripe"),
+            Drop("Por João Silva"),
+            Drop("Atualizado em 03/03/2024 às 10h42"),
+            Drop("Partilhar"),
+            "LISBOA, 3 mar (Lusa) - Os hospitais da região Norte vão contratar mais cento e vinte médicos e enfermeiros durante o próximo mês para responder ao aumento de casos de gripe nas urgências, anunciou hoje a administração regional de saúde.",
+            "Nas últimas duas semanas, o tempo de espera nas urgências dos maiores hospitais do Porto chegou a ultrapassar as dez horas para os doentes considerados pouco urgentes.",
+            Caption("Doentes aguardam atendimento na urgência de um hospital do Porto. Foto: Rui Costa/Lusa"),
+            "A ministra da Saúde pediu às pessoas com sintomas ligeiros que liguem primeiro para a linha de saúde antes de se deslocarem ao hospital.",
+            "Os sindicatos de enfermeiros consideram que o reforço é insuficiente e exigem a abertura de mais camas nos hospitais de retaguarda.",
+            Drop("Leia também: Vacinação contra a gripe abaixo da meta"),
+            Drop("Receba a nossa newsletter"),
+            Drop("Mais lidas"),
+            Drop("Benfica vence clássico no Dragão"),
+            Drop("Comentários"),
+        ],
+        "João Silva",
+        "2024-03-03T10:42:00+00:00",
+    ),
+    "wire_ru": (
+        [
+            Drop("Главная / Общество / Транспорт"),
+            Drop("Мы используем файлы cookie. Продолжая пользоваться сайтом, вы соглашаетесь с этим."),
+            Drop("Войти | Подписаться"),
+            Any("В Москве откроют новую линию метро"),
+            Drop("Автор: Иван Петров"),
+            Drop("Опубликовано 3 марта 2024, 10:42"),
+            Drop("Время чтения: 4 минуты"),
+            "МОСКВА, 3 марта — Первый участок новой кольцевой линии метро откроется для пассажиров до конца года, сообщил в воскресенье заместитель мэра по вопросам транспорта.",
+            "Участок длиной двенадцать километров соединит шесть станций на востоке города, где жители давно жалуются на переполненные автобусы.",
+            Caption("Строители на одной из станций новой линии. Фото: Анна Смирнова"),
+            "Стоимость строительства оценивается в двести миллиардов рублей, большую часть средств выделил городской бюджет.",
+            "По словам чиновника, ещё четыре станции будут готовы в следующем году, а полностью линию замкнут к концу десятилетия.",
+            Drop("Читайте также: Как изменится расписание электричек весной"),
+            Drop("Подпишитесь на наш канал"),
+            Drop("Самое читаемое"),
+            Drop("Погода на выходные: снег и гололёд"),
+            Drop("Комментарии (5)"),
+        ],
+        "Иван Петров",
+        "2024-03-03T10:42:00+00:00",
+    ),
+    "wire_el": (
+        [
+            Drop("Αρχική > Ελλάδα > Κοινωνία"),
+            Drop("Αυτός ο ιστότοπος χρησιμοποιεί cookies. Αποδοχή"),
+            Drop("Σύνδεση | Εγγραφή"),
+            Any("Σε απεργία οι λιμενεργάτες του Πειραιά"),
+            Drop("Ενημερώθηκε: 03.03.2024, 10:42"),
+            Any("Κοινοποίηση"),
+            "ΠΕΙΡΑΙΑΣ, 3 Μαρτίου — Σε σαρανταοκτάωρη απεργία προχωρούν από τη Δευτέρα οι λιμενεργάτες του Πειραιά, ζητώντας καλύτερα μέτρα ασφάλειας μετά το θανατηφόρο ατύχημα της περασμένης εβδομάδας.",
+            "Η διοίκηση του λιμανιού δήλωσε ότι θα συναντηθεί με το σωματείο την Τρίτη, αλλά οι εργαζόμενοι λένε ότι οι υποσχέσεις δεν αρκούν πια.",
+            Caption("Λιμενεργάτες σε συγκέντρωση έξω από την πύλη του λιμανιού. Φωτογραφία: Νίκος Γεωργίου"),
+            "Η απεργία αναμένεται να καθυστερήσει τη φόρτωση δεκάδων πλοίων, σε μια περίοδο που το λιμάνι έχει ήδη μεγάλο φόρτο εργασίας.",
+            Drop("Διαβάστε επίσης: Νέοι κανόνες ασφάλειας στα λιμάνια"),
+            Drop("Εγγραφείτε στο newsletter μας"),
+            Drop("Τα πιο δημοφιλή"),
+        ],
+        None,
+        "2024-03-03T10:42:00+00:00",
+    ),
+    "wire_ja": (
+        [
+            Drop("ホーム > 社会 > 交通"),
+            Drop("このサイトはクッキーを使用しています。同意する"),
+            Drop("ログイン | 会員登録"),
+            Any("北陸新幹線、大雪で終日運休"),
+            Drop("2024年3月3日"),
+            Drop("3時間前"),
+            Drop("シェアする"),
+            "【金沢】記録的な大雪のため、JR西日本は3日、北陸新幹線の金沢と敦賀の間を終日運休すると発表した。",
+            "石川県内では一晩で五十センチを超える雪が降り、線路の除雪が追いつかない状態が続いている。",
+            "県は不要不急の外出を控えるよう呼びかけており、高速道路の一部区間も通行止めとなっている。",
+            "気象台によると、雪は4日の朝まで降り続く見込みだという。",
+            Drop("関連記事"),
+            Drop("大雪で停電、県内で一万戸"),
+            Drop("ニュースレターを購読する"),
+            Drop("アクセスランキング"),
+        ],
+        None,
+        "2024-03-03T00:00:00+00:00",
+    ),
+    "wire_zh": (
+        [
+            Drop("首页 > 新闻 > 社会"),
+            Drop("2024年03月03日 10:42 来源：本报"),
+            "本市唯一的产科病房将于本月底关闭，原因是医院未能招聘到足够的助产士，卫生部门周一表示。",
+            "孕妇今后需要前往四十公里外最近的产科，冬季沿海公路常因积雪封闭，路程可能超过一个小时。",
+            "居民已收集一万二千个签名反对关闭，并计划周六前往市政府请愿。",
+            Drop("相关新闻"),
+            Drop("流感病例连续三周上升"),
+        ],
+        None,
+        "2024-03-03T10:42:00+00:00",
+    ),
+    # a wire story's own byline on the agency's line: "Name, AP Sports Writer"
+    "sports_writer_en": (
+        [
+            Drop("Jane Smith, AP Sports Writer"),
+            Drop("3 hours ago"),
+            "MELBOURNE, Australia (AP) — The defending champion was knocked out in the second round of the tournament on Sunday, losing in five sets to a qualifier ranked outside the top two hundred.",
+            "The qualifier, who had never won a match at a major before this week, saved three match points in the fourth set before running away with the fifth.",
+            "\"I don't really know what happened,\" she said afterward. \"I just kept hitting the ball.\"",
+            "The champion said she had been struggling with a shoulder injury since the start of the year but did not want to use it as an excuse.",
+        ],
+        "Jane Smith",
+        None,
+    ),
+}
+# Shapes of article no site's chrome hides: one line; all in capitals; every line short; a list
+# (bullet points, a recipe's steps); a Q&A interview; a first line that is a quotation.
+SHAPES: dict[str, list[str]] = {
+    "one_line": [
+        "The central bank raised its main interest rate by a quarter of a point on Thursday, the fourth increase this year, saying inflation was still far above its target.",
+    ],
+    "all_capitals": [
+        Any("STORM CLOSES ALL SCHOOLS IN THE NORTHERN VALLEYS"),
+        "HEAVY SNOW CLOSED EVERY SCHOOL IN THE NORTHERN VALLEYS ON MONDAY AFTER MORE THAN A METRE FELL OVERNIGHT, THE REGIONAL EDUCATION OFFICE SAID.",
+        "BUSES WILL NOT RUN UNTIL THE ROADS HAVE BEEN CLEARED, AND PARENTS HAVE BEEN ASKED TO KEEP THEIR CHILDREN AT HOME FOR AT LEAST TWO DAYS.",
+        "THE WEATHER SERVICE EXPECTS MORE SNOW ON WEDNESDAY.",
+    ],
+    "short_lines": [
+        "The bridge is open again.",
+        "Cars crossed it at dawn.",
+        "Drivers cheered and honked.",
+        "It had been shut for a year.",
+        "Repairs cost two million.",
+        "The mayor cut a ribbon.",
+        "Cyclists came next.",
+        "Shops nearby were glad.",
+    ],
+    "bullets": [
+        "The government announced on Wednesday a package of measures to help households with energy bills this winter, worth about twelve billion euros in total.",
+        "The main measures are:",
+        "• a cap on the price of electricity for homes at 25 cents per kilowatt hour",
+        "• a one-off payment of 300 euros for pensioners and students",
+        "• lower VAT on gas and district heating until the end of March",
+        "• an extra 500 million euros for housing benefit",
+        "Opposition parties said the package came too late and did too little for small businesses, many of which face bills three times higher than last year.",
+        "The measures still need the approval of parliament, which will vote on them next week.",
+    ],
+    "interview_en": [
+        Any("Interview"),
+        "The novelist talks about her new book, her childhood on a farm in the north and why she still writes by hand.",
+        "Your new novel is set in the village where you grew up. Why go back there now?",
+        "Because the village is disappearing. When I was a child there were four hundred people; now there are sixty, most of them over seventy.",
+        "Do the people there recognise themselves in the book?",
+        "Some do, and some are angry with me. One neighbour told me I had made her mother sound far too kind.",
+        "What are you writing now?",
+        "A book about my father, who kept bees for fifty years.",
+    ],
+    "quotation_first": [
+        "\"We have waited thirty years for this railway, and now it is finally here.\"",
+        "That was how the mayor of the small mountain town greeted the first train on the new line on Saturday, as hundreds of residents gathered on the platform.",
+        "The line links the town to the regional capital in forty minutes, a journey that took more than two hours by the winding road over the pass.",
+        "It cost nine hundred million euros and took eight years to build, including a tunnel of six kilometres under the mountain.",
+    ],
+}
+
+
+def _check_site(lines: list[str], author: str | None, date: str | None) -> None:
+    article = parse_text("\n".join(lines) + "\n", RULES)
+    body = [b.text for b in article.blocks if b.kind == "p"]
+    shown = [b.text for b in article.blocks if b.kind == "caption"]
+    text = [x for x in lines if not isinstance(x, (Drop, Any, Caption))]
+    lost = [x for x in text if x not in body]
+    kept = [x for x in lines if isinstance(x, Drop) and x in body + shown]
+    captions = [x for x in lines if isinstance(x, Caption)]
+    assert (lost, kept, shown) == ([], [], captions)
+    # the title is the lead's first sentence (its dateline left out, a full stop inside quotes
+    # aside); the summary opens with the lead, or goes on where the title stops ("…" and the
+    # rest of its sentence) or after the title's sentence
+    lead = strip_dateline(text[0])
+    assert article.title and lead.startswith(article.title.rstrip(".…\"”»」"))
+    assert article.summary.removeprefix("…")[:20] in lead + " " + " ".join(text[1:3])
+    assert (article.author, article.date.isoformat() if article.date else None) == (author, date)
+
+
+@pytest.mark.parametrize("name", list(SITES))
+def test_a_page_from_an_unseen_site(name: str) -> None:
+    _check_site(*SITES[name])
+
+
+@pytest.mark.parametrize("name", list(SHAPES))
+def test_an_article_of_an_unusual_shape(name: str) -> None:
+    _check_site(SHAPES[name], None, None)
+
+
+# Known misfires on unseen sites' pages, with their reasons (strict: a fix shows up as a pass,
+# to move to SITES or SHAPES).
+_CHROME_TOP = [Drop("Startseite > Politik > Deutschland"), Drop("Von Anna Müller"), Drop("Stand: 03.03.2024, 10:42 Uhr")]
+_STORY_DE = [x for x in SITES["wire_de"][0] if not isinstance(x, (Drop, Any, Caption))]
+KNOWN_SITES: dict[str, tuple[list[str], str | None, str | None]] = {
+    "share_above_lead_de": ([*_CHROME_TOP, Drop("Artikel teilen"), *_STORY_DE], "Anna Müller", "2024-03-03T10:42:00+00:00"),
+    "share_above_lead_es": (
+        [
+            *[x for x in SITES["wire_es"][0][:7] if "hace" not in x],
+            Drop("Compartir en WhatsApp"),
+            *SITES["wire_es"][0][7:],
+        ],
+        "Juan Pérez",
+        "2024-03-03T10:42:00+00:00",
+    ),
+    "caption_without_credit_es": (
+        [
+            *SITES["wire_es"][0][:9],
+            Caption("Vista de un pueblo de la sierra de Soria, en una imagen de archivo."),
+            *SITES["wire_es"][0][9:],
+        ],
+        "Juan Pérez",
+        "2024-03-03T10:42:00+00:00",
+    ),
+    "caption_agency_in_capitals_fr": (
+        [
+            *SITES["wire_fr"][0][:10],
+            Caption("Des élèves entrent dans un collège de Lyon, le 4 septembre 2023. PHOTO AFP"),
+            *SITES["wire_fr"][0][10:],
+        ],
+        "Marie Dupont",
+        "2024-03-03T10:42:00+00:00",
+    ),
+    "caption_between_short_paragraphs_ja": (
+        [*SITES["wire_ja"][0][:9], Caption("雪に覆われた金沢駅前の様子（共同）"), *SITES["wire_ja"][0][9:]],
+        None,
+        "2024-03-03T00:00:00+00:00",
+    ),
+    "paywall_meter_en": (
+        _wrapped([Drop("You have 3 free articles left this month. Subscribe for unlimited access."), *PAGES["addr_mid_email"]]),
+        None,
+        None,
+    ),
+    "ingredients_en": (
+        [
+            Drop("Home > Recipes > Soups"),
+            Drop("Jump to recipe"),
+            "This thick lentil soup is the one my grandmother made every winter, and it takes less than an hour from the first chopped onion to the table.",
+            "Ingredients",
+            "200 g red lentils",
+            "1 onion, chopped",
+            "2 carrots, diced",
+            "1 litre vegetable stock",
+            "1 tsp ground cumin",
+            "Salt and pepper",
+            "Method",
+            "Soften the onion and carrots in a little oil for ten minutes.",
+            "Add the lentils, the cumin and the stock, and bring to the boil.",
+            "Simmer for twenty-five minutes, until the lentils fall apart.",
+            Drop("Rate this recipe"),
+            Drop("Leave a comment"),
+        ],
+        None,
+        None,
+    ),
+    "steps_de": (
+        [
+            Drop("Startseite > Rezepte > Suppen"),
+            Drop("Rezept drucken"),
+            "Diese dicke Linsensuppe hat meine Großmutter jeden Winter gekocht, und vom ersten Schnitt der Zwiebel bis zum Tisch dauert es weniger als eine Stunde.",
+            "Die Zwiebel und die Karotten zehn Minuten in etwas Öl andünsten.",
+            "Die Linsen, den Kreuzkümmel und die Brühe dazugeben und aufkochen lassen.",
+            "Fünfundzwanzig Minuten köcheln lassen, bis die Linsen zerfallen.",
+            "Die Hälfte der Suppe pürieren und wieder unterrühren.",
+            "Abschmecken und mit Brot servieren.",
+            Drop("Rezept bewerten"),
+        ],
+        None,
+        None,
+    ),
+    "byline_and_date_ar": (
+        [
+            Drop("الرئيسية > أخبار > صحة"),
+            Drop("بقلم: أحمد علي"),
+            Drop("نشر في 3 مارس 2024 - 10:42"),
+            "قالت السلطات الصحية يوم الاثنين إن جناح الولادة الوحيد في المدينة سيغلق في نهاية الشهر بعد أن فشل المستشفى في توظيف عدد كاف من القابلات.",
+            "وسيتعين على الحوامل السفر أربعين كيلومترا إلى أقرب وحدة، وهي رحلة قد تستغرق أكثر من ساعة في الشتاء.",
+            "وجمع السكان اثني عشر ألف توقيع ضد الإغلاق ويعتزمون التظاهر أمام البلدية يوم السبت.",
+            Drop("اقرأ أيضا"),
+            Drop("شارك هذا المقال"),
+        ],
+        "أحمد علي",
+        "2024-03-03T10:42:00+00:00",
+    ),
+}
+WHY_SITES = {
+    "share_above_lead": "a share button of a word or two right above the lead that the model rates "
+    "as text is kept as a line 'not yet a full paragraph' (classify._above_lead). Dropping every "
+    "line of fewer than SENTENCE_WORDS words with no sentence end there also drops list items and "
+    "site addresses that annotated bodies keep: realpages-dev article/ body F1 0.901 -> 0.900, "
+    "two fixtures of a Wikinews list lost",
+    "caption_without_credit": "a picture's caption with no credit, a full sentence between the "
+    "paragraphs, has nothing in its text that tells it from a short paragraph",
+    "caption_agency_in_capitals": "a caption closed by a picture word and an agency in capitals with "
+    "no colon ('... PHOTO AFP') is not read as a credit (the caption pattern of config wants "
+    "'Photo: Name'); 'PHOTO' then a word in capitals also closes a sentence about a photograph",
+    "caption_between_short_paragraphs": "the line model rates short Japanese paragraphs (40-50 "
+    "characters) below 0.5, and a caption between them (no full stop, a credit in full-width "
+    "brackets) breaks the run: nothing below it is continued as text, so the story ends above the "
+    "picture",
+    "paywall_meter": "a metered paywall's notice above the story ('You have 3 free articles left "
+    "this month. Subscribe ...') is two sentences of prose: the lead model takes it for the lead "
+    "and it becomes the title; it has fewer than TOPIC_EVIDENCE topic words, too few for "
+    "on_topic_lead to judge",
+    "ingredients": "a recipe's ingredients (short lines without a verb) that the model rates below "
+    "FILL (0.2) are not filled in between the lines of text, though text stands on both sides "
+    "(_text_mask): a menu or a row of buttons between two runs of text has the same shape",
+    "steps_de": "the last steps of a recipe (short imperative sentences whose words the lead does "
+    "not share) have the shape of other stories' headlines below the story "
+    "(_without_tail_teasers): on the dev pages such lists end in '.' and '?' too",
+    "byline_and_date_ar": "Arabic is in no table: the byline word 'بقلم' is not a byline word "
+    "(linetypes._BY), a name in a script without capitals is no name (byline_name), and Arabic "
+    "month names are not in data/months.json",
+}
+
+
+def _why_site(name: str) -> str:
+    return next(WHY_SITES[key] for key in sorted(WHY_SITES, key=len, reverse=True) if name.startswith(key))
+
+
+@pytest.mark.parametrize(
+    "name",
+    [pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=_why_site(name))) for name in KNOWN_SITES],
+)
+def test_known_misfires_on_unseen_sites(name: str) -> None:
+    _check_site(*KNOWN_SITES[name])

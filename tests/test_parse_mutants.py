@@ -212,6 +212,28 @@ DATELINES = [
     ("NASA (the agency) - said more.", "NASA (the agency) - said more."),  # a source has a capital
     ("Honolulu (KHNL) - The text.", "Honolulu (KHNL) - The text."),  # the place in capitals
     ("HONOLULU (KHNL) The text.", "HONOLULU (KHNL) The text."),  # and a dash after it
+    # a date after the place: its month is a month's name in some language, its day a day
+    ("LONDON, March 3 (Reuters) - The text.", "The text."),
+    ("WASHINGTON, March 3, 2024 — The text.", "The text."),
+    ("NEW YORK, Mar. 3 — The text.", "The text."),
+    ("MADRID, 3 mar (EFE).- El texto.", "El texto."),
+    ("SÃO PAULO, 3 de março de 2024 (Reuters) - O texto.", "O texto."),
+    ("BERLIN, 3. März (dpa) - Der Text.", "Der Text."),
+    ("PARIS, 3 mars 2024 (AFP) - Le texte.", "Le texte."),
+    ("МОСКВА, 3 марта — Текст.", "Текст."),
+    ("МОСКВА, 3 мар — РИА Новости. Текст.", "Текст."),  # the agency after the dash, then a full stop
+    ("ПАРИЖ, 3 марта. /ТАСС/. Текст.", "Текст."),  # the agency between slashes
+    ("ΑΘΗΝΑ, 3 Μαρτίου — Το κείμενο.", "Το κείμενο."),
+    ("HONOLULU, Hawaii, March 3 (KHNL) - The text.", "The text."),
+    ("LONDON, Flat 3 — The text.", "LONDON, Flat 3 — The text."),  # no month
+    ("LONDON, March 45 — The text.", "LONDON, March 45 — The text."),  # "March 45": not read as a date...
+    ("MOSCOW, 45 March — The text.", "MOSCOW, 45 March — The text."),  # ... nor this: no day
+    ("London, March 3 — The text.", "London, March 3 — The text."),  # the place in capitals
+    ("/TASS/ The text.", "/TASS/ The text."),  # the agency between slashes ends a sentence's dateline
+    # a place (and an agency) in lenticular brackets opens a Japanese story
+    ("【金沢】記録的な大雪のため。", "記録的な大雪のため。"),
+    ("【ワシントン共同】米政府は3日、発表した。", "米政府は3日、発表した。"),
+    ("【金沢】", "【金沢】"),  # nothing after it: the text stays
 ]
 
 

@@ -17,6 +17,7 @@ import pytest
 from feedsvc.config import Settings
 from feedsvc.parse import parse_text
 from feedsvc.parse.linetypes import find_date
+from feedsvc.parse.linetypes import is_time_note
 from feedsvc.parse.linetypes import is_timestamp
 
 RULES = Settings(seeds_dir=Path("seeds"), db_path=Path("x")).parse_rules()
@@ -83,3 +84,61 @@ def test_a_day_has_at_most_two_digits() -> None:
     assert find_date("May 123, 2019") is None
     assert find_date("12 May 2019") == "12 May 2019"
     assert find_date("Room 123 May 2019") is None
+
+
+# How long ago a page was published, or how long it takes to read: a timestamp above the story
+# (linetypes.is_time_note), never text; no date comes of it.
+TIME_NOTES = [
+    ("en", "3 hours ago"),
+    ("en", "Updated 2 hours ago"),
+    ("en", "an hour ago"),
+    ("en", "4 min read"),
+    ("en", "Reading time: 4 minutes"),
+    ("de", "vor 2 Stunden"),
+    ("de", "Lesezeit: 3 Min."),
+    ("es", "hace 5 minutos"),
+    ("es", "Actualizado hace 2 horas"),
+    ("es", "Tiempo de lectura: 3 min"),
+]
+NO_TIME_NOTES = [
+    "He scored after 90 minutes.",  # a sentence
+    "He left 3 hours ago.",
+    "3 hours ago we left the harbour",  # the note does not end the line
+    "Il y a 2 heures · Lecture 3 min",  # ... nor here
+    "2 min 30 sec",  # two numbers: a time, no reading time
+    "The ferry left three hours ago and has not been seen since then by anyone",  # too long
+    "ago",
+]
+
+
+@pytest.mark.parametrize(("lang", "note"), TIME_NOTES)
+def test_a_time_note_is_a_timestamp_above_the_story(lang: str, note: str) -> None:
+    assert is_time_note(note) and is_timestamp(note)
+    text = "\n".join(["Home | News | Local", note, *STORY[lang]]) + "\n"
+    article = parse_text(text, RULES)
+    assert article.paragraphs == tuple(STORY[lang])
+    assert article.date is None
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "il y a 3 heures",
+        "Temps de lecture : 3 min.",
+        "há 2 dias",
+        "3 минуты назад",
+        "Время чтения: 5 минут",
+        "5分前",
+        "3小时前",
+        "読了時間：3分",
+        "2 uur geleden",
+        "3 giorni fa",
+    ],
+)
+def test_time_notes_in_other_languages(note: str) -> None:
+    assert is_time_note(note)
+
+
+@pytest.mark.parametrize("line", NO_TIME_NOTES)
+def test_no_time_note(line: str) -> None:
+    assert not is_time_note(line)

@@ -273,6 +273,22 @@ def _one_run_of_prose(lines: Sequence[str], fixed: Sequence[Line | None], lead: 
     return out
 
 
+BYLINE_WORDS = 6  #: a name with a role or a source after it ("Jane Smith, AP Sports Writer") has fewer words
+
+
+def _named_source(line: str) -> bool:
+    """A name, then its role or source after a comma or a bar, in a few words without a digit
+    or a sentence's end: "Jane Smith, AP Sports Writer", "Juan Pérez | EFE". Not "On December
+    3, 2004 it rained." (a sentence that opens with capitals)."""
+    stripped = line.rstrip(features.CLOSERS)
+    return (
+        line.count(" ") < BYLINE_WORDS
+        and not any(c.isdigit() for c in line)
+        and not (stripped and stripped[-1] in features.TERMINAL)
+        and byline_name(line) is not None
+    )
+
+
 def _above_lead(line: str, p: float, otherwise: str) -> Line:
     """A line of text above the lead that is not a full paragraph: a byline, a timestamp, a
     place (dateline) by its shape, else body text (``otherwise`` says why)."""
@@ -284,6 +300,8 @@ def _above_lead(line: str, p: float, otherwise: str) -> Line:
     # capitals ("Принять все" is no place).
     if _PLACE.match(line) and is_upper_line(line):
         return Line(line, "dateline", p, "a place in capitals above the lead")
+    if _named_source(line):
+        return Line(line, "byline", p, "a name and a role or a source above the lead")
     return Line(line, "body", p, otherwise, is_full_paragraph(line, SENTENCE_WORDS))
 
 

@@ -29,6 +29,11 @@ def _months() -> dict[str, int]:
     return months
 
 
+def month_of(word: str) -> int:
+    """The month (1-12) a word names in the table ("März", "марта", "mar"); 0 for no month."""
+    return _months().get(word.casefold(), 0)
+
+
 # A month is any word here, looked up in the table: one pattern of a few characters compiles
 # in microseconds, one alternation of 600 names took over 100 ms on first use.
 _NAMED = re.compile(

@@ -11,6 +11,8 @@ from collections.abc import Iterator
 from collections.abc import Sequence
 from itertools import chain
 
+from .dates import month_of
+
 # --------------------------------------------------------------------------- sentences
 
 # Words that are followed by a full stop but do not end a sentence before a capital.
@@ -160,34 +162,46 @@ def split_sentences(paragraph: str) -> list[str]:
 # "WASHINGTON (CNN) -- ", "(CNN)", "LONDON, England (Reuters) -- ", "SEVILLA, España (EFE) — ",
 # "MOSCOW — ": wire-service datelines, in any alphabet with capitals. Python's re has no class
 # for capital letters, so each pattern matches letters and ``_dateline_end`` checks the case.
+# A date may follow the place: "LONDON, March 3 (Reuters) - ", "MADRID, 3 mar (EFE).- ",
+# "МОСКВА, 3 марта — ", "ПАРИЖ, 3 марта. /ТАСС/. "; its month is a word of dates.py's table.
 _L = r"[^\W\d_]"  # a letter
 _PLACE_CHARS = rf"(?:{_L}|[.'’ -])"
 # Wire services, a fixed list: their names are what tells a dateline from a parenthesis.
 _AGENCIES = (
     "CNN|AP|Reuters|AFP|UPI|PA|BBC|EFE|dpa|DPA|ANSA|Lusa|LUSA|Xinhua|Kyodo|Yonhap|TASS|ТАСС|PTI|IANS|"
-    "ANP|Belga|APA|KNA|AA|Europa Press|Bernama|Antara|ANTARA|CTK|ČTK|PAP|NTB|TT|SDA|ATS"
+    "ANP|Belga|APA|KNA|AA|Europa Press|EUROPA PRESS|Bernama|Antara|ANTARA|CTK|ČTK|PAP|NTB|TT|SDA|ATS|"
+    "Интерфакс|РИА Новости|ANA-MPA|АНА-МПА"
+)
+# ", March 3", ", 3 mars 2024", ", 3. März", ", 3 de março de 2024": a day and a month's name
+_DATE_PART = (
+    rf",\s*(?:(?P<day>\d{{1,2}})\.?\s+(?:de\s+)?(?P<month>{_L}{{3,12}})\.?|(?P<month2>{_L}{{3,12}})\.?\s+(?P<day2>\d{{1,2}}))"
+    r"(?:,?\s+(?:de\s+)?(?:19|20)\d{2})?"
 )
 _DATELINES = (
-    # [Place[, Region]] (Agency) [dash]: the place starts with a capital
+    # [Place[, Region]][, date] (Agency) [dash] or /Agency/: the place starts with a capital
     re.compile(
-        rf"(?:(?P<place>{_L}{_PLACE_CHARS}{{0,40}})(?:, (?P<region>{_L}{_PLACE_CHARS}{{0,30}}))?\s*)?"
-        rf"\((?:{_AGENCIES})\)\s*(?:--|—|–|-)?\s*"
+        rf"(?:(?P<place>{_L}{_PLACE_CHARS}{{0,40}})(?:, (?P<region>{_L}{_PLACE_CHARS}{{0,30}}))?"
+        rf"(?:{_DATE_PART})?\.?\s*)?"
+        rf"(?:\((?:{_AGENCIES})\)|(?<=\. )/(?:{_AGENCIES})/)\s*\.?\s*(?:--|—|–|-)?\s*"
     ),
-    # PLACE[, Region] -- : the place in capitals, a dash other than a hyphen
+    # PLACE[, Region][, date] -- [Agency.]: the place in capitals, a dash other than a hyphen
     re.compile(
-        rf"(?P<caps>{_L}{_PLACE_CHARS}{{2,30}})(?:, (?P<region>{_L}{_PLACE_CHARS}{{1,30}}))?\s+(?:--|—|–)\s+"
+        rf"(?P<caps>{_L}{_PLACE_CHARS}{{2,30}})(?:, (?P<region>{_L}{_PLACE_CHARS}{{1,30}}))?(?:{_DATE_PART})?"
+        rf"\s+(?:--|—|–)\s+(?:(?:{_AGENCIES})\.\s+)?"
     ),
     # "CAPE CANAVERAL, Florida - ": a plain hyphen only after a place in capitals and a region
     re.compile(rf"(?P<caps>{_L}{_PLACE_CHARS}{{2,30}}), (?P<region>{_L}(?:{_L}|[.'’ ]){{1,30}}?)\s+-\s+"),
     # "HONOLULU, Hawaii (KHNL) - ": a place in capitals, any source in brackets, then a dash
     re.compile(
-        rf"(?P<caps>{_L}{_PLACE_CHARS}{{2,30}}?)(?:, (?P<region>{_L}{_PLACE_CHARS}{{1,30}}?))?\s*"
-        r"\((?P<source>[^\W\d_][\w.&'’/-]{0,30}(?: [\w.&'’/-]+){0,3})\)\s*(?:--|—|–|-)\s+"
+        rf"(?P<caps>{_L}{_PLACE_CHARS}{{2,30}}?)(?:, (?P<region>{_L}{_PLACE_CHARS}{{1,30}}?))?(?:{_DATE_PART})?\s*"
+        r"\((?P<source>[^\W\d_][\w.&'’/-]{0,30}(?: [\w.&'’/-]+){0,3})\)\s*\.?(?:--|—|–|-)\s+"
     ),
+    # "【金沢】", "【ワシントン共同】": a place (and agency) in lenticular brackets, in Japanese
+    re.compile(r"【[^【】\s]{1,12}】\s*"),
 )
 _ELLIPSIS = "…"
 # Literals one of which every dateline contains.
-_DATELINE_MARKS = ("(", "--", "—", "–", " - ")
+_DATELINE_MARKS = ("(", "--", "—", "–", " - ", ". /", "【")
 
 
 _MONTH = (
@@ -232,10 +246,19 @@ def dateline_end(text: str) -> int:
     return _match_dateline(text)
 
 
+def _is_date(m: re.Match[str]) -> bool:
+    """The dateline's date part, when it has one, names a month (and its day is one)."""
+    groups = m.groupdict()
+    month = groups.get("month") or groups.get("month2")
+    if month is None:
+        return True
+    return month_of(month) > 0 and 1 <= int(groups.get("day") or groups.get("day2") or 1) <= 31
+
+
 def _match_dateline(text: str) -> int:
-    agency, caps, hyphen, sourced = _DATELINES
+    agency, caps, hyphen, sourced, bracketed = _DATELINES
     m = agency.match(text)
-    if m and all(_capital(m[g] or "X") for g in ("place", "region")):
+    if m and all(_capital(m[g] or "X") for g in ("place", "region")) and _is_date(m):
         return m.end()
     for pattern in (caps, hyphen, sourced):
         m = pattern.match(text)
@@ -244,9 +267,11 @@ def _match_dateline(text: str) -> int:
             and _in_capitals(m["caps"])
             and _capital(m["region"] or "X")
             and _capital(m.groupdict().get("source") or "X")
+            and _is_date(m)
         ):
             return m.end()
-    return 0
+    m = bracketed.match(text)
+    return m.end() if m else 0
 
 
 def strip_dateline(text: str) -> str:

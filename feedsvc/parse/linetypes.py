@@ -43,6 +43,7 @@ _DATE_IN_LINE = re.compile(
     re.IGNORECASE,
 )
 _DIGIT = re.compile(r"\d")
+_WORDS = re.compile(r"\w+")
 _TIME_IN_LINE = re.compile(
     r"\b(?:[01]?\d|2[0-3])[:.h][0-5]\d\b(?:\s?[AaPp]\.?[Mm]\b\.?)?|\b\d{4}\s+(?:GMT|UTC|[A-Z]{2,4}T)\b"
 )
@@ -60,7 +61,7 @@ _NAME_END = re.compile(r"\s*(?:,|\||•|·|/|\s[-–—]\s|\d|\(|\bfor\b|\bin\b|
 _PICTURE = (
     r"(?:photos?|photographs?|photography|pictures?|pics?|images?|imagens?|imágenes|imagen|"
     r"immagini|immagine|fotos?|fotografi[ae]|fotografía|bild(?:er)?|фото|фотографи[яи]|"
-    r"zdjęci[ea]|illustrations?|cr[ée]dits?|cr[ée]ditos?)"
+    r"zdjęci[ea]|φωτογραφίες|φωτογραφία|φωτό|illustrations?|cr[ée]dits?|cr[ée]ditos?)"
 )
 _CREDIT = re.compile(
     rf"^(?:(?:\w+\s)?{_PICTURE}(?:\s(?:by|de|di|von|par|por))?\s*[:：|]\s*\S[^.!?]{{0,60}}"
@@ -107,14 +108,54 @@ def _without_dates(line: str) -> str:
     return _TIME_IN_LINE.sub(" ", line)
 
 
+# "3 hours ago", "vor 2 Stunden", "hace 5 minutos", "il y a 3 heures", "há 2 dias", "3 часа
+# назад", "5分前": when a page says it was published, told from now; and "4 min read",
+# "Lesezeit: 3 Min.", "Temps de lecture : 3 min", "3 minutos de leitura", "Время чтения: 5 минут",
+# "読了時間：3分": how long it takes to read. Fixed phrases (the languages of the dev set and
+# their neighbours), so patterns; a line of a few words (TIME_NOTE_WORDS) that is all one.
+_AGO = re.compile(
+    r"(?:\d+|an?|one)\s+(?:min(?:ute)?s?|hours?|hrs?|days?|weeks?|months?)\s+ago"
+    r"|vor\s+(?:\d+|einer?|einem)\s+(?:minuten?|stunden?|tag(?:en)?|wochen?|monaten?)"
+    r"|hace\s+(?:\d+|una?)\s+(?:minutos?|horas?|días?|semanas?|meses?)"
+    r"|il\s+y\s+a\s+(?:\d+|une?)\s+(?:minutes?|heures?|jours?|semaines?|mois)"
+    r"|há\s+(?:\d+|uma?)\s+(?:minutos?|horas?|dias?|semanas?|meses?)"
+    r"|(?:\d+|una?)\s+(?:minut[oi]|or[ae]|giorn[oi]|settiman[ae]|mes[ei])\s+fa"
+    r"|\d+\s+(?:minuten|uur|dagen|weken|maanden)\s+geleden"
+    r"|(?:\d+\s+)?(?:минут[уы]?|час(?:а|ов)?|дн(?:я|ей)|день|недел[юи]|месяц(?:а|ев)?)\s+назад"
+    r"|\d+\s*(?:分|時間|日|週間|か月|分钟|小时|天|周|个月)前",
+    re.IGNORECASE,
+)
+_READING = re.compile(
+    r"\d+\s*(?:min\b\.?|mins\b|minutes?|minuten|minutos|minuti|минут[аы]?|мин\b\.?|分钟?)",
+    re.IGNORECASE,
+)
+TIME_NOTE_WORDS = 5  #: a line that says when (told from now) or how long to read has at most this many words
+
+
+def is_time_note(line: str) -> bool:
+    """A line of a few words that says how long ago the page was published or how long it
+    takes to read ("3 hours ago", "Updated 2 hours ago", "4 min read", "Lesezeit: 3 Min."): a
+    timestamp, not text. No sentence ("He left 3 hours ago.", "He scored after 90 minutes.")."""
+    if line.count(" ") > 2 * TIME_NOTE_WORDS or len(_WORDS.findall(line)) > TIME_NOTE_WORDS:
+        return False
+    ago = _AGO.search(line)
+    if ago is not None:  # it ends the line: "3 hours ago we left" is no note
+        return not line[ago.end() :].strip(features.CLOSERS + " ")
+    m = _READING.search(line)
+    if m is None or _DIGIT.search(line, 0, m.start()) or _DIGIT.search(line, m.end()):
+        return False
+    rest = (line[: m.start()] + line[m.end() :]).rstrip(features.CLOSERS + " ")
+    return not rest.endswith(tuple(features.TERMINAL))
+
+
 def is_timestamp(line: str) -> bool:
     """A short line that gives a date (and maybe a time, a byline, a section), not a sentence
-    that mentions one."""
+    that mentions one; or a time note (is_time_note: "3 hours ago", "4 min read")."""
     if line.count(" ") > 24:  # more than 10 words besides the longest date and time: no need to look
         return False
     date = find_date(line)
     if date is None:
-        return False
+        return is_time_note(line)
     words = len(_without_dates(line).split())
     stripped = line.rstrip(features.CLOSERS)
     sentence = bool(stripped) and stripped[-1] in ".!?" and words >= 2

@@ -9,7 +9,12 @@ from ..config import Settings
 from ..parse import data_fingerprint
 
 # Bump when the parser changes what it makes of the same text: every file is parsed again.
-PARSER_VERSION = 21  # 21: a cut title's summary goes on where the title stops, after "…";
+PARSER_VERSION = 22  # 22: a wire dateline with a date ("LONDON, March 3 (Reuters) -", "МОСКВА,
+# 3 марта —") or in lenticular brackets ("【金沢】") is out of the title; "3 hours ago" and "4 min
+# read" are timestamps; a caption closed by "Foto: Name/Agency" after its last sentence is a
+# caption (a default [parse] pattern); a name and its source above the lead ("Jane Smith, AP
+# Sports Writer") is the byline even when the model rates it text;
+# 21: a cut title's summary goes on where the title stops, after "…";
 # a summary ends with its paragraph once it holds two sentences after the title's;
 # 20: a list of short lines off the article's topic below it ("most read")
 # is not the text; text below the article's numbered notes ("[1] ...") is not; a row of headlines
