@@ -16,6 +16,7 @@ import pytest
 
 from feedsvc.config import Settings
 from feedsvc.parse import parse_text
+from feedsvc.parse.linetypes import byline_name
 from feedsvc.parse.linetypes import find_date
 from feedsvc.parse.linetypes import is_time_note
 from feedsvc.parse.linetypes import is_timestamp
@@ -142,3 +143,30 @@ def test_time_notes_in_other_languages(note: str) -> None:
 @pytest.mark.parametrize("line", NO_TIME_NOTES)
 def test_no_time_note(line: str) -> None:
     assert not is_time_note(line)
+
+
+@pytest.mark.parametrize(
+    ("line", "date"),
+    [
+        ("2024年3月3日 10時42分", "2024-03-03 10:42"),  # Japanese
+        ("2024年03月03日 9时5分", "2024-03-03 9:05"),  # Chinese
+        ("2024년 3월 3일 10시 42분", "2024-03-03 10:42"),  # Korean
+        ("نشر في 3 مارس 2024 - 10:42", "2024-03-03 10:42"),  # Arabic: the month's name (CLDR)
+        ("2024年3月3日 25時42分", "2024-03-03"),  # no hour
+    ],
+)
+def test_a_time_written_in_characters_and_an_arabic_month(line: str, date: str) -> None:
+    assert find_date(line) == date
+
+
+@pytest.mark.parametrize(
+    ("line", "name"),
+    [
+        ("بقلم: أحمد علي", "أحمد علي"),
+        ("بقلم أحمد علي، القاهرة", "أحمد علي"),  # the Arabic comma ends the name
+        ("أخبار العالم | الشرق الأوسط", None),  # no byline word: a caseless line is no name
+        ("By jane smith", None),  # a script with capitals still needs them
+    ],
+)
+def test_a_name_in_a_script_without_capitals_after_a_byline_word(line: str, name: str | None) -> None:
+    assert byline_name(line) == name

@@ -20,6 +20,7 @@ OUT = pathlib.Path(__file__).resolve().parent.parent / "feedsvc" / "parse" / "da
 # neighbours (English month names are read by dateutil already, and are in the list too).
 LOCALES = [
     "af",
+    "ar",
     "bg",
     "ca",
     "cs",

@@ -26,7 +26,7 @@ AD_LABEL = (
 # dev set and their neighbours (a fixed phrase, so a pattern).
 _BY = re.compile(
     r"^(?:by|written by|words by|posted by|reported by|por|par|von|di|da|door|av|af|oleh|przez|"
-    r"od|autor|автор|від|от|tarafından|του|της|bởi)\s*[:\-–—]?\s+(?=\S)",
+    r"od|autor|автор|від|от|tarafından|του|της|bởi|بقلم)\s*[:\-–—]?\s+(?=\S)",
     re.IGNORECASE,
 )
 # A date inside a line: ISO dates, numeric dates, and dates with English month names (what
@@ -44,14 +44,16 @@ _DATE_IN_LINE = re.compile(
 )
 _DIGIT = re.compile(r"\d")
 _WORDS = re.compile(r"\w+")
+# "10:42", "10.42", "10h42", "10:42 a.m.", "1909 GMT"; "10時42分" (Japanese, Chinese), "10시 42분" (Korean)
 _TIME_IN_LINE = re.compile(
     r"\b(?:[01]?\d|2[0-3])[:.h][0-5]\d\b(?:\s?[AaPp]\.?[Mm]\b\.?)?|\b\d{4}\s+(?:GMT|UTC|[A-Z]{2,4}T)\b"
+    r"|(?<!\d)(?P<hour>[01]?\d|2[0-3])\s*[時时시]\s*(?P<minute>[0-5]?\d)\s*[分분]"
 )
 # "BAAR, SWITZERLAND", "WASHINGTON": a dateline on a line of its own.
 _CAP = r"[^\W\d_a-z\u00df-\u00ff]"  # a letter that is not lower case (Latin)
 _PLACE = re.compile(rf"^{_CAP}(?:{_CAP}|[ .'’-]){{1,30}}(?:, ?{_CAP}(?:{_CAP}|[ .'’-]){{1,30}})?$")
 # Where a byline's name ends: a comma, a separator, a date, a role.
-_NAME_END = re.compile(r"\s*(?:,|\||•|·|/|\s[-–—]\s|\d|\(|\bfor\b|\bin\b|\bon\b).*$")
+_NAME_END = re.compile(r"\s*(?:,|،|\||•|·|/|\s[-–—]\s|\d|\(|\bfor\b|\bin\b|\bon\b).*$")
 
 
 # A picture's credit on a line of its own: "Photo: Jane Smith", "Foto: Reuters", "Фото: ТАСС",
@@ -95,7 +97,10 @@ def find_date(line: str) -> str | None:
             return None
         date, start, end = named.iso, named.start, named.end
     t = _TIME_IN_LINE.search(line[:start] + " " + line[end:])  # not the date's own "18.11"
-    return f"{date} {t.group(0).rstrip('.')}" if t else date
+    if t is None:
+        return date
+    time = f"{t['hour']}:{int(t['minute']):02d}" if t["hour"] else t.group(0).rstrip(".")  # "10時42分": 10:42
+    return f"{date} {time}"
 
 
 def _without_dates(line: str) -> str:
@@ -177,10 +182,16 @@ def byline_name(line: str) -> str | None:
     if not 2 <= len(words) <= 8 or len(name) > 80:
         return None
     joiners = {"and", "&", "und", "e", "et", "y", "i", "и", "de", "van", "von", "da", "di", "del", "la", "le"}
-    capitals = sum(1 for w in words if w[:1].isupper() or w.casefold() in joiners)
+    # after a byline word, a name in a script without capitals (Arabic, Hebrew) is one as well
+    capitals = sum(1 for w in words if w[:1].isupper() or w.casefold() in joiners or (m and _caseless(w)))
     if capitals < len(words) or any(ch.isdigit() for ch in name):
         return None
     return name if (m is not None or "," in line or "|" in line) else None
+
+
+def _caseless(word: str) -> bool:
+    """A word of letters with no upper and lower case ("أحمد", "דוד")."""
+    return word.isalpha() and word.upper() == word.lower()
 
 
 def is_upper_line(line: str) -> bool:
