@@ -129,3 +129,31 @@ def test_a_cjk_title_cut_goes_on_in_the_summary_without_a_space() -> None:
 def test_a_title_that_shows_nothing_leaves_the_whole_sentence_to_the_summary() -> None:
     # a room of one character: the title is a letter and the ellipsis, the rest marks only
     assert make_title_and_summary(["0」"], 1, 10) == ("0…", "0」")
+
+
+@pytest.mark.parametrize(
+    ("lead", "title"), [("(Ein Bericht aus Bremen.)", "…"), ("«Una frase entera.»", "«…")]
+)
+def test_a_title_that_shows_no_word_leaves_the_whole_sentence_to_the_summary(lead: str, title: str) -> None:
+    # a room of one character after an opening bracket or quote: the title shows no letter, so
+    # the summary starts with the sentence it stands for, whole
+    assert make_title_and_summary([f"{lead} Der Rat tagte."], 1, 100) == (title, f"{lead} Der Rat tagte.")
+
+
+def test_a_sentence_ending_in_its_own_ellipsis_is_the_whole_title() -> None:
+    # under ten characters, the title ends in "…" and shows less than TITLE_SHOWN of its
+    # sentence's length, but it is the whole sentence: the summary goes on after it
+    assert make_title_and_summary(["Na ja… Der Rat tagte."], 80, 100) == ("Na ja…", "Der Rat tagte.")
+
+
+def test_a_summary_that_says_a_title_s_sentence_whole_ends_with_a_paragraph_too() -> None:
+    # the title shows no word, so the summary starts with its sentence: it holds three once
+    # the second paragraph ends, and stops there
+    lead = "(Ein Bericht aus Bremen.) Der Rat tagte."
+    paragraphs = [lead, "Er beschloss den Haushalt.", "Die Opposition stimmte dagegen."]
+    assert make_title_and_summary(paragraphs, 1, 400) == ("…", f"{lead} Er beschloss den Haushalt.")
+
+
+def test_with_nothing_after_the_title_the_summary_is_its_sentence_and_what_came_before() -> None:
+    # marks before the first sentence with a word are no title, but the summary keeps them
+    assert make_title_and_summary([". . Der Rat tagte."], 80, 100) == ("Der Rat tagte", ". . Der Rat tagte.")

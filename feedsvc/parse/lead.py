@@ -391,17 +391,15 @@ _CUT_MARK = re.compile(r"\s*(?:(?:[,;:]|--|[-–—])(?=\s)|[、，])?\s*")
 
 
 def _rest_after_title(sentence: str, title: str) -> str:
-    """What a title cut with an ellipsis leaves out of its sentence, from the word after the
-    cut to the sentence's end: "" when the title is not cut (the whole sentence, one that ends
-    in an ellipsis of its own), shows nothing of it (the ellipsis alone), leaves out marks only
-    or is another's."""
+    """What a title ending in an ellipsis (_title_from of ``sentence``) leaves out of its
+    sentence, from the word after the cut to the sentence's end: "" when it shows no word of
+    it (the ellipsis alone, or after a quotation mark) or leaves out marks only (the
+    sentence's own closing "…" too)."""
     shown = title[: -len(_ELLIPSIS)]
+    if not _is_title_sentence(shown):  # no word: a quotation mark or a bracket at most
+        return ""
     text = _headline_text(sentence)
-    if not shown.strip() or not title.endswith(_ELLIPSIS) or title == _without_full_stop(text):
-        return ""
-    if not text.startswith(shown):
-        return ""
-    rest = text[len(shown) :]
+    rest = text[len(shown) :]  # shorten() cuts a prefix of the text
     rest = rest[_CUT_MARK.match(rest).end() :]  # type: ignore[union-attr]  # matches "" at worst
     return rest if _is_title_sentence(rest) else ""  # marks only: nothing to go on with
 
@@ -509,9 +507,8 @@ def make_title_and_summary(
     if title.endswith(_ELLIPSIS) and len(title) - 1 < TITLE_SHOWN * len(first):
         rest = _rest_after_title(first, title)
         if rest:  # the title is cut short: the summary says the rest of its sentence first
-            following = next(lead, None)  # none: the rest ends the first paragraph
-            lead = chain([following], lead) if following is not None else lead
-            continued = chain([(_ELLIPSIS + rest, following is None)], _marked(paragraphs, lead))
+            # (whether the rest ends its paragraph tells nothing: it is the first of more)
+            continued = chain([(_ELLIPSIS + rest, False)], _marked(paragraphs, lead))
             return title, _summary_from(continued, summary_limit, SUMMARY_SENTENCES + 1, worded_only=True)
         if title != _without_full_stop(_headline_text(first)):  # it shows nothing of it: all of it
             return title, _summary_from(
@@ -521,5 +518,7 @@ def make_title_and_summary(
     # goes on from there, unless there is nothing else to say.
     after = _marked(paragraphs, lead)
     return title, _summary_from(after, summary_limit, SUMMARY_SENTENCES, worded_only=True) or _summary_from(
-        ((sentence, False) for sentence in seen), summary_limit, len(seen)
+        ((sentence, False) for sentence in seen),
+        summary_limit,
+        0,  # no paragraph end: all of them
     )
