@@ -13,6 +13,7 @@ from fake_models import classify_given
 
 from feedsvc.parse.classify import _embedded_post
 from feedsvc.parse.classify import _ends_before_link
+from feedsvc.parse.classify import _ends_before_signature
 
 STORIES = {
     "en": [
@@ -99,3 +100,28 @@ def test_ends_before_link(line: str, before_link: bool) -> None:
 )
 def test_embedded_post(line: str, embedded: bool) -> None:
     assert _embedded_post(line) is embedded
+
+
+@pytest.mark.parametrize(
+    ("line", "signed"),
+    [
+        ("Pendler begrüßten die Nachricht. (dpa)", True),
+        ("Los viajeros celebraron la noticia. (EFE)", True),
+        ("«Это хорошая новость», — сказал он. /ТАСС/", True),  # a closing quote, then slashes
+        ("The ferry service resumes on Monday. (Reuters/AP)", True),
+        ("Pendler begrüßten die Nachricht (dpa)", False),  # no sentence before the mark
+        ("(dpa)", False),  # only the mark
+        ("The ferry resumes on Monday. (A spokesman for the operator said the timetable would be published later)", False),  # a sentence in brackets
+        ("The share of commuters rose to 40 per cent (from 31).", False),  # a bracket inside the sentence
+    ],
+)
+def test_ends_before_signature(line: str, signed: bool) -> None:
+    assert _ends_before_signature(line) is signed
+
+
+@pytest.mark.parametrize("lang", sorted(STORIES))
+def test_a_last_paragraph_signed_by_its_agency_goes_on_with_the_text(lang: str) -> None:
+    signed = STORIES[lang][3] + " (dpa)"
+    assert kinds([*STORIES[lang][:3], signed], [0.9, 0.9, 0.9, 0.4]) == ["lead", "body", "body", "body"]
+    unsigned = STORIES[lang][3].rstrip(".") + " (dpa)"  # no sentence before the mark: not continued
+    assert kinds([*STORIES[lang][:3], unsigned], [0.9, 0.9, 0.9, 0.4])[-1] != "body"

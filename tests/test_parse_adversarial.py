@@ -1068,6 +1068,32 @@ SITES: dict[str, tuple[list[str], str | None, str | None]] = {  # lines, author,
         "أحمد علي",
         "2024-03-03T10:42:00+00:00",
     ),
+    # a wire story signed by its agency after the last sentence; a timestamp's time "10:42h"
+    "signed_de": (
+        [
+            Drop("Redaktion"),
+            Drop("Berlin, 03.03.2024 - 10:42h"),
+            "Die Landesregierung hat am Montag angekündigt, dass die Küstenbahn im Juni wieder fährt, nachdem die Stürme im vergangenen Winter die Ufermauer zerstört hatten.",
+            "Ingenieure haben mehr als zwei Kilometer der Mauer neu gebaut und die Gleise um einen halben Meter angehoben.",
+            "Pendler, die seit den Stürmen auf Ersatzbusse angewiesen sind, begrüßten die Nachricht. (dpa)",
+            Drop("Mit Material von dpa und AFP"),
+            Drop("Schlagworte: Bahn, Küste, Unwetter"),
+        ],
+        None,
+        "2024-03-03T10:42:00+00:00",
+    ),
+    "signed_es": (
+        [
+            Drop("Redacción"),
+            Drop("Madrid, 03/03/2024 - 10:42h"),
+            "El gobierno regional anunció el lunes que el tren de la costa volverá a circular en junio, después de un año de obras en el muro que destruyeron los temporales.",
+            "Los ingenieros han reconstruido más de dos kilómetros del muro y han elevado la vía medio metro para que las olas no la alcancen.",
+            "Los viajeros, que dependen de autobuses desde los temporales, celebraron la noticia. (EFE)",
+            Drop("Etiquetas: tren, temporales"),
+        ],
+        None,
+        "2024-03-03T10:42:00+00:00",
+    ),
     # a wire story's own byline on the agency's line: "Name, AP Sports Writer"
     "sports_writer_en": (
         [
@@ -1226,6 +1252,17 @@ KNOWN_SITES: dict[str, tuple[list[str], str | None, str | None]] = {
         None,
         None,
     ),
+    "player_notices_en": (
+        [
+            Drop("BREAKING NEWS"),
+            Drop("Loading..."),
+            *PAGES["addr_amazon"][:4],
+            Drop("Your browser does not support the video tag."),
+            Drop("12 Comments"),
+        ],
+        None,
+        None,
+    ),
     "steps_de": (
         [
             Drop("Startseite > Rezepte > Suppen"),
@@ -1264,6 +1301,9 @@ WHY_SITES = {
     "ingredients": "a recipe's ingredients (short lines without a verb) that the model rates below "
     "FILL (0.2) are not filled in between the lines of text, though text stands on both sides "
     "(_text_mask): a menu or a row of buttons between two runs of text has the same shape",
+    "player_notices": "a site's notices that are short sentences right above or below the text "
+    "('Loading...', 'Your browser does not support the video tag.') are kept: the model rates them "
+    "text next to text, and only a [parse] pattern naming the phrase (one language's) would drop them",
     "steps_de": "the last steps of a recipe (short imperative sentences whose words the lead does "
     "not share) have the shape of other stories' headlines below the story "
     "(_without_tail_teasers): on the dev pages such lists end in '.' and '?' too",

@@ -153,9 +153,12 @@ def test_no_time_note(line: str) -> None:
         ("2024년 3월 3일 10시 42분", "2024-03-03 10:42"),  # Korean
         ("نشر في 3 مارس 2024 - 10:42", "2024-03-03 10:42"),  # Arabic: the month's name (CLDR)
         ("2024年3月3日 25時42分", "2024-03-03"),  # no hour
+        ("Madrid, 03/03/2024 - 10:42h", "03/03/2024 10:42"),  # an "h" after the minutes
+        ("03/03/2024 10h42", "03/03/2024 10h42"),
+        ("3 March 2024 10:42hours", "3 March 2024"),  # no time: a word glued to it
     ],
 )
-def test_a_time_written_in_characters_and_an_arabic_month(line: str, date: str) -> None:
+def test_times_in_characters_or_with_an_h_and_an_arabic_month(line: str, date: str) -> None:
     assert find_date(line) == date
 
 

@@ -594,6 +594,21 @@ def _ends_before_link(line: str) -> bool:
     return bool(head) and head[-1] in features.TERMINAL
 
 
+# "... begrüßten die Nachricht. (dpa)", "... la noticia. (EFE)", "... новость. /ТАСС/": a wire
+# service's or an editor's mark after the paragraph's last sentence.
+_SIGNATURE = re.compile(r"\s+(?:\([^()\s][^()]{0,24}\)|/[^/\s][^/]{0,24}/)$")
+
+
+def _ends_before_signature(line: str) -> bool:
+    """A sentence that ends like one before a short mark in brackets or between slashes that
+    ends the line: the paragraph of a wire story signed by its agency ("... (dpa)")."""
+    cut = _SIGNATURE.search(line)
+    if cut is None or cut.start() == 0:
+        return False
+    head = line[: cut.start()].rstrip(features.CLOSERS)
+    return bool(head) and head[-1] in features.TERMINAL
+
+
 _ADDRESS = re.compile(r"https?://|www\.|\.com\b|\.org\b|@\w")  #: as features' "url"
 
 
@@ -630,7 +645,7 @@ def _text_mask(
             not text[i]
             and previous
             and probs[i] >= CONTINUE
-            and (shapes[i].terminal or _ends_before_link(kept[i]))
+            and (shapes[i].terminal or _ends_before_link(kept[i]) or _ends_before_signature(kept[i]))
         ):
             text[i] = True
         previous = text[i]

@@ -44,8 +44,10 @@ _DATE_IN_LINE = re.compile(
 )
 _DIGIT = re.compile(r"\d")
 _WORDS = re.compile(r"\w+")
-# "10:42", "10.42", "10h42", "10:42 a.m.", "1909 GMT"; "10時42分" (Japanese, Chinese), "10시 42분" (Korean)
+# "10:42", "10.42", "10h42", "10:42h", "10:42 a.m.", "1909 GMT"; "10時42分" (Japanese, Chinese),
+# "10시 42분" (Korean)
 _TIME_IN_LINE = re.compile(
+    r"\b(?:[01]?\d|2[0-3])[:.h][0-5]\d(?=h\b)|"
     r"\b(?:[01]?\d|2[0-3])[:.h][0-5]\d\b(?:\s?[AaPp]\.?[Mm]\b\.?)?|\b\d{4}\s+(?:GMT|UTC|[A-Z]{2,4}T)\b"
     r"|(?<!\d)(?P<hour>[01]?\d|2[0-3])\s*[時时시]\s*(?P<minute>[0-5]?\d)\s*[分분]"
 )

@@ -9,7 +9,9 @@ from ..config import Settings
 from ..parse import data_fingerprint
 
 # Bump when the parser changes what it makes of the same text: every file is parsed again.
-PARSER_VERSION = 23  # 23: a byline word and a name in a script without capitals ("بقلم: أحمد
+PARSER_VERSION = 24  # 24: a paragraph signed by its agency after its last sentence ("... (dpa)",
+# "... /ТАСС/") goes on with the text; "10:42h" is a timestamp's time;
+# 23: a byline word and a name in a script without capitals ("بقلم: أحمد
 # علي") name the author; Arabic month names (CLDR) date a timestamp; "10時42分" is its time;
 # 22: a wire dateline with a date ("LONDON, March 3 (Reuters) -", "МОСКВА,
 # 3 марта —") or in lenticular brackets ("【金沢】") is out of the title; "3 hours ago" and "4 min
