@@ -504,6 +504,7 @@ _WIRE_STORY = [
         ("Jane Smith, AP Sports Writer", "Jane Smith"),
         ("Anna Müller, dpa", "Anna Müller"),
         ("Juan Pérez | EFE", "Juan Pérez"),
+        ("Jane Smith, Associated Press Sports Writer", "Jane Smith"),  # six words: BYLINE_WORDS
     ],
 )
 def test_a_name_and_its_source_above_the_lead_is_the_byline(byline: str, name: str) -> None:
@@ -521,6 +522,7 @@ def test_a_name_and_its_source_above_the_lead_is_the_byline(byline: str, name: s
         "Mensagens de Autoestima, Mensagens de Reflexão Sobre a Vida",  # six words and more: sections
         "On December 3, it rained",  # a digit or a sentence's end: no name and its source
         "Jane Smith, AP Sports Writer.",
+        "Jane Smith, Associated Press Sports Writer Emeritus",  # seven words
     ],
 )
 def test_a_line_with_a_comma_above_the_lead_that_is_no_byline(line: str) -> None:

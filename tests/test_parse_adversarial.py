@@ -866,7 +866,7 @@ SITES: dict[str, tuple[list[str], str | None, str | None]] = {  # lines, author,
             Any("Drought forces Spanish farmers to abandon olive harvest"),
             Drop("By Jane Smith, Reuters"),
             Drop("Updated 10:42 GMT, 3 March 2024"),
-            Any("Share on Facebook"),  # see share_above_lead below
+            Drop("Share on Facebook"),
             "MADRID, March 3 (Reuters) — Thousands of olive growers in southern Spain have given up on this year's harvest after a third winter without proper rain left their trees with almost no fruit, farm unions said on Sunday.",
             "The unions estimate that production in Andalusia will fall by more than half compared with an average year, pushing the price of olive oil in shops to a new record.",
             Caption("A farmer walks between dry olive trees near Jaén on February 28. (Photo: Carlos Ruiz/Reuters)"),
@@ -940,7 +940,7 @@ SITES: dict[str, tuple[list[str], str | None, str | None]] = {  # lines, author,
             Drop("Par Marie Dupont"),
             Drop("Publié le 3 mars 2024 à 10h42"),
             Drop("Temps de lecture : 3 min."),
-            Any("Partager sur Facebook"),
+            Drop("Partager sur Facebook"),
             "PARIS, 3 mars 2024 (AFP) - Les principaux syndicats d'enseignants ont appelé dimanche à une journée de grève le 12 mars contre la réforme des groupes de niveau au collège, qu'ils jugent contraire à l'égalité des élèves.",
             "Selon les syndicats, plus de la moitié des professeurs de collège pourraient cesser le travail ce jour-là, un chiffre que le ministère juge très exagéré.",
             "Le ministre de l'Éducation a défendu sa réforme à la télévision, estimant qu'elle permettrait enfin d'aider les élèves en difficulté en français et en mathématiques.",
@@ -1108,6 +1108,16 @@ SITES: dict[str, tuple[list[str], str | None, str | None]] = {  # lines, author,
         None,
     ),
 }
+# a button that shares the page on a social network, right above the lead
+SITES["share_button_es"] = (
+    [
+        *[x for x in SITES["wire_es"][0][:7] if "hace" not in x],
+        Drop("Compartir en WhatsApp"),
+        *SITES["wire_es"][0][7:],
+    ],
+    "Juan Pérez",
+    "2024-03-03T10:42:00+00:00",
+)
 # Shapes of article no site's chrome hides: one line; all in capitals; every line short; a list
 # (bullet points, a recipe's steps); a Q&A interview; a first line that is a quotation.
 SHAPES: dict[str, list[str]] = {
@@ -1193,15 +1203,6 @@ _CHROME_TOP = [Drop("Startseite > Politik > Deutschland"), Drop("Von Anna Mülle
 _STORY_DE = [x for x in SITES["wire_de"][0] if not isinstance(x, (Drop, Any, Caption))]
 KNOWN_SITES: dict[str, tuple[list[str], str | None, str | None]] = {
     "share_above_lead_de": ([*_CHROME_TOP, Drop("Artikel teilen"), *_STORY_DE], "Anna Müller", "2024-03-03T10:42:00+00:00"),
-    "share_above_lead_es": (
-        [
-            *[x for x in SITES["wire_es"][0][:7] if "hace" not in x],
-            Drop("Compartir en WhatsApp"),
-            *SITES["wire_es"][0][7:],
-        ],
-        "Juan Pérez",
-        "2024-03-03T10:42:00+00:00",
-    ),
     "caption_without_credit_es": (
         [
             *SITES["wire_es"][0][:9],
@@ -1280,11 +1281,12 @@ KNOWN_SITES: dict[str, tuple[list[str], str | None, str | None]] = {
     ),
 }
 WHY_SITES = {
-    "share_above_lead": "a share button of a word or two right above the lead that the model rates "
-    "as text is kept as a line 'not yet a full paragraph' (classify._above_lead). Dropping every "
-    "line of fewer than SENTENCE_WORDS words with no sentence end there also drops list items and "
-    "site addresses that annotated bodies keep: realpages-dev article/ body F1 0.901 -> 0.900, "
-    "two fixtures of a Wikinews list lost",
+    "share_above_lead": "a share button of a word or two that names no social network ('Artikel "
+    "teilen', 'Κοινοποίηση') right above the lead, which the model rates as text, is kept as a line "
+    "'not yet a full paragraph' (classify._above_lead). Dropping every line of fewer than "
+    "SENTENCE_WORDS words with no sentence end there also drops list items and site addresses "
+    "that annotated bodies keep: realpages-dev article/ body F1 0.901 -> 0.900, two fixtures of a "
+    "Wikinews list lost",
     "caption_without_credit": "a picture's caption with no credit, a full sentence between the "
     "paragraphs, has nothing in its text that tells it from a short paragraph",
     "caption_agency_in_capitals": "a caption closed by a picture word and an agency in capitals with "

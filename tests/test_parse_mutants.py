@@ -228,6 +228,11 @@ DATELINES = [
     ("LONDON, Flat 3 — The text.", "LONDON, Flat 3 — The text."),  # no month
     ("LONDON, March 45 — The text.", "LONDON, March 45 — The text."),  # "March 45": not read as a date...
     ("MOSCOW, 45 March — The text.", "MOSCOW, 45 March — The text."),  # ... nor this: no day
+    ("LONDON, March 31 — The text.", "The text."),  # the first and the last day of a month
+    ("LONDON, 1 March — The text.", "The text."),
+    ("LONDON, March 32 — The text.", "LONDON, March 32 — The text."),
+    ("LONDON, 0 March — The text.", "LONDON, 0 March — The text."),
+    ("LONDON, March 3, 1899 — The text.", "LONDON, March 3, 1899 — The text."),  # a year of 19xx or 20xx
     ("London, March 3 — The text.", "London, March 3 — The text."),  # the place in capitals
     ("/TASS/ The text.", "/TASS/ The text."),  # the agency between slashes ends a sentence's dateline
     # a place (and an agency) in lenticular brackets opens a Japanese story

@@ -18,6 +18,7 @@ from feedsvc.config import Settings
 from feedsvc.parse import parse_text
 from feedsvc.parse.linetypes import byline_name
 from feedsvc.parse.linetypes import find_date
+from feedsvc.parse.linetypes import is_share_button
 from feedsvc.parse.linetypes import is_time_note
 from feedsvc.parse.linetypes import is_timestamp
 
@@ -100,6 +101,8 @@ TIME_NOTES = [
     ("es", "hace 5 minutos"),
     ("es", "Actualizado hace 2 horas"),
     ("es", "Tiempo de lectura: 3 min"),
+    ("en", "Story updated 2 hours ago"),  # five words: TIME_NOTE_WORDS
+    ("de", "Lesezeit etwa 3 Min"),
 ]
 NO_TIME_NOTES = [
     "He scored after 90 minutes.",  # a sentence
@@ -109,6 +112,8 @@ NO_TIME_NOTES = [
     "2 min 30 sec",  # two numbers: a time, no reading time
     "The ferry left three hours ago and has not been seen since then by anyone",  # too long
     "ago",
+    "The story was updated 2 hours ago",  # six words: more than TIME_NOTE_WORDS
+    "Die Lesezeit beträgt etwa 3 Min",
 ]
 
 
@@ -173,3 +178,19 @@ def test_times_in_characters_or_with_an_h_and_an_arabic_month(line: str, date: s
 )
 def test_a_name_in_a_script_without_capitals_after_a_byline_word(line: str, name: str | None) -> None:
     assert byline_name(line) == name
+
+
+@pytest.mark.parametrize(
+    ("line", "button"),
+    [
+        ("Share on Facebook", True),
+        ("Compartir en WhatsApp", True),
+        ("Auf Facebook teilen", True),
+        ("Поделиться во ВКонтакте", True),
+        ("Share this on Facebook now", False),  # five words: more than SHARE_WORDS
+        ("He quit Facebook.", False),  # a sentence of the story
+        ("Artikel teilen", False),  # no network named
+    ],
+)
+def test_a_share_button_names_a_social_network_in_a_few_words(line: str, button: bool) -> None:
+    assert is_share_button(line) is button

@@ -33,6 +33,7 @@ from .linetypes import is_credit
 from .linetypes import is_place_line
 from .linetypes import is_promotion
 from .linetypes import is_salutation
+from .linetypes import is_share_button
 from .linetypes import is_teaser
 from .linetypes import is_timestamp
 from .linetypes import is_upper_line
@@ -302,6 +303,8 @@ def _above_lead(line: str, p: float, otherwise: str) -> Line:
         return Line(line, "dateline", p, "a place in capitals above the lead")
     if _named_source(line):
         return Line(line, "byline", p, "a name and a role or a source above the lead")
+    if is_share_button(line):
+        return Line(line, "boilerplate", p, "a button that shares the page on a social network")
     return Line(line, "body", p, otherwise, is_full_paragraph(line, SENTENCE_WORDS))
 
 

@@ -295,3 +295,16 @@ def is_promotion(line: str) -> bool:
         return False
     folded = line.casefold()
     return any(word in folded for word in _NEWSLETTER) or sum(name in folded for name in _NETWORKS) >= 2
+
+
+SHARE_WORDS = 4  #: a share button ("Share on Facebook", "Compartir en WhatsApp") has at most this many words
+
+
+def is_share_button(line: str) -> bool:
+    """A button that shares the page on a social network: a line of a few words (SHARE_WORDS)
+    that names one ("Share on Facebook", "Auf Facebook teilen", "Compartir en WhatsApp") and
+    ends no sentence ("He quit Facebook." is a story's line)."""
+    if line.count(" ") >= SHARE_WORDS or line.rstrip(features.CLOSERS)[-1:] in features.TERMINAL:
+        return False
+    folded = line.casefold()
+    return any(name in folded for name in _NETWORKS)

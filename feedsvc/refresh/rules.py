@@ -9,7 +9,9 @@ from ..config import Settings
 from ..parse import data_fingerprint
 
 # Bump when the parser changes what it makes of the same text: every file is parsed again.
-PARSER_VERSION = 24  # 24: a paragraph signed by its agency after its last sentence ("... (dpa)",
+PARSER_VERSION = 25  # 25: a share button that names a social network right above the lead
+# ("Share on Facebook", "Compartir en WhatsApp") is chrome, not text;
+# 24: a paragraph signed by its agency after its last sentence ("... (dpa)",
 # "... /ТАСС/") goes on with the text; "10:42h" is a timestamp's time;
 # 23: a byline word and a name in a script without capitals ("بقلم: أحمد
 # علي") name the author; Arabic month names (CLDR) date a timestamp; "10時42分" is its time;
