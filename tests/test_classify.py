@@ -524,6 +524,8 @@ def test_no_function_words_no_language(lines: list[str]) -> None:
     [
         ("The council said that it would not open the library before the end of the year.", "English", "the"),
         ("Le conseil a dit qu'il ne pourrait pas ouvrir la bibliothèque avant la fin de l'année.", "French", "le"),
+        # the lists' first language (index 0): a list like any other
+        ("Die raad het gesê dat hulle nie die biblioteek voor die einde van die jaar sal oopmaak nie.", "Afrikaans", "die"),
     ],
 )
 def test_function_words_are_the_article_language_s_list(text: str, language: str, word: str) -> None:
