@@ -371,3 +371,278 @@ def test_function_words_are_no_shared_topic(lang: str) -> None:
     fixed: list[Line | None] = [CHROME if i == 2 else None for i in range(len(lines))]
     text = [i != 2 for i in range(len(lines))]
     assert _cut_at_chrome(lines, fixed, text, 0, None) == [True, True, False, False, False]
+
+
+# --------------------------------------------------------------------------- round 10 mutation pins
+# (bench/MUTATION.md, round 10: each test below fails a mutant that the tests above let live)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Mayor quits [REACTION] Storm shuts the port [VIDEO]",  # a headline of TAGGED_WORDS words
+        "Alcalde dimite [REACCIÓN] Tormenta cierra el puerto [VÍDEO]",
+        "Storm shuts the port [TV] Mayor quits after the vote [VIDEO]",  # a label of two letters
+        "Шторм закрыл порт [ТВ] Мэр ушёл в отставку [ВИДЕО]",
+        "Sturm schließt den Hafen [NACHRICHTENÜBERSICHT] Bürgermeister tritt zurück [REAKTION]",  # 20 letters
+        # a headline opening with an X: the separators stripped off the front are no letters
+        "Xi Jinping visits the port [VIDEO] Mayor quits after the vote [REACTION]",
+        "Xàtiva abre el mercado nuevo [FOTOS] Dimite el alcalde tras la votación [REACCIÓN]",
+    ],
+)
+def test_a_row_of_tagged_headlines_at_the_bounds(line: str) -> None:
+    assert _tagged_row(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # a word of 21 letters in brackets is no label: one label is left, and one is no row
+        "Sturm schließt den Hafen [LIVEBERICHTERSTATTUNG] Bürgermeister tritt zurück [REAKTION]",
+        # nor a name with an underscore (a setting's, a variable's)
+        "Storm shuts the port [LIVE_BLOG] Mayor quits after the vote [REACTION]",
+        "Set the limit [MAX_SIZE] Restart the server [DEBUG]",
+    ],
+)
+def test_no_row_of_tagged_headlines_at_the_bounds(line: str) -> None:
+    assert not _tagged_row(line)
+
+
+THREE_WORDS = {  # another story's headline of TAIL_EVIDENCE topic words, no more
+    "en": "Bakery wins award",
+    "pt": "Padaria ganha prêmio",
+    "ru": "Пекарня получила премию",
+}
+
+
+@pytest.mark.parametrize("lang", list(THREE_WORDS))
+def test_a_headline_of_three_topic_words_is_enough_to_judge(lang: str) -> None:
+    lines = [*STORIES[lang], HEADLINES[lang][0], THREE_WORDS[lang]]
+    assert tails(lines, [STORY_P] * 5 + [HEADLINE_P] * 2) == [True] * 5 + [False] * 2
+
+
+LONG_HEADLINE = {  # another story's "headline" of TAIL_WORDS + 1 words: a paragraph
+    "en": "Bakery in the old market town wins the national award for its sourdough loaf after judges "
+    "tasted more than two hundred breads from across the country",
+    "ru": "Пекарня из старого торгового города получила национальную премию за свой хлеб на закваске после "
+    "того как судьи попробовали больше двухсот сортов хлеба со всех концов страны",
+}
+
+
+@pytest.mark.parametrize("lang", list(LONG_HEADLINE))
+def test_a_last_line_of_more_than_tail_words_is_the_story_s(lang: str) -> None:
+    long = LONG_HEADLINE[lang]
+    assert len(long.split()) == TAIL_WORDS + 1
+    probs = [STORY_P] * 5 + [HEADLINE_P] * 2
+    assert tails([*STORIES[lang], HEADLINES[lang][0], long], probs) == [True] * 7
+    short = " ".join(long.split()[:TAIL_WORDS])
+    assert tails([*STORIES[lang], HEADLINES[lang][0], short], probs) == [True] * 5 + [False] * 2
+
+
+@pytest.mark.parametrize("lang", list(STORIES))
+def test_headlines_less_sure_by_the_margin_exactly_are_other_stories(lang: str) -> None:
+    """Less sure than the story by TAIL_MARGIN (0.1) on average, no less: 0.9 against 1.0
+    (both exact in binary arithmetic: 1.0 - 0.1 == (0.9 + 0.9) / 2)."""
+    lines = [*STORIES[lang], *HEADLINES[lang][:2]]
+    assert tails(lines, [1.0] * 5 + [0.9] * 2) == [True] * 5 + [False] * 2
+    assert tails(lines, [1.0] * 5 + [0.91] * 2) == [True] * 7
+
+
+YEAR_IN_BRACKETS = {"de": "[2024] Jahresbericht des Klinikums.", "fr": "[2024] Rapport annuel de l'hôpital."}
+
+
+@pytest.mark.parametrize("lang", list(NOTED))
+def test_a_year_in_brackets_below_the_notes_is_no_note(lang: str) -> None:
+    """A note's number has at most three digits: "[2024] ..." below the notes is no third
+    note out of order (which would make the notes no run from 1), it is text below them."""
+    lines = [*NOTED[lang][:6], YEAR_IN_BRACKETS[lang], NOTED[lang][6]]
+    assert notes(lines) == [True] * 6 + [False] * 2
+
+
+HALF_AS_LONG = {  # a story of two lines, its notes, and a line below them exactly half as long as the story
+    "de": [
+        NOTED["de"][0],
+        "Die Pflegekräfte der Station haben das neue System drei Monate getestet und wollen es nicht mehr hergeben, sagt die Ärztin.",
+        *NOTED["de"][4:7],
+    ],
+    "fr": [
+        NOTED["fr"][3],
+        "Les infirmières du service ont testé le système pendant trois mois et ne veulent plus s'en passer.",
+        *NOTED["fr"][4:7],
+    ],
+}
+
+
+@pytest.mark.parametrize("lang", list(HALF_AS_LONG))
+def test_text_below_the_notes_half_as_long_as_above_is_the_story_s(lang: str) -> None:
+    """TAIL_SHARE (one half) of the text above the notes, no less, is the story going on."""
+    lines = HALF_AS_LONG[lang]
+    assert 2 * len(lines[4]) == len(lines[0]) + len(lines[1])
+    assert notes(lines) == [True] * 5
+    one_less = [*lines[:4], lines[4][:-1]]  # its full stop off
+    assert notes(one_less) == [True] * 4 + [False]
+
+
+TWO_WORDS = {"en": "Bakery wins", "pt": "Padaria premiada", "ru": "Пекарня победила"}
+
+
+@pytest.mark.parametrize("lang", list(TWO_WORDS))
+def test_a_last_line_of_two_topic_words_tells_nothing(lang: str) -> None:
+    """Fewer than TAIL_EVIDENCE (three) topic words: the walk up stops at the last line."""
+    lines = [*STORIES[lang], HEADLINES[lang][0], TWO_WORDS[lang]]
+    assert tails(lines, [STORY_P] * 5 + [HEADLINE_P] * 2) == [True] * 7
+
+
+@pytest.mark.parametrize("lang", list(STORIES))
+def test_two_headlines_below_a_story_of_one_paragraph(lang: str) -> None:
+    """TAIL_LINES (two) lines of text below the lead are enough: the lead is the story."""
+    lines = [" ".join(STORIES[lang]), *HEADLINES[lang][:2]]
+    assert tails(lines, [STORY_P, HEADLINE_P, HEADLINE_P]) == [True, False, False]
+
+
+def test_headlines_exactly_half_as_long_as_the_story_are_its_own() -> None:
+    """TAIL_SHARE (one half) of the story, no less, is the story's bulk (a list article)."""
+    story, heads = [STORIES["pt"][0], STORIES["pt"][4]], HEADLINES["pt"][:2]
+    assert 2 * sum(map(len, heads)) == sum(map(len, story))
+    probs = [STORY_P] * 2 + [HEADLINE_P] * 2
+    assert tails([*story, *heads], probs) == [True] * 4
+    longer = [story[0], story[1] + " Mais."]
+    assert tails([*longer, *heads], probs) == [True] * 2 + [False] * 2
+
+
+def test_the_story_counts_its_lead_once() -> None:
+    """A lead 206 characters long against two headlines of 110: they are more than half of
+    it (the story's bulk, kept); counting the lead twice would make them less."""
+    lead = STORIES["en"][0] + " " + STORIES["en"][3]
+    heads = HEADLINES["en"][:2]
+    assert len(lead) / 2 <= sum(map(len, heads)) < len(lead)
+    assert tails([lead, *heads], [STORY_P, HEADLINE_P, HEADLINE_P]) == [True] * 3
+
+
+def test_the_article_s_topic_is_its_text_alone() -> None:
+    """A line that is not text (a teaser the model refused) between the story and the
+    headlines gives the article none of its words: "bakery", "award", "sourdough" stay
+    another story's."""
+    teaser = "Bakery wins national award for its sourdough loaf"
+    lines = [*STORIES["en"], teaser, HEADLINES["en"][0], "Sourdough bakery award"]
+    text = [i != 5 for i in range(len(lines))]
+    probs = [STORY_P] * 5 + [0.1] + [HEADLINE_P] * 2
+    got = _without_tail_teasers(lines, [None] * len(lines), text, 0, probs)
+    assert got == [True] * 5 + [False] * 3
+
+
+@pytest.mark.parametrize("lang", list(LONG_HEADLINE))
+def test_a_line_of_tail_words_above_the_last_two_is_a_headline_too(lang: str) -> None:
+    """The walk up takes a line of TAIL_WORDS (25) words, no more, as a headline."""
+    line = " ".join(LONG_HEADLINE[lang].split()[:TAIL_WORDS])
+    lines = [*STORIES[lang], line, HEADLINES[lang][0], HEADLINES[lang][2]]
+    assert tails(lines, [STORY_P] * 5 + [HEADLINE_P] * 3) == [True] * 5 + [False] * 3
+    longer = LONG_HEADLINE[lang]  # one word more: the story's, and the walk stops there
+    lines = [*STORIES[lang], longer, HEADLINES[lang][0], HEADLINES[lang][2]]
+    assert tails(lines, [STORY_P] * 5 + [HEADLINE_P] * 3) == [True] * 6 + [False] * 2
+
+
+def _noted(*below: str) -> list[str]:
+    return [*NOTED["de"][:6], *below]
+
+
+def test_the_notes_themselves_are_neither_above_nor_below_them() -> None:
+    """The text above the notes (442 characters) ends at the first note, the text below them
+    starts after the last: the publisher's two lines are measured against 442 alone."""
+    assert sum(map(len, NOTED["de"][:4])) == 442
+    staff = "Das Unternehmen beschäftigt mehr als dreihundert Menschen und liefert Systeme in vierzig Länder der Welt."
+    lines = _noted(NOTED["de"][6], staff)  # 228 characters: half of 442 or more, the story goes on
+    assert notes(lines) == [True] * 8
+    short = "Das Unternehmen beschäftigt dreihundert Menschen und liefert in vierzig Länder."
+    lines = _noted(NOTED["de"][6], short)  # 202: less than half, and less with the last note's 49 too
+    assert notes(lines) == [True] * 6 + [False] * 2
+
+
+def test_the_last_of_three_notes_is_a_note() -> None:
+    lines = [*NOTED["de"][:6], "[3] Pressemitteilung des Klinikums, April 2020.", NOTED["de"][6]]
+    assert notes(lines) == [True] * 7 + [False]
+
+
+def test_notes_right_below_the_lead() -> None:
+    lines = [" ".join(NOTED["de"][:4]), *NOTED["de"][4:7]]
+    assert notes(lines) == [True] * 3 + [False]
+
+
+def test_a_line_that_is_not_text_below_the_notes_is_not_measured() -> None:
+    """A cookie notice the model refused (not text) below the publisher's line: the text
+    below the notes is the publisher's line alone, less than half of the story."""
+    cookie = (
+        "Diese Website verwendet Cookies, um Ihnen die bestmögliche Nutzung zu ermöglichen. "
+        "Mit der weiteren Nutzung stimmen Sie der Verwendung von Cookies zu."
+    )
+    lines = _noted(NOTED["de"][6], cookie)
+    text = [i != 7 for i in range(len(lines))]
+    assert _before_notes_end(lines, [None] * len(lines), text, 0) == [True] * 6 + [False] * 2
+
+
+def test_empty_brackets_open_no_note() -> None:
+    """A note's number has at least one digit: "[] " (a box to tick) is none."""
+    lines = [*NOTED["fr"][:4], "[] J'ai lu la politique de confidentialité.", "[] Je m'abonne à la lettre."]
+    assert notes(lines) == [True] * 6
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # a label is one word: "[LIVE VIDEO]" is none, and one label is no row
+        "Storm shuts the port [LIVE VIDEO] Mayor quits after the vote [REACTION]",
+        "Tormenta cierra el puerto [EN DIRECTO] Dimite el alcalde tras la votación [REACCIÓN]",
+    ],
+)
+def test_a_label_of_two_words_is_none(line: str) -> None:
+    assert not _tagged_row(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # a letter in brackets within a headline is no label: it does not end the headline
+        "Storm shuts Terminal [B] for a week [VIDEO] Mayor quits after the vote [REACTION]",
+        "Шторм закрыл терминал [Б] на неделю [ВИДЕО] Мэр ушёл в отставку [РЕАКЦИЯ]",
+    ],
+)
+def test_a_letter_in_brackets_is_no_label(line: str) -> None:
+    assert _tagged_row(line)
+
+
+TOPIC_QUARTER = {  # below the chrome: four topic words, one of them the story's ("harbour", "muro"); a fifth
+    "en": ("Harbour tickets, bicycles, schools", "windows"),
+    "es": ("Muro, bicicletas, colegios, testigos", "ventanas"),
+}
+
+
+@pytest.mark.parametrize("lang", list(TOPIC_QUARTER))
+def test_a_quarter_of_the_words_below_the_chrome_shared_is_the_article_going_on(lang: str) -> None:
+    """TOPIC (a quarter) of the longer words below shared, no less: the article goes on."""
+    story = SHARED_FUNCTION_WORDS[lang][0]
+    four, fifth = TOPIC_QUARTER[lang]
+    for below, kept in ((four + ".", True), (f"{four}, {fifth}.", False)):
+        lines = [*story, CHROME.text, below]
+        fixed: list[Line | None] = [CHROME if i == 2 else None for i in range(len(lines))]
+        text = [i != 2 for i in range(len(lines))]
+        assert _cut_at_chrome(lines, fixed, text, 0, None) == [True, True, False, kept]
+
+
+def test_a_row_of_tagged_headlines_says_why_it_is_a_related_link() -> None:
+    """What `feedsvc explain` shows for the row, the model given (not sure of it)."""
+    row = "Шторм закрыл порт на неделю [ВИДЕО] • Мэр ушёл в отставку [РЕАКЦИЯ]"
+    lines = [*STORIES["ru"][:3], row, *STORIES["ru"][3:]]
+    out = classify_given(lines, (STORY_P,) * 3 + (0.2,) + (STORY_P,) * 2)
+    assert out[3].kind == "related"
+    assert (
+        out[3].reason.split("; ", 1)[1]
+        == "other stories' headlines, each closed by a label in capitals in brackets"
+    )
+
+
+def test_a_hundred_notes_and_more() -> None:
+    """A note's number has up to three digits: a study's 120 references, "[1]" to "[120]",
+    are one run of notes, and the publisher's line below them goes."""
+    refs = [f"[{n}] Quelle {n}: Bericht des Klinikums, Seite {n + 3}." for n in range(1, 121)]
+    lines = [*NOTED["de"][:4], *refs, NOTED["de"][6]]
+    assert notes(lines) == [True] * 124 + [False]

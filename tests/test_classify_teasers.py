@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from fake_models import classify_given
 
 from feedsvc.config import Settings
 from feedsvc.parse import parse_text
@@ -105,3 +106,12 @@ def test_is_teaser(line: str) -> None:
 @pytest.mark.parametrize("line", NOT_TEASERS)
 def test_is_not_teaser(line: str) -> None:
     assert not is_teaser(line)
+
+
+@pytest.mark.parametrize("lang", list(PAGES))
+def test_a_teaser_between_the_paragraphs_is_named_a_related_link(lang: str) -> None:
+    """What `feedsvc explain` shows for it: a related link and why, however sure the model is."""
+    for p in (0.1, 0.9):
+        out = classify_given(PAGES[lang], (0.95, 0.95, p, 0.95, 0.95, 0.95))
+        assert [x.kind for x in out] == ["lead", "body", "related", "body", "body", "body"]
+        assert out[2].reason.split("; ", 1)[1] == "a label and another story's headline, set in the text"
