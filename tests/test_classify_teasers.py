@@ -115,3 +115,5 @@ def test_a_teaser_between_the_paragraphs_is_named_a_related_link(lang: str) -> N
         out = classify_given(PAGES[lang], (0.95, 0.95, p, 0.95, 0.95, 0.95))
         assert [x.kind for x in out] == ["lead", "body", "related", "body", "body", "body"]
         assert out[2].reason.split("; ", 1)[1] == "a label and another story's headline, set in the text"
+        # the score says what the model said: below the threshold, or text taken out later
+        assert out[2].reason.split("; ", 1)[0] == ("model 0.10 < 0.5" if p < 0.5 else "model 0.90, out of the article")

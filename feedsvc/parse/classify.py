@@ -1015,7 +1015,9 @@ def _labelled(
             continue
         if not text[i]:
             kind, why = _name_other(line, shape, i, first_text, last_text)
-            out.append(Line(line, kind, p, f"model {p:.2f} < {THRESHOLD}; {why}"))
+            # the model's score, or that a later step took a line it called text out of the article
+            score = f"model {p:.2f} < {THRESHOLD}" if p < THRESHOLD else f"model {p:.2f}, out of the article"
+            out.append(Line(line, kind, p, f"{score}; {why}"))
             continue
         if i < lead and prose[i]:
             if COPYRIGHT in line:
